@@ -68,7 +68,7 @@ class Recommender:
     county: str | None  # the county a 属地 recommender stands for
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Policy:
     """The checked policy. `raw` keeps the file's tables for the few keys read only once."""
 
