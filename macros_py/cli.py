@@ -13,7 +13,7 @@ import sys
 from . import __version__
 from .errors import ShenbaoError
 
-SUBCOMMANDS = ("template",)
+SUBCOMMANDS = ("template",)  # cli_template also registers "samples"
 
 # argparse's own words, shown to the user: translated so that every help and error is Chinese.
 _ARGPARSE_ZH = {
@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="shenbao",
         description="大同市高技能人才培训基地和技能大师工作室申报：生成标准化工作簿、校验、汇总、加载项。",
     )
-    parser.add_argument("--version", action="version", version=f"shenbao {__version__}")
+    parser.add_argument("--version", action="version", version=f"shenbao {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(title="子命令", dest="command", metavar="子命令")
     for name in SUBCOMMANDS:
         importlib.import_module(f"{__package__}.cli_{name}").register(sub)

@@ -54,6 +54,7 @@ class Column:
     head_input: bool = False            # funding blocks: typed on the 合计 row, copied below
     prompt: str = ""                    # the input message Excel shows on the cell
     printed: bool = False               # the column is in the notice's printed 附件7/附件8
+    printed_header: str | None = None   # the header as the notice prints it, where it breaks lines
     rules: tuple[str, ...] = ()         # rule IDs that check this column
     masked: bool = False                # ID numbers: masked outside the one sheet that needs them
 
@@ -446,24 +447,24 @@ def _studios() -> Sheet:
                aliases=("技能大师姓名", "领办人姓名", "大师姓名")),
         Column("unit", "申报单位", required=True, width=26, printed=True, rules=("S-REQ",),
                aliases=("申报单位名称", "申报单位公章全称"), prompt="申报单位公章全称"),
-        Column("nature", "单位性质", CHOICE, choices="unit_natures", strict=False, required=True, width=14,
+        Column("nature", "单位性质", CHOICE, printed_header="单位\n性质", choices="unit_natures", strict=False, required=True, width=14,
                printed=True, rules=("S-REQ", "S-EDUFUND")),
         Column("address", "项目所在地址", required=True, width=26, printed=True, rules=("S-REQ",),
                aliases=("通信地址", "地址")),
         Column("category", "类别", CHOICE, choices="studio_categories", strict=False, width=10, printed=True,
                prompt="技能大师所具备的条件：绝技绝活 / 创新创优 / 技术攻关 / 工艺传承"),
-        Column("occupation", "工作室职业（工种）", required=True, width=16, printed=True, rules=("S-REQ",),
+        Column("occupation", "工作室职业（工种）", required=True, printed_header="工作室职业\n（工种）", width=16, printed=True, rules=("S-REQ",),
                aliases=("职业（工种）", "工作室职业")),
-        Column("level", "职业技能等级", CHOICE, choices="skill_levels", required=True, width=12, printed=True,
+        Column("level", "职业技能等级", CHOICE, choices="skill_levels", required=True, printed_header="职业\n技能等级", width=12, printed=True,
                rules=("S-REQ", "S-LEVEL"), aliases=("领办人职业技能等级",)),
         Column("honours", "主要荣誉", required=True, width=28, printed=True, rules=("S-REQ", "S-HONOR"),
                prompt="如：全国技术能手（2019年）、三晋技术能手"),
-        Column("other_honours", "其他荣誉以及业绩", width=28, printed=True, aliases=("其他荣誉及业绩",)),
+        Column("other_honours", "其他荣誉以及业绩", width=28, printed_header="其他荣誉\n以及业绩", printed=True, aliases=("其他荣誉及业绩",)),
         Column("area", "工作室面积（㎡）", NUMBER, minimum=1, maximum=100000, width=10, number_format="0",
                rules=("S-REQ", "S-SIZE"), aliases=("工作室面积", "面积")),
         Column("members", "工作室人数", INT, minimum=1, maximum=1000, width=10, rules=("S-REQ", "S-SIZE"),
                aliases=("人数",)),
-        Column("size", "工作室规模", FORMULA, width=14, printed=True, rules=("S-REQ", "S-SIZE"),
+        Column("size", "工作室规模", FORMULA, printed_header="工作室\n规模", width=14, printed=True, rules=("S-REQ", "S-SIZE"),
                formula='=IF(OR([area]="",[members]=""),"",[area]&"㎡ "&[members]&"人")'),
         _uscc_column(),
         *_contact_columns(),

@@ -1,0 +1,62 @@
+"""Fills the standardized workbook with data: what a clerk would type, cell by cell.
+
+Used by the sample generator and by tests that need a submission with a known break at a known
+cell. The input is plain data keyed by schema column keys:
+  {"recommender": str, "bases": [row...], "conditions": [...], "majors": [...], "studios": [...],
+   "masters": [...], "funding": [{"unit": str, "amounts": [[source amounts] per content]}]}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .formula_text import column_letter
+from .policy import Policy
+from .schema import Schema, build_schema
+from .write_template import build_template, document_time
+from .xlsx_pack import save_workbook
+
+
+def cell_of(schema: Schema, sheet_key: str, key: str, index: int, content: int | None = None) -> str:
+    """The A1 address where row `index` (0-based) of a sheet puts column `key`; for funding,
+    `index` is the block and `content` the content row (None for the 合计 row)."""
+    sheet = schema.sheet(sheet_key)
+    if sheet.block:
+        row = sheet.first_row + index * len(sheet.block) + (0 if content is None else content + 1)
+    else:
+        row = sheet.first_row + index
+    return f"{column_letter(sheet, key)}{row}"
+
+
+def fill_workbook(data: dict, policy: Policy):
+    """An openpyxl workbook: the template with `data` typed into its input cells."""
+    schema = build_schema(policy)
+    wb = build_template(policy, data.get("recommender"))
+    for sheet in schema.sheets:
+        if sheet.block:
+            continue
+        ws = wb[sheet.title]
+        rows = data.get(sheet.key, [])
+        if len(rows) > sheet.capacity:
+            raise ValueError(f"{sheet.title}: {len(rows)} rows exceed the template's {sheet.capacity}")
+        for i, row in enumerate(rows):
+            for key, value in row.items():
+                if not sheet.column(key).is_input:
+                    raise ValueError(f"{sheet.key}.{key} is computed, not typed")
+                ws[cell_of(schema, sheet.key, key, i)] = value
+    funding = schema.sheet("funding")
+    ws = wb[funding.title]
+    for b, block in enumerate(data.get("funding", [])):
+        ws[cell_of(schema, "funding", "unit", b)] = block["unit"]
+        for c, amounts in enumerate(block["amounts"]):
+            for s, amount in enumerate(amounts):
+                if amount is not None:
+                    ws[cell_of(schema, "funding", f"amount{s}", b, c)] = amount
+    return wb
+
+
+def write_filled(path: str | Path, data: dict, policy: Policy, when: dt.datetime | None = None) -> Path:
+    path = Path(path)
+    save_workbook(fill_workbook(data, policy), path, when or document_time(policy))
+    return path

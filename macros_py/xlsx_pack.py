@@ -1,0 +1,71 @@
+"""Saving workbooks so that the same content gives the same bytes, and never a half-written file.
+
+openpyxl stamps every zip entry with the current time and sets docProps/core.xml's modified time
+at save, so two saves of one workbook differ. We save to memory, fix the stamps and the entry
+order, and write the result to a temporary file beside the target before renaming it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE = "docProps/core.xml"
+
+
+def _fix_core(xml: bytes, when: dt.datetime) -> bytes:
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    for tag in (b"dcterms:created", b"dcterms:modified"):
+        xml = re.sub(rb"(<" + tag + rb"[^>]*>)[^<]*(</" + tag + rb">)", rb"\g<1>" + stamp + rb"\g<2>", xml)
+    return xml
+
+
+def repack(data: bytes, when: dt.datetime) -> bytes:
+    """The same package with fixed entry times, a fixed entry order and fixed document times."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = src.namelist()
+    # [Content_Types].xml first, as Excel writes it; the rest in the order openpyxl wrote them.
+    names.sort(key=lambda n: n != "[Content_Types].xml")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in names:
+            payload = src.read(name)
+            if name == _CORE:
+                payload = _fix_core(payload, when)
+            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, payload, compresslevel=6)
+    return out.getvalue()
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~shenbao-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a workbook is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_workbook(wb, path: str | Path, when: dt.datetime) -> None:
+    """Save an openpyxl workbook deterministically and atomically."""
+    wb.properties.created = when
+    wb.properties.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_atomic(path, repack(buf.getvalue(), when))
