@@ -13,7 +13,7 @@ import sys
 from . import __version__
 from .errors import ShenbaoError
 
-SUBCOMMANDS = ("template",)
+SUBCOMMANDS = ("template", "addin")
 
 # argparse's own words, shown to the user: translated so that every help and error is Chinese.
 _ARGPARSE_ZH = {
