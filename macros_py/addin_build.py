@@ -151,8 +151,10 @@ def addin_modules(*, selftest: bool = False, addin_dir: Path = ADDIN_DIR) -> lis
             continue
         text = path.read_text(encoding="utf-8")
         first = text.splitlines()[0] if text else ""
-        name = first.removeprefix('Attribute VB_Name = "').removesuffix('"')
-        modules.append(standard_module(name, text))
+        prefix = 'Attribute VB_Name = "'
+        if not (first.startswith(prefix) and first.endswith('"')):
+            raise UsageError(f"{path} 的第一行应为 {prefix}模块名\"")
+        modules.append(standard_module(first[len(prefix):-1], text))
     return modules
 
 

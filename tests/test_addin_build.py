@@ -203,3 +203,11 @@ def test_write_addin_is_careful(tmp_path, built):
     with pytest.raises(UsageError, match=".xlam"):
         write_addin(tmp_path / "shenbao.xlsx", built)
     assert sorted(p.name for p in target.parent.iterdir()) == ["shenbao.xlam"]  # no temporary file left
+
+
+def test_a_bas_file_must_name_its_module(tmp_path):
+    addin = tmp_path / "addin"
+    shutil.copytree(ADDIN_DIR, addin)
+    (addin / "extra.bas").write_text("Option Explicit\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="VB_Name"):
+        addin_modules(addin_dir=addin)
