@@ -135,7 +135,8 @@ def test_oletools_gives_every_module_back_byte_identical(built):
     decoded = {path.split("/")[-1]: code for _, path, _, code in parser.extract_macros()}
     assert decoded == expected
     # and as bytes, in the project's code page
-    ole = olefile.OleFileIO(io.BytesIO(zipfile.ZipFile(io.BytesIO(built)).read("xl/vbaProject.bin")))
+    vba_bin = zipfile.ZipFile(io.BytesIO(built)).read("xl/vbaProject.bin")
+    ole = olefile.OleFileIO(io.BytesIO(vba_bin), raise_defects=olefile.DEFECT_INCORRECT)
     project = olevba.VBA_Project(ole, "", "PROJECT", "VBA/dir", relaxed=False)
     project.parse_project_stream()
     list(project.parse_modules())
