@@ -154,3 +154,38 @@ class MergeSummary:
         values["duplicates"] = [DuplicateGroup(**{**g, "members": [DuplicateMember(**m) for m in g["members"]]})
                                 for g in data.get("duplicates", [])]
         return cls(**values)
+
+
+SUMMARY_SHEET = "汇总数据"   # hidden sheet of the master that carries the summary as JSON text
+_CHUNK = 30000                # under Excel's 32,767 characters per cell
+
+
+def store_summary(wb, summary: MergeSummary) -> None:
+    """Put the summary into a hidden sheet of an openpyxl workbook, as JSON text in column A."""
+    ws = wb.create_sheet(SUMMARY_SHEET)
+    text = json.dumps(summary.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    for i in range(0, len(text), _CHUNK):
+        cell = ws.cell(i // _CHUNK + 1, 1)
+        cell.value = text[i:i + _CHUNK]
+        cell.data_type = "s"  # JSON can start with characters Excel would take for a formula
+    ws.sheet_state = "hidden"
+
+
+def load_summary(path) -> MergeSummary:
+    """The summary a master workbook carries (raises ShenbaoError with a Chinese reason if none)."""
+    from python_calamine import CalamineWorkbook
+
+    from .errors import ShenbaoError
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for every kind of unreadable file
+        raise ShenbaoError(f"无法打开汇总工作簿 {path}：{exc}") from None
+    if SUMMARY_SHEET not in wb.sheet_names:
+        raise ShenbaoError(f"{path} 不是 shenbao merge 生成的汇总工作簿（缺少隐藏的“{SUMMARY_SHEET}”工作表）。")
+    rows = wb.get_sheet_by_name(SUMMARY_SHEET).to_python()
+    text = "".join(str(r[0]) for r in rows if r and r[0] not in (None, ""))
+    try:
+        return MergeSummary.from_dict(json.loads(text))
+    except (ValueError, TypeError) as exc:
+        raise ShenbaoError(f"{path} 中的汇总数据已损坏：{exc}") from None
