@@ -67,10 +67,14 @@ class Browser:
                                      stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log)
         os.close(to_read)
         os.close(from_write)
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            self.call(f"{domain}.enable", session=self.session)
+        try:
+            target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            for domain in ("Page", "Runtime", "Log", "Network"):
+                self.call(f"{domain}.enable", session=self.session)
+        except BaseException:
+            self.close()   # a browser that did not start leaves no process and no profile behind
+            raise
 
     # -- transport
 
