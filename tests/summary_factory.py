@@ -149,7 +149,7 @@ def make_summary(policy: Policy, n_submissions: int = 12, seed: int = 6) -> Merg
                 errors += sev == ERROR
                 warnings += sev == WARNING
             studios.append(StudioCard(
-                leader=f"大师{i + 1:03d}{chr(0x7532 + k)}", unit=f"大同{rnd.choice(TRADES)}有限公司{i + 1}",
+                leader=f"大师{i + 1:03d}{'甲乙丙丁'[k]}", unit=f"大同{rnd.choice(TRADES)}有限公司{i + 1}",
                 recommender=name, channel=channel, occupation=rnd.choice(MAJORS), level=rnd.choice(LEVELS),
                 honours=rnd.choice(HONOURS), size=f"{rnd.randint(80, 300)}㎡ {rnd.randint(5, 20)}人",
                 worst=_worst(sevs), file=fname, cell=f"A{row}"))
