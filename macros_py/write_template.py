@@ -13,6 +13,7 @@ password; formula cells are grey so they are still recognisable.
 from __future__ import annotations
 
 import datetime as dt
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -162,13 +163,13 @@ def _write_data_sheet(wb: Workbook, sheet: Sheet, renderer: FormulaRenderer, lay
         ws.column_dimensions[get_column_letter(i)].width = col.width
     ws.row_dimensions[sheet.header_row].height = 42
 
+    # Styling cell by cell is most of openpyxl's time; every cell of one column and one kind of row
+    # looks the same, so the first is styled and the rest copy its style record.
+    styles: dict[tuple, object] = {}
     for row, head, index in _block_rows(sheet):
         is_head = bool(sheet.block) and index == 0
         for i, col in enumerate(sheet.columns, start=1):
             cell = ws.cell(row, i)
-            cell.font, cell.border, cell.alignment = BODY, GRID, WRAP
-            if col.number_format:
-                cell.number_format = col.number_format
             text = None
             if col.kind == LABEL:
                 cell.value = sheet.block[index]
@@ -181,16 +182,12 @@ def _write_data_sheet(wb: Workbook, sheet: Sheet, renderer: FormulaRenderer, lay
             if text:
                 cell.value = renderer.render(text, sheet, row, head, index)
             editable = col.is_input and text is None and not (sheet.block and is_head and not col.head_input)
-            if editable:
-                cell.protection = Protection(locked=False)
-                if col.kind in (INT, NUMBER, PERCENT) and not col.number_format:
-                    cell.number_format = "0"
-                if col.kind not in (INT, NUMBER, PERCENT, DATE, MONTH):
-                    cell.number_format = "@"  # ID numbers, phones, postcodes keep leading zeros
-            else:
-                cell.fill = FORMULA_FILL
-                if is_head:
-                    cell.font = BOLD
+            key = (i, is_head, editable)
+            if key in styles:
+                cell._style = copy(styles[key])
+                continue
+            _style_data_cell(cell, col, editable, is_head)
+            styles[key] = copy(cell._style)
 
     _add_validations(ws, sheet, renderer, layout)
     _add_checks(ws, sheet, renderer)
@@ -202,6 +199,22 @@ def _write_data_sheet(wb: Workbook, sheet: Sheet, renderer: FormulaRenderer, lay
     ws.freeze_panes = f"{get_column_letter(freeze_col)}{sheet.first_row}"
     _print_setup(ws, sheet)
     ws.protection = _protection()
+
+
+def _style_data_cell(cell, col, editable: bool, is_head: bool) -> None:
+    cell.font, cell.border, cell.alignment = BODY, GRID, WRAP
+    if col.number_format:
+        cell.number_format = col.number_format
+    if editable:
+        cell.protection = Protection(locked=False)
+        if col.kind in (INT, NUMBER, PERCENT) and not col.number_format:
+            cell.number_format = "0"
+        if col.kind not in (INT, NUMBER, PERCENT, DATE, MONTH):
+            cell.number_format = "@"  # ID numbers, phones, postcodes keep leading zeros
+    else:
+        cell.fill = FORMULA_FILL
+        if is_head:
+            cell.font = BOLD
 
 
 def _write_source_headers(ws, sheet: Sheet, policy: Policy) -> None:
