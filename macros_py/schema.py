@@ -375,8 +375,9 @@ def _conditions() -> Sheet:
 def _funding(policy: Policy) -> Sheet:
     sources = policy.funding["sources"]
     cols: list[Column] = [
+        # &"": a reference to the empty 合计-row cell would show 0 in every unused block.
         Column("unit", "项目单位", CHOICE, choices="@bases.unit", required=True, width=26, head_input=True,
-               formula="=[block_head:unit]", rules=("B-REQ", "C-ROWDUP"),
+               formula='=[block_head:unit]&""', rules=("B-REQ", "C-ROWDUP"),
                prompt="在每个基地的“合计”行选择项目单位，下面三行自动带出"),
         Column("tier", "申报档次", FORMULA, width=8, formula=_lookup("bases", "tier")),
         Column("content", "内容", LABEL, width=26, aliases=("项目内容",)),
