@@ -195,8 +195,11 @@ def _base_verdict(policy: Policy) -> str:
             f'IF({failed}="","满足","不满足："&TRIM({failed}))))')
 
 
-def _lookup(sheet: str, column: str) -> str:
-    return (f'=IF([unit]="","",IFERROR(INDEX([{sheet}.{column}],MATCH([unit],[{sheet}.unit],0)),""))')
+def _lookup(sheet: str, column: str, key: str = "unit") -> str:
+    """The `column` of the row of `sheet` whose `key` matches this row's; blank when there is none,
+    and blank (not 0, as INDEX of an empty cell shows) when that cell is empty."""
+    found = f"INDEX([{sheet}.{column}],MATCH([{key}],[{sheet}.{key}],0))"
+    return f'=IF([{key}]="","",IFERROR(IF({found}="","",{found}),""))'
 
 
 # ---------------------------------------------------------------- reusable check conditions
@@ -493,10 +496,8 @@ def _masters() -> Sheet:
         Column("leader", "姓名", CHOICE, choices="@studios.leader", required=True, width=10,
                rules=("S-REQ", "C-ROWDUP"), aliases=("技能大师姓名", "领办人"),
                prompt="从附件8 已填的领办人中选择"),
-        Column("unit", "申报单位", FORMULA, width=24, formula='=IF([leader]="","",IFERROR(INDEX([studios.unit],'
-               'MATCH([leader],[studios.leader],0)),""))'),
-        Column("nature", "单位性质", FORMULA, width=12, formula='=IF([leader]="","",IFERROR(INDEX([studios.nature],'
-               'MATCH([leader],[studios.leader],0)),""))'),
+        Column("unit", "申报单位", FORMULA, width=24, formula=_lookup("studios", "unit", "leader")),
+        Column("nature", "单位性质", FORMULA, width=12, formula=_lookup("studios", "nature", "leader")),
         Column("sex", "性别", CHOICE, choices="sexes", width=6, rules=("S-ID",)),
         Column("ethnicity", "民族", CHOICE, choices="ethnic_groups", strict=False, width=8),
         Column("birth", "出生年月", MONTH, width=10, number_format="yyyy-mm", rules=("S-ID",),
@@ -513,7 +514,7 @@ def _masters() -> Sheet:
         Column("staff", "工作室人员", width=24),
         Column("location", "工作室地点", width=20),
         Column("area", "工作室面积（㎡）", FORMULA, width=10, number_format="0",
-               formula='=IF([leader]="","",IFERROR(INDEX([studios.area],MATCH([leader],[studios.leader],0)),""))'),
+               formula=_lookup("studios", "area", "leader")),
         Column("edu_fund_share", "职工教育经费用于高技能人才培养比例（%）", PERCENT, minimum=0, maximum=100,
                width=14, number_format="0.0", rules=("S-EDUFUND",), prompt="依托企业的须填写，不低于 50"),
         Column("already", "已获国家级或省级工作室", CHOICE, choices="yes_no", width=12, rules=("S-ALREADY",)),
