@@ -246,23 +246,23 @@ def _add_validations(ws, sheet: Sheet, renderer: FormulaRenderer, layout: Layout
         ws.add_data_validation(dv)
 
 
-def _add_checks(ws, sheet: Sheet, renderer: FormulaRenderer) -> None:
-    """One conditional format per check; errors first so their colour wins where checks overlap."""
+def check_formats(sheet: Sheet, renderer: FormulaRenderer):
+    """(check, cell ranges, formula) for every conditional format the sheet gets; errors first so
+    that their colour wins where checks overlap. Block formulas refer to each block's 合计 row, so
+    a funding sheet gets one format per check and block."""
     ordered = sorted(sheet.checks, key=lambda c: (c.severity != ERROR, c.severity != WARNING))
+    size = len(sheet.block) or sheet.capacity
     for check in ordered:
+        for head in range(sheet.first_row, sheet.last_row + 1, size):
+            formula = renderer.render(check.condition, sheet, head, head, 0).lstrip("=")
+            ranges = " ".join(f"{column_letter(sheet, k)}{head}:{column_letter(sheet, k)}{head + size - 1}"
+                              for k in check.columns)
+            yield check, ranges, formula
+
+
+def _add_checks(ws, sheet: Sheet, renderer: FormulaRenderer) -> None:
+    for check, ranges, formula in check_formats(sheet, renderer):
         fill, font = SEVERITY_STYLE[check.severity]
-        head = sheet.first_row
-        formula = renderer.render(check.condition, sheet, sheet.first_row, head, 0).lstrip("=")
-        ranges = " ".join(f"{column_letter(sheet, k)}{sheet.first_row}:{column_letter(sheet, k)}{sheet.last_row}"
-                          for k in check.columns)
-        if sheet.block:
-            # Block formulas refer to the 合计 row of each block, so render per block.
-            for head in range(sheet.first_row, sheet.last_row + 1, len(sheet.block)):
-                formula = renderer.render(check.condition, sheet, head, head, 0).lstrip("=")
-                ranges = " ".join(f"{column_letter(sheet, k)}{head}:{column_letter(sheet, k)}"
-                                  f"{head + len(sheet.block) - 1}" for k in check.columns)
-                ws.conditional_formatting.add(ranges, FormulaRule(formula=[formula], fill=fill, font=font))
-            continue
         ws.conditional_formatting.add(ranges, FormulaRule(formula=[formula], fill=fill, font=font))
 
 
@@ -286,6 +286,12 @@ def _protection():
     # Locked: formulas and headers. Allowed: formatting rows/columns, sorting and filtering.
     return SheetProtection(sheet=True, formatColumns=False, formatRows=False, sort=False, autoFilter=False,
                            selectLockedCells=False, selectUnlockedCells=False)
+
+
+def make_renderer(policy: Policy) -> FormulaRenderer:
+    """The renderer the writer uses, for tests and the master writer that need the same formulas."""
+    schema = build_schema(policy)
+    return FormulaRenderer(schema, policy, list_layout(schema, policy)[0])
 
 
 def build_template(policy: Policy, recommender: str | None = None) -> Workbook:
