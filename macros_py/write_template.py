@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from . import __version__
+from .cell_text import row_height, wrapped_lines
 from .findings import ERROR, INFO, WARNING
 from .formula_text import FormulaRenderer, Layout, column_letter, data_range
 from .policy import Policy
@@ -41,6 +42,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FORMULA_FILL = PatternFill("solid", fgColor="F2F2F2")
 THIN = Side(style="thin", color="808080")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_GRID = Border(left=THIN, right=THIN, top=Side(style="medium", color="404040"), bottom=THIN)  # a block's 合计 row
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
@@ -161,7 +163,8 @@ def _write_data_sheet(wb: Workbook, sheet: Sheet, renderer: FormulaRenderer, lay
         cell = ws.cell(sheet.header_row, i, col.header)
         cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, GRID
         ws.column_dimensions[get_column_letter(i)].width = col.width
-    ws.row_dimensions[sheet.header_row].height = 42
+    lines = max(wrapped_lines(col.header, col.width) for col in sheet.columns)
+    ws.row_dimensions[sheet.header_row].height = row_height(max(lines, 2))
 
     # Styling cell by cell is most of openpyxl's time; every cell of one column and one kind of row
     # looks the same, so the first is styled and the rest copy its style record.
@@ -202,9 +205,11 @@ def _write_data_sheet(wb: Workbook, sheet: Sheet, renderer: FormulaRenderer, lay
 
 
 def _style_data_cell(cell, col, editable: bool, is_head: bool) -> None:
-    cell.font, cell.border, cell.alignment = BODY, GRID, WRAP
+    cell.font, cell.border, cell.alignment = BODY, HEAD_GRID if is_head else GRID, WRAP
     if col.number_format:
-        cell.number_format = col.number_format
+        # A computed number shows blank for 0, so the unused pre-sized rows stay empty on screen
+        # and on paper instead of a column of 0.00; a typed 0 still shows.
+        cell.number_format = col.number_format if editable else f"{col.number_format};-{col.number_format};;@"
     if editable:
         cell.protection = Protection(locked=False)
         if col.kind in (INT, NUMBER, PERCENT) and not col.number_format:
