@@ -23,7 +23,7 @@ def register(sub) -> None:
     p = sub.add_parser("samples", help="生成内置的示例报送文件（含若干故意的错误，见 manifest.json）",
                        description="按固定随机种子生成各推荐单位的示例报送工作簿。")
     p.add_argument("-o", "--output", metavar="目录", default=str(SAMPLES_DIR), help="输出目录（默认 workbooks/samples）")
-    p.add_argument("--seed", type=int, default=2025, help="随机种子（默认 2025）")
+    p.add_argument("--seed", type=int, default=2025, metavar="种子", help="随机种子（默认 2025）")
     p.add_argument("--force", action="store_true", help="目录中已有示例时覆盖")
     p.add_argument("--policy", metavar="文件", help="政策文件")
     p.set_defaults(func=run_samples)
