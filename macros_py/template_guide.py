@@ -8,6 +8,7 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .cell_text import row_height, wrapped_lines
 from .formula_text import Layout
@@ -137,7 +138,10 @@ def write_guide(wb, schema: Schema, policy: Policy, layout: Layout, recommender:
                 # "n. 「sheet」" part in column B and the explanation wraps beside it.
                 head, text = text.split("：", 1)
                 c = ws.cell(r, 2, head)
-                c.font, c.alignment, c.hyperlink = _LINK, _WRAP, f"#{quote_sheetname(titles[link])}!A1"
+                # An in-workbook link is a `location`; a "#Sheet!A1" target would be an external
+                # relationship, which LibreOffice turns into a link to the file's own path.
+                c.font, c.alignment = _LINK, _WRAP
+                c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{quote_sheetname(titles[link])}!A1")
                 first, width = 3, _TEXT_WIDTH
             else:
                 first = 2
