@@ -4,12 +4,14 @@ converted in a single soffice call, because each start costs about 1.5 s."""
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+os.environ.setdefault("OPENPYXL_LXML", "False")  # before openpyxl loads: see macros_py/__init__.py
 sys.path.insert(0, str(Path(__file__).parent))  # the helpers beside the tests
 
 from cf_probe import Probe, add_probes  # noqa: E402

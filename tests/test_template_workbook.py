@@ -21,6 +21,13 @@ def wb():
     return load_workbook(TEMPLATE)
 
 
+def test_openpyxl_writes_with_its_own_writer():
+    """With lxml openpyxl writes other bytes; macros_py turns lxml off before openpyxl loads."""
+    import openpyxl
+
+    assert openpyxl.LXML is False
+
+
 def test_regenerating_the_committed_workbook_gives_the_same_bytes(tmp_path, policy):
     out = write_template(tmp_path / TEMPLATE.name, policy)
     assert out.read_bytes() == TEMPLATE.read_bytes(), (
