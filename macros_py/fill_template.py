@@ -35,7 +35,7 @@ def fill_workbook(data: dict, policy: Policy):
     """An openpyxl workbook: the template with `data` typed into its input cells."""
     schema = build_schema(policy)
     wb = build_template(policy, data.get("recommender"))
-    shown = _shown_rows(schema, data, policy)
+    shown = shown_rows(schema, data, policy)
     for sheet in schema.sheets:
         if sheet.block:
             continue
@@ -48,8 +48,8 @@ def fill_workbook(data: dict, policy: Policy):
                 if not sheet.column(key).is_input:
                     raise ValueError(f"{sheet.key}.{key} is computed, not typed")
                 ws[cell_of(schema, sheet.key, key, i)] = value
-            lines = max(wrapped_lines(v, c.width) for c in sheet.columns
-                        if isinstance(v := shown[sheet.key][i].get(c.key), str))
+            lines = max((wrapped_lines(v, c.width) for c in sheet.columns
+                         if isinstance(v := shown[sheet.key][i].get(c.key), str)), default=1)
             if lines > 1:  # Excel measures a row when a clerk types; a program-written row needs a height
                 ws.row_dimensions[sheet.first_row + i].height = row_height(lines)
     funding = schema.sheet("funding")
@@ -63,10 +63,19 @@ def fill_workbook(data: dict, policy: Policy):
     return wb
 
 
-def _shown_rows(schema: Schema, data: dict, policy: Policy) -> dict[str, list[dict]]:
-    """Every row as the workbook will show it, typed and computed values, to size the rows."""
+def shown_rows(schema: Schema, data: dict, policy: Policy) -> dict[str, list[dict]]:
+    """Every row of `data` as the workbook will show it: typed and computed values (compute.derive),
+    by sheet key; funding blocks as a 合计 row followed by one row per content."""
     rows = {s.key: [dict(r, _row=s.first_row + i, _header_row=s.header_row) for i, r in enumerate(data.get(s.key, []))]
             for s in schema.sheets if not s.block}
+    funding, blocks = schema.sheet("funding"), []
+    for b, block in enumerate(data.get("funding", [])):
+        head = funding.first_row + b * len(funding.block)
+        blocks.append({"unit": block["unit"], "content": funding.block[0], "_head": True, "_row": head})
+        for c, amounts in enumerate(block["amounts"]):
+            row = {f"amount{s}": a for s, a in enumerate(amounts) if a is not None}
+            blocks.append(dict(row, content=funding.block[c + 1], _head=False, _row=head + c + 1))
+    rows[funding.key] = blocks
     derive(rows, data.get("recommender"), policy)
     return rows
 

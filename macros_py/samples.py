@@ -14,9 +14,11 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import UsageError
 from .fill_template import cell_of, write_filled
 from .policy import CHANNEL_COUNTY, Policy
 from .schema import build_schema
+from .xlsx_pack import write_atomic
 
 MAJORS = ["焊工", "电工", "数控车工", "汽车维修工", "钳工", "中式烹调师", "育婴员", "养老护理员", "电子商务师",
           "计算机程序设计员", "工业机器人系统运维员", "煤矿采掘机械维修工", "化工总控工", "美发师", "茶艺师",
@@ -288,20 +290,31 @@ def _apply_breaks(samples: list[Sample], policy: Policy) -> None:
          f"与 {county_sample.name} 重复推荐同一项目单位")
 
 
-def write_samples(outdir: str | Path, policy: Policy, seed: int = 2025) -> list[Path]:
+def write_samples(outdir: str | Path, policy: Policy, seed: int = 2025, printed: int = 0) -> list[Path]:
+    """Write the samples and manifest.json. `printed` clean samples (from the end) are written as the
+    notice prints 附件7/附件8/表4-2 (write_printed) instead of in the project's workbook."""
+    from .write_printed import write_printed_submission
+
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     samples = generate(policy, seed)
-    paths = [write_filled(outdir / s.name, s.data, policy) for s in samples]
+    notes = " ".join(b.note for s in samples for b in s.breaks)  # B-DUP names the other file
+    clean = [s.name for s in samples if not s.breaks and s.name not in notes]
+    if not 0 <= printed <= len(clean):
+        raise UsageError(f"只有 {len(clean)} 个示例没有故意的错误，可按通知格式写出 0–{len(clean)} 个，不能写出 {printed} 个。")
+    as_printed = set(clean[len(clean) - printed:]) if printed else set()
+    paths = [(write_printed_submission if s.name in as_printed else write_filled)(outdir / s.name, s.data, policy)
+             for s in samples]
     manifest = {
         "seed": seed,
         "policy_year": policy.year,
         "files": [{"file": s.name, "recommender": s.data["recommender"], "bases": len(s.data["bases"]),
-                   "studios": len(s.data["studios"])} for s in samples],
+                   "studios": len(s.data["studios"]), "layout": "printed" if s.name in as_printed else "template"}
+                  for s in samples],
         "breaks": [{"file": s.name, "rule": b.rule, "sheet": b.sheet, "cell": b.cell, "note": b.note,
                     "also": [vars(m) for m in b.also]}
                    for s in samples for b in s.breaks],
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    (outdir / "manifest.json").write_text(text, encoding="utf-8")
+    write_atomic(outdir / "manifest.json", text.encode("utf-8"))
     return paths

@@ -21,7 +21,9 @@ from macros_py.fill_template import write_filled  # noqa: E402
 from macros_py.libreoffice import convert, find_soffice  # noqa: E402
 from macros_py.paths import SAMPLES_DIR, WORKBOOKS_DIR  # noqa: E402
 from macros_py.policy import default_policy  # noqa: E402
+from macros_py.samples import generate  # noqa: E402
 from macros_py.schema import build_schema  # noqa: E402
+from macros_py.write_printed import write_printed_submission  # noqa: E402
 
 SOFFICE = find_soffice()
 NO_LO_REASON = ("LibreOffice (soffice) is not installed here; install libreoffice-calc-nogui "
@@ -67,7 +69,7 @@ class Converted:
     recalculated: each original's probe copy after recalculation. The copy holds the original's
       cells unchanged (openpyxl load and save) plus probe columns to the right of the tables, so
       one conversion serves both the formula comparison and the conditional-format check.
-    round_trip: the untouched template and first sample, opened and saved as xlsx.
+    round_trip: the untouched template, first sample and printed sample, opened and saved as xlsx.
     """
 
     recalculated: dict[Path, Path]
@@ -79,7 +81,15 @@ ROUND_TRIP = [TEMPLATE, SAMPLES[0]]
 
 
 @pytest.fixture(scope="session")
-def libreoffice(tmp_path_factory, policy, cases) -> Converted:
+def printed_sample(tmp_path_factory, policy):
+    """The first clean generated submission with studios, in the notice's printed layout."""
+    sample = next(s for s in generate(policy) if s.data["studios"] and not s.breaks and len(s.data["studios"]) < 4)
+    path = write_printed_submission(tmp_path_factory.mktemp("printed") / "printed.xlsx", sample.data, policy)
+    return sample, path
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory, policy, cases, printed_sample) -> Converted:
     if SOFFICE is None:
         pytest.skip(NO_LO_REASON)
     originals = [TEMPLATE, *SAMPLES, *(c.path for c in cases)]
@@ -88,7 +98,8 @@ def libreoffice(tmp_path_factory, policy, cases) -> Converted:
     for src in originals:
         probe_files[src] = probe_dir / f"probe_{src.stem}.xlsx"
         probes[src] = add_probes(src, probe_files[src], policy)
-    results = convert([*probe_files.values(), *ROUND_TRIP], tmp_path_factory.mktemp("lo"))
+    as_is = [*ROUND_TRIP, printed_sample[1]]
+    results = convert([*probe_files.values(), *as_is], tmp_path_factory.mktemp("lo"))
     recalculated = dict(zip(originals, results[:len(originals)], strict=True))
-    round_trip = dict(zip(ROUND_TRIP, results[len(originals):], strict=True))
+    round_trip = dict(zip(as_is, results[len(originals):], strict=True))
     return Converted(recalculated, probes, round_trip)
