@@ -110,7 +110,7 @@ def write_guide(wb, schema: Schema, policy: Policy, layout: Layout, recommender:
     r += 1
     for i, head in enumerate(("档次", "名额", "补助（万元）", "年培训规模（人次）≥", "取得高级工证书（人次）≥")):
         ws.cell(r, 2 + i, head).font, ws.cell(r, 2 + i).alignment = _BOLD, _CENTER
-    ws.row_dimensions[r].height = row_height(2)
+    ws.row_dimensions[r].height = row_height(3)  # the ≥ headers wrap to three lines in a narrow font
     for tier in policy.tiers.values():
         r += 1
         for i, value in enumerate((tier.name, tier.places, tier.subsidy, tier.min_training, tier.min_senior_certs)):

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
+from workbook_rows import computed_values
 
 from macros_py.write_template import check_formats, make_renderer
 
@@ -78,7 +79,7 @@ def add_probes(src, dst, policy) -> list[Probe]:
 def marked(converted, probes: list[Probe]) -> set[tuple[str, str, str, str]]:
     """(rule, severity, sheet, cell) of every probe LibreOffice computed TRUE; anything that is
     neither TRUE nor FALSE (an error value, text) raises, since a format would silently not mark."""
-    wb = load_workbook(converted, data_only=True)
+    wb = computed_values(converted)
     out = set()
     for p in probes:
         value = wb[p.sheet][p.probe].value

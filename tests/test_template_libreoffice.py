@@ -1,6 +1,7 @@
 """LibreOffice as the spreadsheet engine: it opens the template, the samples and the check-cases
 workbook, recalculates, and every formula result equals what compute.derive gives from the same
-inputs; every conditional format marks exactly the cells that break its rule."""
+inputs; every conditional format marks exactly the cells that break its rule. Tests that need
+LibreOffice take the `libreoffice` fixture, which skips with the reason where it is missing."""
 
 from __future__ import annotations
 
@@ -9,15 +10,13 @@ import math
 
 import pytest
 from cf_probe import marked
-from conftest import SAMPLES, TEMPLATE, requires_libreoffice
+from conftest import SAMPLES, TEMPLATE
 from openpyxl import load_workbook
-from workbook_rows import is_formula, recommender_of, workbook_rows
+from workbook_rows import computed_values, is_formula, recommender_of, workbook_rows
 
 from macros_py.compute import derive
 from macros_py.formula_text import column_letter
 from macros_py.paths import SAMPLES_DIR
-
-pytestmark = requires_libreoffice
 
 ERROR_VALUES = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:", "#ERR")
 
@@ -32,7 +31,7 @@ def same(python, engine) -> bool:
 
 def formula_mismatches(original, converted, schema, policy) -> tuple[int, list[str]]:
     """Compare every formula cell of every data row; returns (cells compared, mismatches)."""
-    src, engine = load_workbook(original), load_workbook(converted, data_only=True)
+    src, engine = load_workbook(original), computed_values(converted)
     rows = workbook_rows(src, schema)
     derive(rows, recommender_of(src, schema), policy)
     compared, bad = 0, []
@@ -66,7 +65,7 @@ def test_formula_results_equal_python_on_template_samples_and_check_cases(libreo
 
 def test_the_samples_carry_real_numbers(libreoffice, schema):
     """Not only blanks compare equal: the first sample's computed cells hold the expected kinds."""
-    wb = load_workbook(libreoffice.recalculated[SAMPLES[0]], data_only=True)
+    wb = computed_values(libreoffice.recalculated[SAMPLES[0]])
     conditions = wb[schema.sheet("conditions").title]
     first = conditions[schema.sheet("conditions").first_row]
     values = {col.key: cell.value for col, cell in zip(schema.sheet("conditions").columns, first, strict=False)}
@@ -76,7 +75,7 @@ def test_the_samples_carry_real_numbers(libreoffice, schema):
 
 def test_no_formula_anywhere_evaluates_to_an_error(libreoffice, cases):
     for original in corpus(cases):
-        wb = load_workbook(libreoffice.recalculated[original], data_only=True)
+        wb = computed_values(libreoffice.recalculated[original])
         for ws in wb:
             for row in ws.iter_rows():
                 for cell in row:

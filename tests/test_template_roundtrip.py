@@ -2,7 +2,8 @@
 edits in LibreOffice, or WPS, sends us such a file), and how it prints.
 
 What LibreOffice 7.4 itself drops is recorded in LIBREOFFICE_DROPS; the test proves each entry is
-still true (so the list cannot go stale) and README's compatibility notes name each one.
+still true (so the list cannot go stale) and README's compatibility notes name each one. Tests
+that need LibreOffice take the `libreoffice` fixture, which skips with the reason where it is missing.
 """
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROUND_TRIP, TEMPLATE, requires_libreoffice
+from conftest import ROUND_TRIP, TEMPLATE
 from openpyxl import load_workbook
 
 from macros_py.libreoffice import convert
 from macros_py.paths import PROJECT_ROOT
-
-pytestmark = requires_libreoffice
 
 # feature -> how README says it (the test looks for this text in README.md)
 LIBREOFFICE_DROPS = {
@@ -179,7 +178,7 @@ def test_readme_names_what_libreoffice_drops():
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
+def printed(tmp_path_factory, libreoffice):  # libreoffice: skips where it is missing
     (pdf,) = convert([TEMPLATE], tmp_path_factory.mktemp("pdf"), fmt="pdf")
     return pdf.read_bytes()
 

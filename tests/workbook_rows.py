@@ -6,7 +6,17 @@ cells of workbooks we wrote ourselves, so this stays a few lines.
 
 from __future__ import annotations
 
+from functools import cache
+
+from openpyxl import load_workbook
+
 from macros_py.schema import Schema, Sheet
+
+
+@cache
+def computed_values(path):
+    """A recalculated workbook's values, loaded once per session (several tests read each)."""
+    return load_workbook(path, data_only=True)
 
 
 def is_formula(value) -> bool:
