@@ -290,7 +290,7 @@ def _bases() -> Sheet:
                aliases=("申报专业（职业）", "特色专业", "特色专业（职业）"),
                prompt="2–3 个特色专业（职业），用顿号“、”分隔"),
         Column("tier", "申报档次", CHOICE, choices="tiers", required=True, width=10,
-               rules=("B-REQ", "B-TIER"), aliases=("档次",), prompt="A / B / C"),
+               rules=("B-REQ", "B-TIER"), aliases=("档次",), prompt="从下拉框选择 A、B 或 C 档"),
         _uscc_column(),
         *_contact_columns(),
         Column("note", "备注", width=16, printed=True),

@@ -148,6 +148,7 @@ def test_every_closed_list_and_number_column_is_validated_on_all_its_input_cells
             assert cells == input_rows(ws, sheet, col), f"{sheet.title} {col.header}"
             dv = dvs[0]
             assert dv.showErrorMessage and re.search(r"[\u4e00-\u9fff]", dv.error or ""), f"{sheet.title} {col.header}"
+            assert dv.showInputMessage and re.search(r"[\u4e00-\u9fff]", dv.prompt or ""), f"{sheet.title} {col.header}"
             assert dv.errorTitle and dv.promptTitle
             if dv_type == "list":
                 assert re.match(r"='?(下拉列表|附件[78] )", dv.formula1), dv.formula1  # a range, never a literal
