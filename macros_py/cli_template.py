@@ -23,7 +23,9 @@ def register(sub) -> None:
     p = sub.add_parser("samples", help="生成内置的示例报送文件（含若干故意的错误，见 manifest.json）",
                        description="按固定随机种子生成各推荐单位的示例报送工作簿。")
     p.add_argument("-o", "--output", metavar="目录", default=str(SAMPLES_DIR), help="输出目录（默认 workbooks/samples）")
-    p.add_argument("--seed", type=int, default=2025, help="随机种子（默认 2025）")
+    p.add_argument("--seed", type=int, default=2025, metavar="种子", help="随机种子（默认 2025）")
+    p.add_argument("--printed", type=int, default=0, metavar="个数",
+                   help="其中几个按通知印制的附件7、附件8、表4-2 格式写出（默认 0，全部用标准工作簿）")
     p.add_argument("--force", action="store_true", help="目录中已有示例时覆盖")
     p.add_argument("--policy", metavar="文件", help="政策文件")
     p.set_defaults(func=run_samples)
@@ -72,7 +74,7 @@ def run_samples(args) -> int:
     out = Path(args.output)
     if out.exists() and any(out.glob("*.xlsx")) and not args.force:
         raise UsageError(f"目录 {out} 中已有工作簿；如需覆盖请加 --force。")
-    paths = write_samples(out, policy, args.seed)
+    paths = write_samples(out, policy, args.seed, printed=args.printed)
     print(f"已生成 {len(paths)} 个示例报送文件和 manifest.json：{out}")
     return 0
 

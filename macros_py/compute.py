@@ -30,9 +30,10 @@ def blank(value) -> bool:
 
 
 def excel_text(value) -> str:
-    """How Excel's & operator shows a number: 120 → "120", 120.5 → "120.5"."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    """How Excel's & operator shows a number: 120 → "120", 120.5 → "120.5", 1/3 → 15 significant
+    digits "0.333333333333333" (Python's str would give 16)."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.15g}"
     return "" if value is None else str(value)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .cell_text import row_height, wrapped_lines
+from .compute import derive
 from .formula_text import column_letter
 from .policy import Policy
 from .schema import Schema, build_schema
@@ -33,6 +35,7 @@ def fill_workbook(data: dict, policy: Policy):
     """An openpyxl workbook: the template with `data` typed into its input cells."""
     schema = build_schema(policy)
     wb = build_template(policy, data.get("recommender"))
+    shown = shown_rows(schema, data, policy)
     for sheet in schema.sheets:
         if sheet.block:
             continue
@@ -45,6 +48,10 @@ def fill_workbook(data: dict, policy: Policy):
                 if not sheet.column(key).is_input:
                     raise ValueError(f"{sheet.key}.{key} is computed, not typed")
                 ws[cell_of(schema, sheet.key, key, i)] = value
+            lines = max((wrapped_lines(v, c.width) for c in sheet.columns
+                         if isinstance(v := shown[sheet.key][i].get(c.key), str)), default=1)
+            if lines > 1:  # Excel measures a row when a clerk types; a program-written row needs a height
+                ws.row_dimensions[sheet.first_row + i].height = row_height(lines)
     funding = schema.sheet("funding")
     ws = wb[funding.title]
     for b, block in enumerate(data.get("funding", [])):
@@ -54,6 +61,23 @@ def fill_workbook(data: dict, policy: Policy):
                 if amount is not None:
                     ws[cell_of(schema, "funding", f"amount{s}", b, c)] = amount
     return wb
+
+
+def shown_rows(schema: Schema, data: dict, policy: Policy) -> dict[str, list[dict]]:
+    """Every row of `data` as the workbook will show it: typed and computed values (compute.derive),
+    by sheet key; funding blocks as a 合计 row followed by one row per content."""
+    rows = {s.key: [dict(r, _row=s.first_row + i, _header_row=s.header_row) for i, r in enumerate(data.get(s.key, []))]
+            for s in schema.sheets if not s.block}
+    funding, blocks = schema.sheet("funding"), []
+    for b, block in enumerate(data.get("funding", [])):
+        head = funding.first_row + b * len(funding.block)
+        blocks.append({"unit": block["unit"], "content": funding.block[0], "_head": True, "_row": head})
+        for c, amounts in enumerate(block["amounts"]):
+            row = {f"amount{s}": a for s, a in enumerate(amounts) if a is not None}
+            blocks.append(dict(row, content=funding.block[c + 1], _head=False, _row=head + c + 1))
+    rows[funding.key] = blocks
+    derive(rows, data.get("recommender"), policy)
+    return rows
 
 
 def write_filled(path: str | Path, data: dict, policy: Policy, when: dt.datetime | None = None) -> Path:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from .policy import Policy
-from .schema import Schema, Sheet, expressions
+from .schema import LABEL, Schema, Sheet, expressions
 
 _PLACEHOLDER = re.compile(r"\[([A-Za-z_@][\w.:#@]*)\]")
 
@@ -52,6 +52,13 @@ class FormulaRenderer:
             if name.startswith("P:"):
                 value = self.policy.get(name[2:])
                 return str(value)
+            if name == "in_use" and sheet.block and block_head is not None:
+                # A funding block is in use when anything is typed in its content rows; its 合计 row
+                # holds sums (0, never blank), so the row-by-row test below would always be TRUE there.
+                last = block_head + len(sheet.block) - 1
+                cells = ",".join(f"${column_letter(sheet, c.key)}${block_head + 1}:${column_letter(sheet, c.key)}${last}"
+                                 for c in sheet.columns if c.is_input and not c.head_input and c.kind != LABEL)
+                return f"COUNTA({cells})>0"
             if name == "in_use":
                 cells = "&".join(f"${column_letter(sheet, c.key)}{row}" for c in sheet.columns
                                  if c.is_input and not c.head_input)

@@ -14,9 +14,11 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import UsageError
 from .fill_template import cell_of, write_filled
 from .policy import CHANNEL_COUNTY, Policy
 from .schema import build_schema
+from .xlsx_pack import write_atomic
 
 MAJORS = ["焊工", "电工", "数控车工", "汽车维修工", "钳工", "中式烹调师", "育婴员", "养老护理员", "电子商务师",
           "计算机程序设计员", "工业机器人系统运维员", "煤矿采掘机械维修工", "化工总控工", "美发师", "茶艺师",
@@ -51,13 +53,25 @@ def id_check(body17: str) -> str:
 
 
 @dataclass
+class Mark:
+    """A cell the workbook's conditional formats (and the rule engine) must mark, and for which rule."""
+
+    rule: str
+    sheet: str
+    cell: str
+
+
+@dataclass
 class Break:
-    """A deliberate rule break: where it is and which rule must report it."""
+    """A deliberate rule break: where it is and which rule must report it. `also` lists the marks
+    the break cannot come without (the same rule shown on a second column, or a threshold that an
+    over-claimed tier necessarily misses)."""
 
     rule: str
     sheet: str
     cell: str
     note: str
+    also: list[Mark] = field(default_factory=list)
 
 
 @dataclass
@@ -201,8 +215,12 @@ def _apply_breaks(samples: list[Sample], policy: Policy) -> None:
     schema = build_schema(policy)
     title = {s.key: s.title for s in schema.sheets}
 
-    def note(sample, rule, sheet, key, index, text, content=None):
-        sample.breaks.append(Break(rule, title[sheet], cell_of(schema, sheet, key, index, content), text))
+    def mark(rule, sheet, key, index, content=None) -> Mark:
+        return Mark(rule, title[sheet], cell_of(schema, sheet, key, index, content))
+
+    def note(sample, rule, sheet, key, index, text, content=None, also=()):
+        sample.breaks.append(Break(rule, title[sheet], cell_of(schema, sheet, key, index, content), text,
+                                   [mark(*m) for m in also]))
 
     s = samples[0]
     s.data["funding"][0]["amounts"][0][0] += 10
@@ -236,14 +254,25 @@ def _apply_breaks(samples: list[Sample], policy: Policy) -> None:
     note(s, "S-HONOR", "studios", "honours", 0, "主要荣誉不含通知所列荣誉")
 
     s = samples[6]
-    base, cond = s.data["bases"][0], s.data["conditions"][0]
-    tier = policy.tiers[base["tier"]]
+    base, cond, fund = s.data["bases"][0], s.data["conditions"][0], s.data["funding"][0]
     names = list(policy.tiers)
-    if names.index(base["tier"]) > 0:
-        base["tier"] = names[names.index(base["tier"]) - 1]
-    else:
+    if names.index(base["tier"]) > 0:  # claim the tier above the one the numbers support
+        claimed = names[names.index(base["tier"]) - 1]
+    else:  # already the top tier: lower the numbers below its threshold instead
+        claimed = base["tier"]
+        tier = policy.tiers[claimed]
         cond["training"], cond["certs"] = tier.min_training - 1, tier.min_senior_certs
-    note(s, "B-TIER-FIT", "conditions", "supported_tier", 0, "申报档次高于数据支持的档次")
+    # The budget follows the claimed tier, as a clerk would write it: no B-SUBSIDY or B-MAJOR-BUDGET
+    # knock-on, only the marks the over-claim itself brings.
+    delta = policy.tiers[claimed].subsidy - policy.tiers[base["tier"]].subsidy
+    fund["amounts"][0][0] += delta
+    next(m for m in s.data["majors"] if m["unit"] == base["unit"])["content0"] += delta
+    base["tier"] = claimed
+    tier = policy.tiers[claimed]
+    missed = [("B-SCALE", "conditions", "training", 0)] if cond["training"] < tier.min_training else []
+    missed += [("B-CERT", "conditions", "certs", 0)] if cond["certs"] < tier.min_senior_certs else []
+    note(s, "B-TIER-FIT", "conditions", "supported_tier", 0, "申报档次高于数据支持的档次",
+         also=[("B-TIER-FIT", "conditions", "tier", 0), *missed])
 
     s = samples[7]
     s.data["bases"][0]["mobile"] = "2" + s.data["bases"][0]["mobile"][1:]
@@ -261,19 +290,31 @@ def _apply_breaks(samples: list[Sample], policy: Policy) -> None:
          f"与 {county_sample.name} 重复推荐同一项目单位")
 
 
-def write_samples(outdir: str | Path, policy: Policy, seed: int = 2025) -> list[Path]:
+def write_samples(outdir: str | Path, policy: Policy, seed: int = 2025, printed: int = 0) -> list[Path]:
+    """Write the samples and manifest.json. `printed` clean samples (from the end) are written as the
+    notice prints 附件7/附件8/表4-2 (write_printed) instead of in the project's workbook."""
+    from .write_printed import write_printed_submission
+
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     samples = generate(policy, seed)
-    paths = [write_filled(outdir / s.name, s.data, policy) for s in samples]
+    notes = " ".join(b.note for s in samples for b in s.breaks)  # B-DUP names the other file
+    clean = [s.name for s in samples if not s.breaks and s.name not in notes]
+    if not 0 <= printed <= len(clean):
+        raise UsageError(f"只有 {len(clean)} 个示例没有故意的错误，可按通知格式写出 0–{len(clean)} 个，不能写出 {printed} 个。")
+    as_printed = set(clean[len(clean) - printed:]) if printed else set()
+    paths = [(write_printed_submission if s.name in as_printed else write_filled)(outdir / s.name, s.data, policy)
+             for s in samples]
     manifest = {
         "seed": seed,
         "policy_year": policy.year,
         "files": [{"file": s.name, "recommender": s.data["recommender"], "bases": len(s.data["bases"]),
-                   "studios": len(s.data["studios"])} for s in samples],
-        "breaks": [{"file": s.name, "rule": b.rule, "sheet": b.sheet, "cell": b.cell, "note": b.note}
+                   "studios": len(s.data["studios"]), "layout": "printed" if s.name in as_printed else "template"}
+                  for s in samples],
+        "breaks": [{"file": s.name, "rule": b.rule, "sheet": b.sheet, "cell": b.cell, "note": b.note,
+                    "also": [vars(m) for m in b.also]}
                    for s in samples for b in s.breaks],
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    (outdir / "manifest.json").write_text(text, encoding="utf-8")
+    write_atomic(outdir / "manifest.json", text.encode("utf-8"))
     return paths

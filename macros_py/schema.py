@@ -195,8 +195,11 @@ def _base_verdict(policy: Policy) -> str:
             f'IF({failed}="","满足","不满足："&TRIM({failed}))))')
 
 
-def _lookup(sheet: str, column: str) -> str:
-    return (f'=IF([unit]="","",IFERROR(INDEX([{sheet}.{column}],MATCH([unit],[{sheet}.unit],0)),""))')
+def _lookup(sheet: str, column: str, key: str = "unit") -> str:
+    """The `column` of the row of `sheet` whose `key` matches this row's; blank when there is none,
+    and blank (not 0, as INDEX of an empty cell shows) when that cell is empty."""
+    found = f"INDEX([{sheet}.{column}],MATCH([{key}],[{sheet}.{key}],0))"
+    return f'=IF([{key}]="","",IFERROR(IF({found}="","",{found}),""))'
 
 
 # ---------------------------------------------------------------- reusable check conditions
@@ -282,12 +285,12 @@ def _bases() -> Sheet:
         Column("address", "项目所在地址", required=True, width=30, printed=True, rules=("B-REQ",),
                aliases=("项目单位地址", "地址")),
         Column("recommender", "推荐单位", FORMULA, required=True, width=22, printed=True, rules=("B-REQ",),
-               formula='=IF([unit]="","",[recommender])'),
+               formula='=IF([unit]="","",[recommender]&"")'),
         Column("majors", "申报专业", required=True, width=30, printed=True, rules=("B-REQ", "B-MAJORS"),
                aliases=("申报专业（职业）", "特色专业", "特色专业（职业）"),
                prompt="2–3 个特色专业（职业），用顿号“、”分隔"),
         Column("tier", "申报档次", CHOICE, choices="tiers", required=True, width=10,
-               rules=("B-REQ", "B-TIER"), aliases=("档次",), prompt="A / B / C"),
+               rules=("B-REQ", "B-TIER"), aliases=("档次",), prompt="从下拉框选择 A、B 或 C 档"),
         _uscc_column(),
         *_contact_columns(),
         Column("note", "备注", width=16, printed=True),
@@ -375,8 +378,9 @@ def _conditions() -> Sheet:
 def _funding(policy: Policy) -> Sheet:
     sources = policy.funding["sources"]
     cols: list[Column] = [
+        # &"": a reference to the empty 合计-row cell would show 0 in every unused block.
         Column("unit", "项目单位", CHOICE, choices="@bases.unit", required=True, width=26, head_input=True,
-               formula="=[block_head:unit]", rules=("B-REQ", "C-ROWDUP"),
+               formula='=[block_head:unit]&""', rules=("B-REQ", "C-ROWDUP"),
                prompt="在每个基地的“合计”行选择项目单位，下面三行自动带出"),
         Column("tier", "申报档次", FORMULA, width=8, formula=_lookup("bases", "tier")),
         Column("content", "内容", LABEL, width=26, aliases=("项目内容",)),
@@ -442,7 +446,7 @@ def _studios() -> Sheet:
         Column("seq", "序号", FORMULA, aliases=("编号",), width=6, printed=True,
                formula='=IF([leader]="","",ROW()-[header_row])'),
         Column("recommender", "推荐单位", FORMULA, required=True, width=18, printed=True, rules=("S-REQ",),
-               aliases=("推荐单位（可写简称）",), formula='=IF([leader]="","",[recommender])'),
+               aliases=("推荐单位（可写简称）",), formula='=IF([leader]="","",[recommender]&"")'),
         Column("leader", "领办人", required=True, width=10, printed=True, rules=("S-REQ", "S-DUP", "C-ROWDUP"),
                aliases=("技能大师姓名", "领办人姓名", "大师姓名")),
         Column("unit", "申报单位", required=True, width=26, printed=True, rules=("S-REQ",),
@@ -492,10 +496,8 @@ def _masters() -> Sheet:
         Column("leader", "姓名", CHOICE, choices="@studios.leader", required=True, width=10,
                rules=("S-REQ", "C-ROWDUP"), aliases=("技能大师姓名", "领办人"),
                prompt="从附件8 已填的领办人中选择"),
-        Column("unit", "申报单位", FORMULA, width=24, formula='=IF([leader]="","",IFERROR(INDEX([studios.unit],'
-               'MATCH([leader],[studios.leader],0)),""))'),
-        Column("nature", "单位性质", FORMULA, width=12, formula='=IF([leader]="","",IFERROR(INDEX([studios.nature],'
-               'MATCH([leader],[studios.leader],0)),""))'),
+        Column("unit", "申报单位", FORMULA, width=24, formula=_lookup("studios", "unit", "leader")),
+        Column("nature", "单位性质", FORMULA, width=12, formula=_lookup("studios", "nature", "leader")),
         Column("sex", "性别", CHOICE, choices="sexes", width=6, rules=("S-ID",)),
         Column("ethnicity", "民族", CHOICE, choices="ethnic_groups", strict=False, width=8),
         Column("birth", "出生年月", MONTH, width=10, number_format="yyyy-mm", rules=("S-ID",),
@@ -512,7 +514,7 @@ def _masters() -> Sheet:
         Column("staff", "工作室人员", width=24),
         Column("location", "工作室地点", width=20),
         Column("area", "工作室面积（㎡）", FORMULA, width=10, number_format="0",
-               formula='=IF([leader]="","",IFERROR(INDEX([studios.area],MATCH([leader],[studios.leader],0)),""))'),
+               formula=_lookup("studios", "area", "leader")),
         Column("edu_fund_share", "职工教育经费用于高技能人才培养比例（%）", PERCENT, minimum=0, maximum=100,
                width=14, number_format="0.0", rules=("S-EDUFUND",), prompt="依托企业的须填写，不低于 50"),
         Column("already", "已获国家级或省级工作室", CHOICE, choices="yes_no", width=12, rules=("S-ALREADY",)),

@@ -8,7 +8,9 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 
+from .cell_text import row_height, wrapped_lines
 from .formula_text import Layout
 from .policy import Policy
 from .schema import Schema
@@ -21,6 +23,9 @@ _TITLE = Font(name=_FONT, size=16, bold=True)
 _LINK = Font(name=_FONT, size=10.5, color="0563C1", underline="single")
 _INPUT = PatternFill("solid", fgColor="FFF2CC")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LINK_WIDTH = 24   # column B: labels and the links to the sheets
+_TEXT_WIDTH = 96   # columns C–H together
 
 
 def _date(d) -> str:
@@ -71,9 +76,9 @@ def _sections(schema: Schema, policy: Policy) -> list[tuple[str, list[tuple[str,
 def write_guide(wb, schema: Schema, policy: Policy, layout: Layout, recommender: str | None) -> None:
     ws = wb.create_sheet(schema.guide_title)
     ws.column_dimensions["A"].width = 3
-    ws.column_dimensions["B"].width = 14
+    ws.column_dimensions["B"].width = _LINK_WIDTH
     for col in "CDEFGH":
-        ws.column_dimensions[col].width = 16
+        ws.column_dimensions[col].width = _TEXT_WIDTH / 6
     ws["B1"] = f"{policy.year}年市级高技能人才培训基地和技能大师工作室申报工作簿"
     ws["B1"].font = _TITLE
     ws.merge_cells("B1:H1")
@@ -104,11 +109,12 @@ def write_guide(wb, schema: Schema, policy: Policy, layout: Layout, recommender:
     ws.cell(r, 2, "申报条件摘要").font = _HEAD
     r += 1
     for i, head in enumerate(("档次", "名额", "补助（万元）", "年培训规模（人次）≥", "取得高级工证书（人次）≥")):
-        ws.cell(r, 2 + i, head).font = _BOLD
+        ws.cell(r, 2 + i, head).font, ws.cell(r, 2 + i).alignment = _BOLD, _CENTER
+    ws.row_dimensions[r].height = row_height(3)  # the ≥ headers wrap to three lines in a narrow font
     for tier in policy.tiers.values():
         r += 1
         for i, value in enumerate((tier.name, tier.places, tier.subsidy, tier.min_training, tier.min_senior_certs)):
-            ws.cell(r, 2 + i, value).font = _BODY
+            ws.cell(r, 2 + i, value).font, ws.cell(r, 2 + i).alignment = _BODY, _CENTER
     base = policy.base
     r += 1
     ws.cell(r, 2, f"各档共同条件：师生比 1:{base['ratio_min_trainees_per_teacher']:g}–1:"
@@ -118,7 +124,7 @@ def write_guide(wb, schema: Schema, policy: Policy, layout: Layout, recommender:
                   f"近 {base['penalty_years']} 年无刑事行政处罚和失信联合惩戒。").font = _BODY
     ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=8)
     ws.cell(r, 2).alignment = _WRAP
-    ws.row_dimensions[r].height = 45
+    ws.row_dimensions[r].height = row_height(wrapped_lines(ws.cell(r, 2).value, _LINK_WIDTH + _TEXT_WIDTH))
 
     titles = {s.key: s.title for s in schema.sheets}
     for heading, lines in _sections(schema, policy):
@@ -126,12 +132,23 @@ def write_guide(wb, schema: Schema, policy: Policy, layout: Layout, recommender:
         ws.cell(r, 2, heading).font = _HEAD
         for text, link in lines:
             r += 1
-            c = ws.cell(r, 2, text)
-            c.font, c.alignment = (_LINK if link else _BODY), _WRAP
+            width = _LINK_WIDTH + _TEXT_WIDTH
             if link:
-                c.hyperlink = f"#{quote_sheetname(titles[link])}!A1"
-            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=8)
-            ws.row_dimensions[r].height = 15 * (1 + len(text) // 60)
+                # LibreOffice never wraps a cell that holds a link, so the link is only the short
+                # "n. 「sheet」" part in column B and the explanation wraps beside it.
+                head, text = text.split("：", 1)
+                c = ws.cell(r, 2, head)
+                # An in-workbook link is a `location`; a "#Sheet!A1" target would be an external
+                # relationship, which LibreOffice turns into a link to the file's own path.
+                c.font, c.alignment = _LINK, _WRAP
+                c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{quote_sheetname(titles[link])}!A1")
+                first, width = 3, _TEXT_WIDTH
+            else:
+                first = 2
+            c = ws.cell(r, first, text)
+            c.font, c.alignment = _BODY, _WRAP
+            ws.merge_cells(start_row=r, start_column=first, end_row=r, end_column=8)
+            ws.row_dimensions[r].height = row_height(wrapped_lines(text, width))
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -13,6 +13,7 @@ password; formula cells are grey so they are still recognisable.
 from __future__ import annotations
 
 import datetime as dt
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -23,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from . import __version__
+from .cell_text import row_height, wrapped_lines
 from .findings import ERROR, INFO, WARNING
 from .formula_text import FormulaRenderer, Layout, column_letter, data_range
 from .policy import Policy
@@ -40,6 +42,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FORMULA_FILL = PatternFill("solid", fgColor="F2F2F2")
 THIN = Side(style="thin", color="808080")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_GRID = Border(left=THIN, right=THIN, top=Side(style="medium", color="404040"), bottom=THIN)  # a block's 合计 row
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
@@ -160,15 +163,16 @@ def _write_data_sheet(wb: Workbook, sheet: Sheet, renderer: FormulaRenderer, lay
         cell = ws.cell(sheet.header_row, i, col.header)
         cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, GRID
         ws.column_dimensions[get_column_letter(i)].width = col.width
-    ws.row_dimensions[sheet.header_row].height = 42
+    lines = max(wrapped_lines(col.header, col.width) for col in sheet.columns)
+    ws.row_dimensions[sheet.header_row].height = row_height(max(lines, 2))
 
+    # Styling cell by cell is most of openpyxl's time; every cell of one column and one kind of row
+    # looks the same, so the first is styled and the rest copy its style record.
+    styles: dict[tuple, object] = {}
     for row, head, index in _block_rows(sheet):
         is_head = bool(sheet.block) and index == 0
         for i, col in enumerate(sheet.columns, start=1):
             cell = ws.cell(row, i)
-            cell.font, cell.border, cell.alignment = BODY, GRID, WRAP
-            if col.number_format:
-                cell.number_format = col.number_format
             text = None
             if col.kind == LABEL:
                 cell.value = sheet.block[index]
@@ -181,16 +185,12 @@ def _write_data_sheet(wb: Workbook, sheet: Sheet, renderer: FormulaRenderer, lay
             if text:
                 cell.value = renderer.render(text, sheet, row, head, index)
             editable = col.is_input and text is None and not (sheet.block and is_head and not col.head_input)
-            if editable:
-                cell.protection = Protection(locked=False)
-                if col.kind in (INT, NUMBER, PERCENT) and not col.number_format:
-                    cell.number_format = "0"
-                if col.kind not in (INT, NUMBER, PERCENT, DATE, MONTH):
-                    cell.number_format = "@"  # ID numbers, phones, postcodes keep leading zeros
-            else:
-                cell.fill = FORMULA_FILL
-                if is_head:
-                    cell.font = BOLD
+            key = (i, is_head, editable)
+            if key in styles:
+                cell._style = copy(styles[key])
+                continue
+            _style_data_cell(cell, col, editable, is_head)
+            styles[key] = copy(cell._style)
 
     _add_validations(ws, sheet, renderer, layout)
     _add_checks(ws, sheet, renderer)
@@ -202,6 +202,24 @@ def _write_data_sheet(wb: Workbook, sheet: Sheet, renderer: FormulaRenderer, lay
     ws.freeze_panes = f"{get_column_letter(freeze_col)}{sheet.first_row}"
     _print_setup(ws, sheet)
     ws.protection = _protection()
+
+
+def _style_data_cell(cell, col, editable: bool, is_head: bool) -> None:
+    cell.font, cell.border, cell.alignment = BODY, HEAD_GRID if is_head else GRID, WRAP
+    if col.number_format:
+        # A computed number shows blank for 0, so the unused pre-sized rows stay empty on screen
+        # and on paper instead of a column of 0.00; a typed 0 still shows.
+        cell.number_format = col.number_format if editable else f"{col.number_format};-{col.number_format};;@"
+    if editable:
+        cell.protection = Protection(locked=False)
+        if col.kind in (INT, NUMBER, PERCENT) and not col.number_format:
+            cell.number_format = "0"
+        if col.kind not in (INT, NUMBER, PERCENT, DATE, MONTH):
+            cell.number_format = "@"  # ID numbers, phones, postcodes keep leading zeros
+    else:
+        cell.fill = FORMULA_FILL
+        if is_head:
+            cell.font = BOLD
 
 
 def _write_source_headers(ws, sheet: Sheet, policy: Policy) -> None:
@@ -233,23 +251,23 @@ def _add_validations(ws, sheet: Sheet, renderer: FormulaRenderer, layout: Layout
         ws.add_data_validation(dv)
 
 
-def _add_checks(ws, sheet: Sheet, renderer: FormulaRenderer) -> None:
-    """One conditional format per check; errors first so their colour wins where checks overlap."""
+def check_formats(sheet: Sheet, renderer: FormulaRenderer):
+    """(check, cell ranges, formula) for every conditional format the sheet gets; errors first so
+    that their colour wins where checks overlap. Block formulas refer to each block's 合计 row, so
+    a funding sheet gets one format per check and block."""
     ordered = sorted(sheet.checks, key=lambda c: (c.severity != ERROR, c.severity != WARNING))
+    size = len(sheet.block) or sheet.capacity
     for check in ordered:
+        for head in range(sheet.first_row, sheet.last_row + 1, size):
+            formula = renderer.render(check.condition, sheet, head, head, 0).lstrip("=")
+            ranges = " ".join(f"{column_letter(sheet, k)}{head}:{column_letter(sheet, k)}{head + size - 1}"
+                              for k in check.columns)
+            yield check, ranges, formula
+
+
+def _add_checks(ws, sheet: Sheet, renderer: FormulaRenderer) -> None:
+    for check, ranges, formula in check_formats(sheet, renderer):
         fill, font = SEVERITY_STYLE[check.severity]
-        head = sheet.first_row
-        formula = renderer.render(check.condition, sheet, sheet.first_row, head, 0).lstrip("=")
-        ranges = " ".join(f"{column_letter(sheet, k)}{sheet.first_row}:{column_letter(sheet, k)}{sheet.last_row}"
-                          for k in check.columns)
-        if sheet.block:
-            # Block formulas refer to the 合计 row of each block, so render per block.
-            for head in range(sheet.first_row, sheet.last_row + 1, len(sheet.block)):
-                formula = renderer.render(check.condition, sheet, head, head, 0).lstrip("=")
-                ranges = " ".join(f"{column_letter(sheet, k)}{head}:{column_letter(sheet, k)}"
-                                  f"{head + len(sheet.block) - 1}" for k in check.columns)
-                ws.conditional_formatting.add(ranges, FormulaRule(formula=[formula], fill=fill, font=font))
-            continue
         ws.conditional_formatting.add(ranges, FormulaRule(formula=[formula], fill=fill, font=font))
 
 
@@ -273,6 +291,12 @@ def _protection():
     # Locked: formulas and headers. Allowed: formatting rows/columns, sorting and filtering.
     return SheetProtection(sheet=True, formatColumns=False, formatRows=False, sort=False, autoFilter=False,
                            selectLockedCells=False, selectUnlockedCells=False)
+
+
+def make_renderer(policy: Policy) -> FormulaRenderer:
+    """The renderer the writer uses, for tests and the master writer that need the same formulas."""
+    schema = build_schema(policy)
+    return FormulaRenderer(schema, policy, list_layout(schema, policy)[0])
 
 
 def build_template(policy: Policy, recommender: str | None = None) -> Workbook:
