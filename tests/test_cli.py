@@ -14,7 +14,7 @@ from macros_py.cli import build_parser, main
 
 # What argparse prints when a text was not translated or a help was left out.
 ENGLISH = re.compile(r"usage:|options:|positional arguments|show this help|error:|\bdefault\b|[A-Z][a-z]+ [a-z]+ "
-                     r"|\b[A-Z]{3,}\b")  # an untranslated metavar such as SEED
+                     r"|\b(?!(?:HTML|JSON|SQLITE|VBA|PDF|CSV|TOML|XLSX|SHA256)\b)[A-Z]{3,}\b")  # an untranslated metavar such as SEED
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
