@@ -238,12 +238,12 @@ def _apply_breaks(samples: list[Sample], policy: Policy) -> None:
     s = samples[6]
     base, cond = s.data["bases"][0], s.data["conditions"][0]
     tier = policy.tiers[base["tier"]]
-    names = list(policy.tiers)
-    if names.index(base["tier"]) > 0:
-        base["tier"] = names[names.index(base["tier"]) - 1]
-    else:
-        cond["training"], cond["certs"] = tier.min_training - 1, tier.min_senior_certs
+    # One trainee short of the applied tier's threshold: the numbers now support a lower tier (or
+    # none), which B-TIER-FIT reports; B-SCALE reports the same fact at the number itself. Raising
+    # the applied tier instead would also break that tier's B-CERT and B-SUBSIDY.
+    cond["training"] = tier.min_training - 1
     note(s, "B-TIER-FIT", "conditions", "supported_tier", 0, "申报档次高于数据支持的档次")
+    note(s, "B-SCALE", "conditions", "training", 0, "年培训规模比所报档次的门槛少 1 人次")
 
     s = samples[7]
     s.data["bases"][0]["mobile"] = "2" + s.data["bases"][0]["mobile"][1:]
