@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cell_values import coerce, is_blank
+from .cell_values import coerce, is_blank, parse_size
 from .header_match import HeaderHit, header_names, locate
 from .normalize import clean_text, norm_key
 from .policy import Policy
@@ -202,6 +202,13 @@ def read_printed(grids: list[Grid], schema: Schema, policy: Policy, sub: Submiss
             sub.sheets[key] = read_blocks(hit, sheet, policy, printed=True)
         else:
             sub.sheets[key] = read_rows(hit, sheet, policy, printed=True, stop=stop)
+
+    for rec in sub.rows("studios"):
+        # 附件8 prints 工作室规模 as one text ("120㎡ 8人"); the template keeps 面积 and 人数 apart.
+        parsed = parse_size(rec.typed.get("size")) if "area" not in rec.values else None
+        if parsed:
+            rec.values["area"], rec.values["members"] = parsed
+            rec.cells["area"] = rec.cells["members"] = rec.cells["size"]
 
     if "funding" not in hits:
         bases = {norm_key(r.values.get("unit")): r.values.get("unit") for r in sub.rows("bases")
