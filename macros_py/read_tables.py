@@ -22,6 +22,7 @@ from .submission import Record, Submission, Table
 _FOOTER = re.compile(r"^(备注|注|说明|填表说明|填报说明)[:：]")
 _END_MARK = re.compile(r"^(以下空白|以下无|此行以下空白|空白)")
 _SEAL = re.compile(r"[（(]\s*(公章|盖章|章|签章)\s*[)）]")
+_COLON = re.compile("[:：]")
 
 
 def is_footer(grid: Grid, row: int) -> bool:
@@ -87,26 +88,26 @@ def find_recommender(grids: list[Grid], rows: int = 12) -> tuple[str | None, str
     """The '推荐单位：X（公章）' line: (name or None, sheet, the cell holding or awaiting the name).
 
     The name may follow the colon in the same cell (the printed forms) or sit in the next filled
-    cell to the right (the template's 填报说明!C3)."""
+    cell to the right (the template's 填报说明!C3). A cell without a colon is a 推荐单位 column's
+    header, not the line."""
     for grid in grids:
         if grid.hidden:
             continue
         for row in range(min(rows, grid.height)):
             for col, text in grid.row_texts(row):
-                key = norm_key(text)
-                if not key.startswith("推荐单位") or len(key) > 60:
+                parts = _COLON.split(text, maxsplit=1)
+                if len(parts) != 2 or norm_key(parts[0]) != "推荐单位":
                     continue
-                rest = _SEAL.sub("", text.split("：", 1)[1] if "：" in text else
-                                 text.split(":", 1)[1] if ":" in text else "").strip()
-                if rest:
-                    return rest, grid.name, a1(row, col)
-                if key not in ("推荐单位", "推荐单位:", "推荐单位："):
-                    continue
+                name = _SEAL.sub("", parts[1]).strip()
+                if name:
+                    return name, grid.name, a1(row, col)
                 for c2 in range(col + 1, min(col + 6, grid.width(row))):
                     value = _SEAL.sub("", clean_text(grid.get(row, c2))).strip()
                     if value:
                         return value, grid.name, a1(row, c2)
-                return None, grid.name, a1(row, col + 1)
+                # Nothing written: a label alone in its cell (the template) takes the name beside it;
+                # the printed '推荐单位：（公章）' takes it after the colon, in the same cell.
+                return None, grid.name, a1(row, col + 1 if not parts[1].strip() else col)
     return None
 
 

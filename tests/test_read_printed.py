@@ -135,3 +135,14 @@ def test_table_42_without_a_unit_name(tmp_path, policy):
     sub, findings = read(pf.write(tmp_path / "u.xlsx", build), policy)
     (f,) = [f for f in findings if f.rule == "B-REQ" and f.sheet == "预算"]
     assert f.severity == ERROR and f.cell == "A2" and "项目单位" in f.message   # at the table's 内容 cell
+
+
+def test_a_recommender_column_header_is_not_the_recommender_line(tmp_path, policy):
+    def build(wb):
+        ws = wb.create_sheet("Sheet1")
+        pf.annex_sheet(ws, pf.ANNEX7, pf.ANNEX7_TITLE, "附件7", BASES)
+        ws.delete_rows(3)  # no '推荐单位：' line at all
+
+    sub, _ = read(pf.write(tmp_path / "l.xlsx", build), policy)
+    assert sub.recommender is None
+    assert [r.values["recommender"] for r in sub.rows("bases")] == ["平城区人社局", None]
