@@ -86,12 +86,13 @@ def _text(value, col: Column):
     return clean_text(value) or None
 
 
-def converter(col: Column, policy: Policy) -> Callable[[object], object]:
+def converter(col: Column, policy: Policy, *, nonblank: bool = False) -> Callable[[object], object]:
     """The function turning a raw cell of `col` into the value a rule sees (built once per column:
-    the reader calls it for every cell of every file)."""
+    the reader calls it for every cell of every file). nonblank=True: the caller has already set
+    blank cells (None, "") aside, and gets the function without that test."""
     cached = _CONVERTERS.get(id(col))
     if cached is not None and cached[0] is col and cached[1] is policy:
-        return cached[2]
+        return cached[3] if nonblank else cached[2]
     kind = col.kind
     if kind == FORMULA:  # a printed form typed what the template computes
         kind = NUMBER if col.number_format and "0" in col.number_format else "text"
@@ -120,6 +121,8 @@ def converter(col: Column, policy: Policy) -> Callable[[object], object]:
         folded = {norm_key(o): o for o in options}
 
         def convert(value):
+            if value in exact:  # a value picked from the dropdown: already one of the options
+                return value
             text = _text(value, col)
             if isinstance(text, str) and text not in exact:
                 return folded.get(norm_key(text), text)  # ' a ' -> 'A', full-width -> half-width
@@ -133,11 +136,11 @@ def converter(col: Column, policy: Policy) -> Callable[[object], object]:
     def guarded(value):
         return None if value is None or value == "" else convert(value)
 
-    _CONVERTERS[id(col)] = (col, policy, guarded)
-    return guarded
+    _CONVERTERS[id(col)] = (col, policy, guarded, convert)
+    return convert if nonblank else guarded
 
 
-_CONVERTERS: dict[int, tuple[Column, Policy, Callable]] = {}
+_CONVERTERS: dict[int, tuple[Column, Policy, Callable, Callable]] = {}
 
 
 def coerce(value, col: Column, policy: Policy):
@@ -146,4 +149,6 @@ def coerce(value, col: Column, policy: Policy):
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    if value is None:
+        return True
+    return type(value) is str and not value.strip()

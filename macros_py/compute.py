@@ -158,7 +158,7 @@ def derive(sheets: dict[str, list[dict]], recommender: str | None, policy: Polic
         row["verdict"] = base_verdict(policy, row)
 
     for row in majors:
-        row["total"] = sum(num(row.get(f"content{i}")) for i in range(len(contents)))
+        row["total"] = sum([num(row.get(f"content{i}")) for i in range(len(contents))])
 
     funding = sheets.get("funding", [])
     by_unit: dict[str, list[dict]] = {}  # majors per unit (case-insensitive, as _same compares)
@@ -169,24 +169,28 @@ def derive(sheets: dict[str, list[dict]], recommender: str | None, policy: Polic
     def majors_of(unit) -> list[dict]:
         return [] if blank(unit) else by_unit.get(str(unit).casefold(), [])
 
+    amount_keys = [f"amount{i}" for i in range(len(sources))]
+    share_keys = [f"share{i}" for i in range(len(sources))]
+    content_keys = [f"content{i}" for i in range(len(contents))]
     for head_index, head in enumerate(funding):
         if not head.get("_head"):
             continue
         block = [r for r in funding[head_index + 1: head_index + len(contents) + 1] if not r.get("_head")]
         for r in block:
             r["unit"] = head.get("unit")
-        for i in range(len(sources)):
-            head[f"amount{i}"] = sum(num(r.get(f"amount{i}")) for r in block)
+        for key in amount_keys:
+            head[key] = sum([num(r.get(key)) for r in block])
         for r in [head, *block]:
             has = not blank(r.get("unit"))
             r["tier"] = base_index.lookup(r.get("unit"), "tier") if has else None
-            r["total"] = sum(num(r.get(f"amount{i}")) for i in range(len(sources)))
-            for i in range(len(sources)):
-                r[f"share{i}"] = share(r.get(f"amount{i}"), r["total"])
+            total = r["total"] = sum([num(r.get(key)) for key in amount_keys])
+            for key, share_key in zip(amount_keys, share_keys, strict=True):
+                r[share_key] = share(r.get(key), total)
         for idx, r in enumerate(block):
-            r["major_sum"] = (sum(num(m.get(f"content{idx}")) for m in majors_of(r.get("unit")))
+            key = content_keys[idx] if idx < len(content_keys) else f"content{idx}"
+            r["major_sum"] = (sum([num(m.get(key)) for m in majors_of(r.get("unit"))])
                               if not blank(r.get("unit")) else None)
-        head["major_sum"] = (sum(num(m.get("total")) for m in majors_of(head.get("unit")))
+        head["major_sum"] = (sum([num(m.get("total")) for m in majors_of(head.get("unit"))])
                              if not blank(head.get("unit")) else None)
 
     for row in studios:

@@ -141,12 +141,29 @@ def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int |
     return out
 
 
+def _exact(grid: Grid, sheet: Sheet) -> HeaderHit | None:
+    """The template's own sheet, untouched: every header at its place. Checked first, by content, so
+    that an unchanged workbook is not scanned row by row (the check of a big file is timed)."""
+    row = sheet.header_row - 1
+    if grid.height <= row:
+        return None
+    line = grid.rows[row]
+    if len(line) < len(sheet.columns) or any(line[i] != col.header for i, col in enumerate(sheet.columns)):
+        return None
+    hit = HeaderHit(grid, sheet.key, row)
+    for i, col in enumerate(sheet.columns):
+        hit.columns[col.key] = i
+        hit.headers[col.key] = col.header
+    return hit
+
+
 def locate(grids: list[Grid], schema: Schema, keys: tuple[str, ...] | None = None) -> dict[str, HeaderHit]:
     """The best header of each wanted schema sheet over all worksheets (one worksheet per table)."""
     sheets = tuple(s for s in schema.sheets if keys is None or s.key in keys)
     best: dict[str, HeaderHit] = {}
     for grid in grids:
-        for hit in scan_grid(grid, sheets):
+        exact = next((h for h in (_exact(grid, s) for s in sheets if s.key not in best) if h), None)
+        for hit in [exact] if exact else scan_grid(grid, sheets):
             if hit.sheet_key not in best or hit.score > best[hit.sheet_key].score:
                 best[hit.sheet_key] = hit
     return best

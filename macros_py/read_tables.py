@@ -52,7 +52,8 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
         col = sheet.column(key)
         computed = col.kind == FORMULA
         example = norm_key(col.printed_example) if col.printed_example else None
-        readers.append((key, c, column_name(c), computed, col.kind == LABEL, example, converter(col, policy)))
+        readers.append((key, c, column_name(c), computed, col.kind == LABEL, example,
+                        converter(col, policy, nonblank=True)))
     records = []
     for row in range(hit.row + 1, stop):
         if printed and is_footer(grid, row):
@@ -66,7 +67,8 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
             cells[key] = letter + number
             if computed and not printed:
                 continue
-            value = convert(line[c]) if c < width else None
+            raw = line[c] if c < width else ""
+            value = None if raw == "" or raw is None else convert(raw)
             if value is not None and example is not None and norm_key(value) == example:
                 value = None  # the notice's guidance text ("可写简称", "XX㎡ XX人"), not data
             if computed:

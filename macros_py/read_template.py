@@ -44,7 +44,7 @@ def read_blocks(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool) 
             continue
         on_head = col.head_input
         on_content = col.is_input and not col.head_input
-        readers.append((key, c, column_name(c), on_head, on_content, converter(col, policy)))
+        readers.append((key, c, column_name(c), on_head, on_content, converter(col, policy, nonblank=True)))
     blocks: list[list[Record]] = []
     for row in range(hit.row + 1, grid.height):
         label = labels.get(grid.key(row, label_col))
@@ -64,7 +64,8 @@ def read_blocks(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool) 
             typed_here = on_head if head else on_content
             if not typed_here and not printed:
                 continue
-            value = convert(line[c]) if c < width else None
+            raw = line[c] if c < width else ""
+            value = None if raw == "" or raw is None else convert(raw)
             if typed_here:
                 values[key] = value
             elif value is not None:

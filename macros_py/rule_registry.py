@@ -65,7 +65,7 @@ class RuleContext:
         self.findings: list[Finding] = []
         self.rule: Rule | None = None
         self._said_na: set[tuple[str, str]] = set()
-        self._index: dict[tuple[str, str], dict[str, Record]] = {}
+        self._index: dict[tuple, object] = {}
 
     # ------------------------------------------------------------------ data
     def rows(self, sheet_key: str) -> list[Record]:
@@ -87,6 +87,13 @@ class RuleContext:
                     out.setdefault(norm_key(value), rec)
             self._index[(sheet_key, key)] = out
         return self._index[(sheet_key, key)]
+
+    def named(self, sheet_key: str, key: str) -> list[Record]:
+        """The records whose `key` is filled (computed once per check, shared by the rules)."""
+        if (sheet_key, key, "named") not in self._index:
+            self._index[(sheet_key, key, "named")] = [r for r in self.rows(sheet_key)
+                                                     if not is_blank(r.values.get(key))]
+        return self._index[(sheet_key, key, "named")]
 
     def tier(self, name) -> Tier | None:
         return self.policy.tiers.get(name) if isinstance(name, str) else None

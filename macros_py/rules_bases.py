@@ -17,7 +17,7 @@ from .submission import LAYOUT_TEMPLATE
 
 def _units(ctx: RuleContext):
     """Condition rows that name a base; rows without a unit are B-REQ's."""
-    return [r for r in ctx.rows("conditions") if not is_blank(r.values.get("unit"))]
+    return ctx.named("conditions", "unit")
 
 
 @rule("B-REQ")

@@ -16,6 +16,13 @@ from .submission import LAYOUT_TEMPLATE
 @rule("C-ROWDUP")
 def duplicate_rows(ctx: RuleContext) -> None:
     for sheet in ctx.schema.sheets:
+        if len(sheet.row_key) == 1:
+            # Fast path: the name index (shared with other rules) holds one record per name, so
+            # without duplicates it has as many entries as there are named rows.
+            named = [r for r in ctx.rows(sheet.key) if not (sheet.block and not r.head)
+                     and not is_blank(r.values.get(sheet.row_key[0]))]
+            if len(ctx.index(sheet.key, sheet.row_key[0])) == len(named):
+                continue
         seen: dict[tuple, int] = {}
         for rec in ctx.rows(sheet.key):
             if sheet.block and not rec.head:

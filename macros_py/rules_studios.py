@@ -10,7 +10,7 @@ from .submission import LAYOUT_TEMPLATE
 
 
 def _leaders(ctx: RuleContext, sheet_key: str):
-    return [r for r in ctx.rows(sheet_key) if not is_blank(r.values.get("leader"))]
+    return ctx.named(sheet_key, "leader")
 
 
 @rule("S-REQ")
