@@ -22,6 +22,7 @@ _DATE = re.compile(r"^(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 _AREA = re.compile(r"(\d+(?:\.\d+)?)\s*(?:㎡|平方米|平米|平方|m²|m2)", re.I)
 _HEADS = re.compile(r"(\d+)\s*(?:人|名)")
+_TICKS = "□☑☒✔✓√■ "  # tick boxes copied from the printed forms around a chosen option
 # A float this large cannot hold an 18-digit ID or credit code exactly: Excel already lost digits.
 EXACT_LIMIT = 1e15
 
@@ -125,7 +126,8 @@ def converter(col: Column, policy: Policy, *, nonblank: bool = False) -> Callabl
                 return value
             text = _text(value, col)
             if isinstance(text, str) and text not in exact:
-                return folded.get(norm_key(text), text)  # ' a ' -> 'A', full-width -> half-width
+                # ' a ' -> 'A', full-width -> half-width; '☑政府办' as ticked on the printed 附件2
+                return folded.get(norm_key(text.strip(_TICKS)), text)
             return text
     else:
         def convert(value):

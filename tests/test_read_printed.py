@@ -146,3 +146,14 @@ def test_a_recommender_column_header_is_not_the_recommender_line(tmp_path, polic
     sub, _ = read(pf.write(tmp_path / "l.xlsx", build), policy)
     assert sub.recommender is None
     assert [r.values["recommender"] for r in sub.rows("bases")] == ["平城区人社局", None]
+
+
+def test_ticked_options_and_spacing_are_read_as_the_option(tmp_path, policy):
+    rows = [dict(BASES[0], attribute="☑行业、企业办"), dict(BASES[1], attribute=" 其 它 ")]
+
+    def build(wb):
+        pf.annex_sheet(wb.create_sheet("Sheet1"), pf.ANNEX7, pf.ANNEX7_TITLE, "附件7", rows, recommender=REC)
+
+    sub, findings = read(pf.write(tmp_path / "t.xlsx", build), policy)
+    assert [r.values["attribute"] for r in sub.rows("bases")] == ["行业、企业办", "其它"]
+    assert not [f for f in findings if f.rule == "B-ATTR"]
