@@ -133,3 +133,8 @@ def test_printed_sheet_without_tier_says_subsidy_cannot_be_checked(tmp_path, pol
     findings = check_submission(read_submission(path, policy), policy)
     (na,) = [f for f in findings if f.rule == "B-SUBSIDY"]
     assert na.severity == INFO and "无法核对" in na.message
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_clean_data_passes(clean_findings, rule):
+    assert [f for f in clean_findings if f.rule == rule] == []
