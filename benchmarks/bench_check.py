@@ -105,6 +105,7 @@ def main(argv=None) -> int:
         folder = Path(args.keep) if args.keep else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         path = build(folder / f"bench_{BASES}_bases_{STUDIOS}_studios.xlsx")
+        size_kb = path.stat().st_size // 1024
         report = check_paths([path])  # warm-up (imports, caches)
         errors = report.counts_by_severity()
         mine, pandas_times = interleaved(args.repeat, lambda: check_paths([path]),
@@ -112,7 +113,7 @@ def main(argv=None) -> int:
     ours, theirs = min(mine), min(pandas_times)
     ratio = theirs / ours
     median = statistics.median(p / m for m, p in zip(mine, pandas_times, strict=True))
-    print(f"工作簿：{BASES} 个基地、{STUDIOS} 个工作室（{path.stat().st_size // 1024} KB）；"
+    print(f"工作簿：{BASES} 个基地、{STUDIOS} 个工作室（{size_kb} KB）；"
           f"校验结果 {errors}")
     print(f"shenbao check（读取+校验）：{ours:.3f} 秒/文件")
     print(f"pandas.read_excel(sheet_name=None, engine='openpyxl')：{theirs:.3f} 秒/文件")
