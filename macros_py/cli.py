@@ -13,7 +13,7 @@ import sys
 from . import __version__
 from .errors import ShenbaoError
 
-SUBCOMMANDS = ("template", "addin", "report")  # cli_template also registers "samples"
+SUBCOMMANDS = ("template", "check", "merge", "report", "addin")  # cli_template also registers "samples"
 
 # argparse's own words, shown to the user: translated so that every help and error is Chinese.
 _ARGPARSE_ZH = {

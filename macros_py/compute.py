@@ -20,7 +20,10 @@ NOT_REACHED = "不达标"
 
 def num(value) -> float:
     """Excel's N(): a number stays, anything else counts as 0."""
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is float:  # the common case first: derive calls this for every amount of every row
+        return value
+    if kind is int or kind is bool:
         return float(value)
     return float(value) if isinstance(value, int | float) else 0.0
 
@@ -114,6 +117,23 @@ def _lookup(rows, key, value, field):
     return None if hit is None or blank(hit.get(field)) else hit[field]
 
 
+class _Index:
+    """_first_match over one column, built once: the reader derives hundreds of rows per file, and a
+    scan per lookup made derive quadratic. Same answers: the first row, case-insensitively."""
+
+    def __init__(self, rows: Iterable[dict], key: str):
+        self.first: dict[str, dict] = {}
+        for row in rows:
+            if not blank(row.get(key)):
+                self.first.setdefault(str(row[key]).casefold(), row)
+
+    def lookup(self, value, field):
+        if blank(value):
+            return None
+        hit = self.first.get(str(value).casefold())
+        return None if hit is None or blank(hit.get(field)) else hit[field]
+
+
 def derive(sheets: dict[str, list[dict]], recommender: str | None, policy: Policy) -> None:
     """Fill every formula column of every row in place. `sheets` maps sheet keys to rows; each row
     carries its inputs and `_row` (its Excel row); funding rows carry `content` and `_head`
@@ -128,9 +148,10 @@ def derive(sheets: dict[str, list[dict]], recommender: str | None, policy: Polic
         row["seq"] = row["_row"] - row.get("_header_row", 3) if has else None
         row["recommender"] = recommender if has else None
 
+    base_index = _Index(bases, "unit")
     for row in sheets.get("conditions", []):
-        row["attribute"] = _lookup(bases, "unit", row.get("unit"), "attribute")
-        row["tier"] = _lookup(bases, "unit", row.get("unit"), "tier")
+        row["attribute"] = base_index.lookup(row.get("unit"), "attribute")
+        row["tier"] = base_index.lookup(row.get("unit"), "tier")
         row["ratio"] = ratio(row.get("teachers"), row.get("trainees"))
         row["senior_share"] = share(row.get("senior_teachers"), row.get("practical_teachers")) \
             if not (blank(row.get("practical_teachers")) or blank(row.get("senior_teachers"))) else None
@@ -138,28 +159,39 @@ def derive(sheets: dict[str, list[dict]], recommender: str | None, policy: Polic
         row["verdict"] = base_verdict(policy, row)
 
     for row in majors:
-        row["total"] = sum(num(row.get(f"content{i}")) for i in range(len(contents)))
+        row["total"] = sum([num(row.get(f"content{i}")) for i in range(len(contents))])
 
     funding = sheets.get("funding", [])
+    by_unit: dict[str, list[dict]] = {}  # majors per unit (case-insensitive, as _same compares)
+    for m in majors:
+        if not blank(m.get("unit")):
+            by_unit.setdefault(str(m["unit"]).casefold(), []).append(m)
+
+    def majors_of(unit) -> list[dict]:
+        return [] if blank(unit) else by_unit.get(str(unit).casefold(), [])
+
+    amount_keys = [f"amount{i}" for i in range(len(sources))]
+    share_keys = [f"share{i}" for i in range(len(sources))]
+    content_keys = [f"content{i}" for i in range(len(contents))]
     for head_index, head in enumerate(funding):
         if not head.get("_head"):
             continue
         block = [r for r in funding[head_index + 1: head_index + len(contents) + 1] if not r.get("_head")]
         for r in block:
             r["unit"] = head.get("unit")
-        for i in range(len(sources)):
-            head[f"amount{i}"] = sum(num(r.get(f"amount{i}")) for r in block)
+        for key in amount_keys:
+            head[key] = sum([num(r.get(key)) for r in block])
         for r in [head, *block]:
             has = not blank(r.get("unit"))
-            r["tier"] = _lookup(bases, "unit", r.get("unit"), "tier") if has else None
-            r["total"] = sum(num(r.get(f"amount{i}")) for i in range(len(sources)))
-            for i in range(len(sources)):
-                r[f"share{i}"] = share(r.get(f"amount{i}"), r["total"])
+            r["tier"] = base_index.lookup(r.get("unit"), "tier") if has else None
+            total = r["total"] = sum([num(r.get(key)) for key in amount_keys])
+            for key, share_key in zip(amount_keys, share_keys, strict=True):
+                r[share_key] = share(r.get(key), total)
         for idx, r in enumerate(block):
-            r["major_sum"] = (sum(num(m.get(f"content{idx}")) for m in majors
-                                  if _same(m.get("unit"), r.get("unit")))
+            key = content_keys[idx] if idx < len(content_keys) else f"content{idx}"
+            r["major_sum"] = (sum([num(m.get(key)) for m in majors_of(r.get("unit"))])
                               if not blank(r.get("unit")) else None)
-        head["major_sum"] = (sum(num(m.get("total")) for m in majors if _same(m.get("unit"), head.get("unit")))
+        head["major_sum"] = (sum([num(m.get("total")) for m in majors_of(head.get("unit"))])
                              if not blank(head.get("unit")) else None)
 
     for row in studios:
@@ -169,9 +201,10 @@ def derive(sheets: dict[str, list[dict]], recommender: str | None, policy: Polic
         row["size"] = (f"{excel_text(row['area'])}㎡ {excel_text(row['members'])}人"
                        if not (blank(row.get("area")) or blank(row.get("members"))) else None)
 
+    studio_index = _Index(studios, "leader")
     for row in sheets.get("masters", []):
         for field in ("unit", "nature", "area"):
-            row[field] = _lookup(studios, "leader", row.get("leader"), field)
+            row[field] = studio_index.lookup(row.get("leader"), field)
 
 
 def _same(a, b) -> bool:

@@ -1,7 +1,153 @@
-"""Severity names shared by the schema, the engine and every renderer."""
+"""What a check produces, as plain data: findings, per-file outcomes and the report (STYLE 5, 6).
+
+The console, the annotated workbook, the HTML report, the master's 问题清单 and the ribbon only
+render these. Everything here round-trips through JSON (`to_dict` / `from_dict`), so another tool can
+read a saved report without importing the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field, fields
 
 ERROR = "错误"
 WARNING = "警告"
 INFO = "提示"
 
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+# Outcome of one file in a report.
+FILE_OK = "ok"              # read and checked
+FILE_UNUSABLE = "unusable"  # could not be used at all (reason says why); exit code 2
+FILE_IGNORED = "ignored"    # not a submission (an Excel lock file found while walking a folder)
+
+# The keys of a finding in JSON, in this order; other tools and tests rely on these names.
+FINDING_KEYS = ("rule", "severity", "file", "sheet", "cell", "row", "column", "value", "message", "hint",
+                "sha256")
+
+
+def display_value(value):
+    """A cell value as a finding shows it: JSON-safe (text, number or None), dates as ISO text."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 1e15 else value
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def mask_id(value) -> str | None:
+    """ID numbers outside the one sheet that needs them: first 6 and last 4 kept (DESIGN)."""
+    if value is None:
+        return None
+    text = str(value)
+    if len(text) <= 10:
+        return text
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    file: str
+    sheet: str | None
+    cell: str | None          # A1 address on `sheet`; None for a finding about a whole file or table
+    row: int | None           # the Excel row
+    column: str | None        # the column header as the file shows it
+    value: str | int | float | None
+    message: str
+    hint: str
+    sha256: str | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        return {k: data[k] for k in FINDING_KEYS}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Finding:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    @property
+    def where(self) -> str:
+        """工作表!单元格, as the console and the reports print it."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or "（整个文件）"
+
+    def sort_key(self):
+        return (self.file, SEVERITY_ORDER.get(self.severity, 9), self.sheet or "", self.row or 0,
+                self.cell or "", self.rule)
+
+
+@dataclass
+class FileEntry:
+    """One input file's outcome."""
+
+    file: str                           # the name as the user gave it
+    path: str
+    status: str = FILE_OK
+    reason: str | None = None           # why the file could not be used (Chinese)
+    sha256: str | None = None
+    size: int | None = None
+    layout: str | None = None           # "template" or "printed"
+    template_version: str | None = None
+    recommender: str | None = None
+    records: dict[str, int] = field(default_factory=dict)   # sheet title -> data rows read
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FileEntry:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class Report:
+    files: list[FileEntry] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    partial: bool = False               # a limit stopped the run early
+    limit: int | None = None            # the max-findings limit in force, if any
+
+    def counts_by_severity(self) -> dict[str, int]:
+        counts = Counter(f.severity for f in self.findings)
+        return {s: counts.get(s, 0) for s in SEVERITY_ORDER}
+
+    def counts_by_rule(self) -> dict[str, dict[str, int]]:
+        """rule -> severity -> count, rules in ID order."""
+        out: dict[str, Counter] = {}
+        for f in self.findings:
+            out.setdefault(f.rule, Counter())[f.severity] += 1
+        return {rule: dict(out[rule]) for rule in sorted(out)}
+
+    def findings_for(self, file: str) -> list[Finding]:
+        return [f for f in self.findings if f.file == file]
+
+    @property
+    def exit_code(self) -> int:
+        """0: no 错误; 1: some 错误; 2: a file could not be used at all."""
+        if any(f.status == FILE_UNUSABLE for f in self.files):
+            return 2
+        return 1 if any(f.severity == ERROR for f in self.findings) else 0
+
+    def to_dict(self) -> dict:
+        return {"files": [f.to_dict() for f in self.files], "findings": [f.to_dict() for f in self.findings],
+                "partial": self.partial, "limit": self.limit}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Report:
+        return cls(files=[FileEntry.from_dict(f) for f in data.get("files", [])],
+                   findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+                   partial=bool(data.get("partial")), limit=data.get("limit"))
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)

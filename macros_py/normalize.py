@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"[\s\u3000\u00a0]+")
 _SEAL = re.compile(r"[（(]\s*(公章|盖章|章)\s*[)）]\s*$")
@@ -15,32 +16,48 @@ _BRACKETS = str.maketrans({"(": "（", ")": "）", "〈": "《", "〉": "》", "
                            "【": "（", "】": "）", "[": "（", "]": "）"})
 
 
+# Full-width ASCII to half-width, as one translation table (applied only where needed: see clean_text).
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "（）：；，"}
+_HALFWIDTH[0x3000] = ord(" ")
+_WIDE = re.compile("[\uff01-\uff5e]")
+
+
 def halfwidth(text: str) -> str:
     """Full-width ASCII (digits, letters, ％, ：…) to half-width; keeps CJK punctuation like 、。"""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E and ch not in "（）：；，":
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH)
 
 
 def clean_text(value) -> str:
     """A cell's text as a user means it: half-width, single spaces, trimmed. None -> ''."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
-    return _SPACE.sub(" ", halfwidth(text)).strip()
+    text = value if isinstance(value, str) else str(value)
+    # The reader's hot path: ASCII is already NFC and half-width, and str.translate is slow on CJK
+    # text, so it runs only where a full-width character is present. str.split() splits on exactly
+    # the characters \s matches (str.isspace: full-width space and no-break space included).
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        if _WIDE.search(text):
+            text = text.translate(_HALFWIDTH)
+    return " ".join(text.split())
 
 
 def norm_key(value) -> str:
     """The form used to compare names and headers: no white space at all, one bracket style,
     no trailing seal mark, upper-case Latin letters."""
+    if isinstance(value, str):
+        return _norm_str(value)
+    return _norm(value)
+
+
+@lru_cache(maxsize=65536)
+def _norm_str(value: str) -> str:
+    # Cached: a unit's name is compared on every sheet that names it, in every file of a run.
+    return _norm(value)
+
+
+def _norm(value) -> str:
     text = clean_text(value)
     text = _SEAL.sub("", text)
     text = text.translate(_BRACKETS)
-    return _SPACE.sub("", text).upper()
+    return "".join(text.split()).upper()

@@ -254,25 +254,15 @@ def _apply_breaks(samples: list[Sample], policy: Policy) -> None:
     note(s, "S-HONOR", "studios", "honours", 0, "主要荣誉不含通知所列荣誉")
 
     s = samples[6]
-    base, cond, fund = s.data["bases"][0], s.data["conditions"][0], s.data["funding"][0]
-    names = list(policy.tiers)
-    if names.index(base["tier"]) > 0:  # claim the tier above the one the numbers support
-        claimed = names[names.index(base["tier"]) - 1]
-    else:  # already the top tier: lower the numbers below its threshold instead
-        claimed = base["tier"]
-        tier = policy.tiers[claimed]
-        cond["training"], cond["certs"] = tier.min_training - 1, tier.min_senior_certs
-    # The budget follows the claimed tier, as a clerk would write it: no B-SUBSIDY or B-MAJOR-BUDGET
-    # knock-on, only the marks the over-claim itself brings.
-    delta = policy.tiers[claimed].subsidy - policy.tiers[base["tier"]].subsidy
-    fund["amounts"][0][0] += delta
-    next(m for m in s.data["majors"] if m["unit"] == base["unit"])["content0"] += delta
-    base["tier"] = claimed
-    tier = policy.tiers[claimed]
-    missed = [("B-SCALE", "conditions", "training", 0)] if cond["training"] < tier.min_training else []
-    missed += [("B-CERT", "conditions", "certs", 0)] if cond["certs"] < tier.min_senior_certs else []
+    base, cond = s.data["bases"][0], s.data["conditions"][0]
+    tier = policy.tiers[base["tier"]]
+    # One trainee short of the applied tier's threshold: the numbers now support a lower tier (or
+    # none), which B-TIER-FIT reports; B-SCALE reports the same fact at the number itself. Raising
+    # the applied tier instead would also break that tier's B-CERT and B-SUBSIDY.
+    cond["training"] = tier.min_training - 1
     note(s, "B-TIER-FIT", "conditions", "supported_tier", 0, "申报档次高于数据支持的档次",
-         also=[("B-TIER-FIT", "conditions", "tier", 0), *missed])
+         also=[("B-TIER-FIT", "conditions", "tier", 0)])
+    note(s, "B-SCALE", "conditions", "training", 0, "年培训规模比所报档次的门槛少 1 人次")
 
     s = samples[7]
     s.data["bases"][0]["mobile"] = "2" + s.data["bases"][0]["mobile"][1:]

@@ -55,6 +55,7 @@ class Column:
     prompt: str = ""                    # the input message Excel shows on the cell
     printed: bool = False               # the column is in the notice's printed 附件7/附件8
     printed_header: str | None = None   # the header as the notice prints it, where it breaks lines
+    printed_example: str | None = None  # the guidance the notice prints in the first row (not data)
     rules: tuple[str, ...] = ()         # rule IDs that check this column
     masked: bool = False                # ID numbers: masked outside the one sheet that needs them
 
@@ -394,7 +395,7 @@ def _funding(policy: Policy) -> Sheet:
                            formula=f'=IF(N([total])=0,"",N([amount{i}])/[total]*100)'))
     amounts = ",".join(f"[amount{i}]" for i in range(len(sources)))
     cols.append(Column("total", "合计（万元）", FORMULA, width=12, number_format="0.00", rules=("B-SUMS",),
-                       formula=f"=SUM({amounts})"))
+                       aliases=("合计金额（万元）",), formula=f"=SUM({amounts})"))
     cols.append(Column("major_sum", "专业预算合计（万元）", FORMULA, width=12, number_format="0.00",
                        rules=("B-MAJOR-BUDGET",),
                        formula='=IF([unit]="","",SUMIFS([majors.content#],[majors.unit],[unit]))',
@@ -413,7 +414,8 @@ def _funding(policy: Policy) -> Sheet:
                  capacity=20 * (1 + len(policy.funding["contents"])), entity="base", row_key=("unit",),
                  link="unit", header_row=4,
                  note="每个基地一组 4 行：在“合计”行选择项目单位，在下面三行填写各来源金额；合计和比例自动计算。",
-                 block=("合计", *policy.funding["contents"]), block_label="content", checks=checks)
+                 block=("合计", *policy.funding["contents"]), block_label="content",
+                 printed_label="表4-2", printed_title="投入预算汇总", checks=checks)
 
 
 def _majors(policy: Policy) -> Sheet:
@@ -446,11 +448,12 @@ def _studios() -> Sheet:
         Column("seq", "序号", FORMULA, aliases=("编号",), width=6, printed=True,
                formula='=IF([leader]="","",ROW()-[header_row])'),
         Column("recommender", "推荐单位", FORMULA, required=True, width=18, printed=True, rules=("S-REQ",),
-               aliases=("推荐单位（可写简称）",), formula='=IF([leader]="","",[recommender]&"")'),
+               aliases=("推荐单位（可写简称）",), printed_example="可写简称", formula='=IF([leader]="","",[recommender]&"")'),
         Column("leader", "领办人", required=True, width=10, printed=True, rules=("S-REQ", "S-DUP", "C-ROWDUP"),
                aliases=("技能大师姓名", "领办人姓名", "大师姓名")),
         Column("unit", "申报单位", required=True, width=26, printed=True, rules=("S-REQ",),
-               aliases=("申报单位名称", "申报单位公章全称"), prompt="申报单位公章全称"),
+               aliases=("申报单位名称", "申报单位公章全称"), prompt="申报单位公章全称",
+               printed_example="申报单位公章全称"),
         Column("nature", "单位性质", CHOICE, printed_header="单位\n性质", choices="unit_natures", strict=False, required=True, width=14,
                printed=True, rules=("S-REQ", "S-EDUFUND")),
         Column("address", "项目所在地址", required=True, width=26, printed=True, rules=("S-REQ",),
@@ -469,6 +472,7 @@ def _studios() -> Sheet:
         Column("members", "工作室人数", INT, minimum=1, maximum=1000, width=10, rules=("S-REQ", "S-SIZE"),
                aliases=("人数",)),
         Column("size", "工作室规模", FORMULA, printed_header="工作室\n规模", width=14, printed=True, rules=("S-REQ", "S-SIZE"),
+               printed_example="XX㎡\nXX人",
                formula='=IF(OR([area]="",[members]=""),"",[area]&"㎡ "&[members]&"人")'),
         _uscc_column(),
         *_contact_columns(),

@@ -1,9 +1,13 @@
-"""Shared fixtures. LibreOffice work is done once per session: every workbook the tests need it for
-(the committed template, the committed samples, the check-cases workbook and their probe copies) is
-converted in a single soffice call, because each start costs about 1.5 s."""
+"""Shared fixtures.
+
+LibreOffice work is done once per session: every workbook the tests need it for (the committed
+template, the committed samples, the check-cases workbook and their probe copies) is converted in a
+single soffice call, because each start costs about 1.5 s. Rule tests get clean submission data built
+from the seeded samples, and a helper that writes data with write_filled, reads it back and checks it."""
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from dataclasses import dataclass
@@ -17,10 +21,13 @@ sys.path.insert(0, str(Path(__file__).parent))  # the helpers beside the tests
 from cf_probe import Probe, add_probes  # noqa: E402
 from check_cases import check_cases, no_recommender_case  # noqa: E402
 
-from macros_py.fill_template import write_filled  # noqa: E402
+from macros_py.engine import check_submission  # noqa: E402
+from macros_py.fill_template import cell_of, write_filled  # noqa: E402
+from macros_py.findings import Finding  # noqa: E402
 from macros_py.libreoffice import convert, find_soffice  # noqa: E402
 from macros_py.paths import SAMPLES_DIR, WORKBOOKS_DIR  # noqa: E402
 from macros_py.policy import default_policy  # noqa: E402
+from macros_py.read_workbook import read_submission  # noqa: E402
 from macros_py.samples import generate  # noqa: E402
 from macros_py.schema import build_schema  # noqa: E402
 from macros_py.write_printed import write_printed_submission  # noqa: E402
@@ -30,8 +37,10 @@ NO_LO_REASON = ("LibreOffice (soffice) is not installed here; install libreoffic
                 "or set SHENBAO_SOFFICE. CI installs it, so these tests run there.")
 requires_libreoffice = pytest.mark.skipif(SOFFICE is None, reason=NO_LO_REASON)
 
+ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = WORKBOOKS_DIR / "申报工作簿_2025.xlsx"
-SAMPLES = sorted(SAMPLES_DIR.glob("*.xlsx"))
+SAMPLES = SAMPLES_DIR
+SAMPLE_FILES = sorted(SAMPLES_DIR.glob("*.xlsx"))
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +86,7 @@ class Converted:
     round_trip: dict[Path, Path]
 
 
-ROUND_TRIP = [TEMPLATE, SAMPLES[0]]
+ROUND_TRIP = [TEMPLATE, SAMPLE_FILES[0]]
 
 
 @pytest.fixture(scope="session")
@@ -92,7 +101,7 @@ def printed_sample(tmp_path_factory, policy):
 def libreoffice(tmp_path_factory, policy, cases, printed_sample) -> Converted:
     if SOFFICE is None:
         pytest.skip(NO_LO_REASON)
-    originals = [TEMPLATE, *SAMPLES, *(c.path for c in cases)]
+    originals = [TEMPLATE, *SAMPLE_FILES, *(c.path for c in cases)]
     probe_dir = tmp_path_factory.mktemp("probes")
     probes, probe_files = {}, {}
     for src in originals:
@@ -103,3 +112,107 @@ def libreoffice(tmp_path_factory, policy, cases, printed_sample) -> Converted:
     recalculated = dict(zip(originals, results[:len(originals)], strict=True))
     round_trip = dict(zip(as_is, results[len(originals):], strict=True))
     return Converted(recalculated, probes, round_trip)
+
+
+def _clean_data(policy, bases: int = 20, studios: int = 20) -> dict:
+    """One submission's worth of rows that break no rule: the break-free samples of a few seeds,
+    merged (units and leaders unique), up to the template's 20 funding blocks."""
+    out = {"recommender": None, "bases": [], "conditions": [], "funding": [], "majors": [], "studios": [],
+           "masters": []}
+    units, leaders = set(), set()
+    for seed in (2025, 7, 11, 13, 17, 19, 23):
+        for sample in generate(policy, seed):
+            if sample.breaks:
+                continue
+            data = sample.data
+            out["recommender"] = out["recommender"] or data["recommender"]
+            for i, base in enumerate(data["bases"]):
+                if len(out["bases"]) >= bases or base["unit"] in units:
+                    continue
+                units.add(base["unit"])
+                out["bases"].append(base)
+                out["conditions"].append(data["conditions"][i])
+                out["funding"].append(data["funding"][i])
+                out["majors"] += [m for m in data["majors"] if m["unit"] == base["unit"]]
+            for i, studio in enumerate(data["studios"]):
+                if len(out["studios"]) >= studios or studio["leader"] in leaders or studio["unit"] in units:
+                    continue
+                leaders.add(studio["leader"])
+                units.add(studio["unit"])
+                out["studios"].append(studio)
+                out["masters"].append(data["masters"][i])
+        if len(out["bases"]) >= bases and len(out["studios"]) >= studios:
+            break
+    assert len(out["bases"]) == bases and len(out["studios"]) == studios
+    assert len(out["majors"]) <= 60
+    return out
+
+
+@pytest.fixture(scope="session")
+def clean_template(policy):
+    return _clean_data(policy)
+
+
+@pytest.fixture
+def clean_data(clean_template):
+    """A fresh deep copy, free to break."""
+    return copy.deepcopy(clean_template)
+
+
+def check_data(path: Path, data: dict, policy) -> list[Finding]:
+    write_filled(path, data, policy)
+    return check_submission(read_submission(path, policy), policy)
+
+
+@dataclass
+class Break:
+    """One deliberate break: what to change, and the cell where `rule` must then be reported."""
+
+    rule: str
+    name: str
+    apply: object               # callable(data) that breaks it
+    sheet: str                  # schema sheet key
+    key: str                    # column key
+    index: int                  # row (for funding: block) index
+    content: int | None = None  # funding: the content row, None for the 合计 row
+    severity: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}:{self.name}"
+
+    def where(self, schema) -> tuple[str, str]:
+        return schema.sheet(self.sheet).title, cell_of(schema, self.sheet, self.key, self.index, self.content)
+
+
+def apply_all(data: dict, breaks: list[Break]) -> dict:
+    for b in breaks:
+        b.apply(data)
+    return data
+
+
+def at(findings: list[Finding], rule: str, sheet: str, cell: str) -> list[Finding]:
+    return [f for f in findings if f.rule == rule and f.sheet == sheet and f.cell == cell]
+
+
+def assert_break(findings, schema, b: Break) -> None:
+    sheet, cell = b.where(schema)
+    hits = at(findings, b.rule, sheet, cell)
+    assert hits, (f"{b.id}: expected {b.rule} at {sheet}!{cell}; got "
+                  f"{[(f.rule, f.where) for f in findings if f.rule == b.rule]}")
+    if b.severity:
+        assert any(f.severity == b.severity for f in hits), [(f.severity, f.message) for f in hits]
+    for f in hits:
+        assert f.message and f.hint and "{" not in f.message + f.hint
+
+
+@pytest.fixture(scope="session")
+def clean_findings(clean_template, policy, tmp_path_factory) -> list[Finding]:
+    """The findings on the clean data: the passing case of every rule."""
+    return check_data(tmp_path_factory.mktemp("clean") / "clean.xlsx", copy.deepcopy(clean_template), policy)
+
+
+def family_findings(tmp_path_factory, clean_template, policy, breaks: list[Break], name: str) -> list[Finding]:
+    """One workbook with every break of a family applied (each at its own row), read and checked."""
+    data = apply_all(copy.deepcopy(clean_template), breaks)
+    return check_data(tmp_path_factory.mktemp(name) / f"{name}.xlsx", data, policy)

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLE_FILES as SAMPLES
 from openpyxl import load_workbook
 from openpyxl.utils import coordinate_to_tuple
 

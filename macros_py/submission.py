@@ -1,0 +1,73 @@
+"""What a reader hands to the rules: one submitted file as plain records (DESIGN: data flows one way).
+
+A Record is one data row of one table, keyed by the schema's column keys. `values` holds the inputs
+(normalised) and every formula column recomputed by compute.derive; `cells` says where each field
+sits in the file, so that every finding can name the cell a clerk must change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LAYOUT_TEMPLATE = "template"   # the project's own workbook, found by its version sheet
+LAYOUT_PRINTED = "printed"     # 附件7 / 附件8 / 表4-2 as the notice prints them
+
+
+@dataclass
+class Record:
+    sheet_key: str                       # the schema sheet this row belongs to
+    sheet: str                           # the worksheet's actual name
+    row: int                             # the Excel row (1-based)
+    values: dict = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)   # key -> A1 on `sheet`
+    # Columns the template computes but this file typed (printed forms: 表4-2's 合计 row and 合计
+    # column, its 比例 cells, 附件8's 工作室规模). Rules compare them with the recomputed values.
+    typed: dict = field(default_factory=dict)
+    content: str | None = None           # funding: the row's 内容 label (合计 or a policy content)
+    head: bool = False                   # funding: the block's 合计 row
+
+    def get(self, key: str, default=None):
+        return self.values.get(key, default)
+
+    def cell(self, key: str) -> str | None:
+        return self.cells.get(key)
+
+
+@dataclass
+class Table:
+    """Where a schema sheet was found in the file: which worksheet, which header row, which columns."""
+
+    sheet_key: str
+    sheet: str                           # the worksheet's actual name
+    header_row: int                      # the (last) header row, 1-based
+    headers: dict[str, str] = field(default_factory=dict)    # key -> header text as the file shows it
+    columns: dict[str, int] = field(default_factory=dict)    # key -> 0-based column index
+    anchor: str | None = None            # the A1 cell a table-level finding points at
+
+
+@dataclass
+class Submission:
+    path: str
+    name: str
+    sha256: str
+    size: int
+    layout: str                          # LAYOUT_TEMPLATE or LAYOUT_PRINTED
+    template_version: str | None = None
+    template_year: int | None = None
+    recommender: str | None = None
+    recommender_sheet: str | None = None  # where the recommender is (or should be) written
+    recommender_cell: str | None = None
+    sheets: dict[str, list[Record]] = field(default_factory=dict)
+    tables: dict[str, list[Table]] = field(default_factory=dict)  # printed 表4-2: one Table per base
+    has_vba: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def rows(self, sheet_key: str) -> list[Record]:
+        return self.sheets.get(sheet_key, [])
+
+    def table(self, sheet_key: str) -> Table | None:
+        found = self.tables.get(sheet_key)
+        return found[0] if found else None
+
+    def has_column(self, sheet_key: str, key: str) -> bool:
+        return any(key in t.columns for t in self.tables.get(sheet_key, []))

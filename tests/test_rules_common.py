@@ -1,0 +1,69 @@
+"""Workbook-wide rules (rules_common): the same row twice (C-ROWDUP) and the file's form (C-TEMPLATE)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Break, assert_break, family_findings
+from openpyxl import load_workbook
+
+from macros_py.engine import check_submission
+from macros_py.fill_template import write_filled
+from macros_py.findings import ERROR, WARNING
+from macros_py.read_workbook import read_submission
+
+
+def copy_row(sheet, to, frm=0):
+    return lambda d: d[sheet].__setitem__(to, dict(d[sheet][frm]))
+
+
+def same_block_unit(d):
+    d["funding"][19]["unit"] = d["funding"][0]["unit"]
+
+
+BREAKS = [
+    Break("C-ROWDUP", "bases", copy_row("bases", 3), "bases", "unit", 3, severity=ERROR),
+    Break("C-ROWDUP", "conditions", copy_row("conditions", 2), "conditions", "unit", 2, severity=ERROR),
+    Break("C-ROWDUP", "funding", same_block_unit, "funding", "unit", 19, None, severity=ERROR),
+    Break("C-ROWDUP", "majors", copy_row("majors", 1), "majors", "major", 1, severity=ERROR),
+    Break("C-ROWDUP", "studios", copy_row("studios", 4), "studios", "leader", 4, severity=ERROR),
+    Break("C-ROWDUP", "masters", copy_row("masters", 5), "masters", "leader", 5, severity=ERROR),
+]
+RULES = {b.rule for b in BREAKS}
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory, clean_template, policy):
+    return family_findings(tmp_path_factory, clean_template, policy, BREAKS, "common")
+
+
+@pytest.mark.parametrize("brk", BREAKS, ids=lambda b: b.id)
+def test_break_is_reported_at_its_cell(findings, schema, brk):
+    assert_break(findings, schema, brk)
+
+
+def test_duplicate_names_the_first_row(findings, schema):
+    (f,) = [f for f in findings if f.rule == "C-ROWDUP" and f.sheet == "附件7 基地汇总"]
+    assert f"第 {schema.sheet('bases').first_row} 行" in f.message
+
+
+@pytest.mark.parametrize("rule", ["C-ROWDUP", "C-TEMPLATE"])
+def test_clean_data_passes(clean_findings, rule):
+    assert [f for f in clean_findings if f.rule == rule] == []
+
+
+def test_duplicates_compare_normalised_names(tmp_path, clean_data, policy):
+    clean_data["bases"][1]["unit"] = " " + clean_data["bases"][0]["unit"].replace("大同", "大同 ") + "（公章）"
+    path = write_filled(tmp_path / "n.xlsx", clean_data, policy)
+    found = [f for f in check_submission(read_submission(path, policy), policy) if f.rule == "C-ROWDUP"]
+    assert [(f.sheet, f.cell) for f in found] == [("附件7 基地汇总", "B5")]
+
+
+def test_other_template_version_is_a_warning(tmp_path, clean_data, policy):
+    path = write_filled(tmp_path / "v.xlsx", clean_data, policy)
+    wb = load_workbook(path)
+    wb["模板信息"]["B1"] = "2024.3"
+    wb["模板信息"]["B2"] = 2024
+    wb.save(path)
+    found = [f for f in check_submission(read_submission(path, policy), policy) if f.rule == "C-TEMPLATE"]
+    assert [(f.severity, f.value) for f in found] == [(WARNING, "2024.3")]
+    assert "2024.3" in found[0].message and "2025" in found[0].message
