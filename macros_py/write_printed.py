@@ -28,7 +28,6 @@ from .xlsx_pack import save_workbook
 
 PRINTED_FOOTER = "备注：此表由推荐单位填写,不用编制在申报材料内，单独上报并将电子版（Excel版）放入光盘内。"
 PRINTED_ROWS = 4  # the blank form has rows numbered 1–4
-FUNDING_TITLE = "表4-2投入预算汇总"
 
 _FONT = "仿宋_GB2312"
 _BODY = Font(name=_FONT, size=10.5)
@@ -107,7 +106,8 @@ def write_printed_funding(ws, block: list[dict], policy: Policy, unit: str, tier
     sources = policy.funding["sources"]
     subsidy = policy.tiers[tier].subsidy if tier in policy.tiers else None
     width = 1 + 2 * (len(sources) + 1)
-    _cell(ws, 1, 1, FUNDING_TITLE, _TITLE, border=False)
+    funding = build_schema(policy).sheet("funding")
+    _cell(ws, 1, 1, f"{funding.printed_label}{funding.printed_title}", _TITLE, border=False)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     _cell(ws, 2, 1, f"项目单位：{unit}", _BODY, _LEFT, border=False)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
@@ -158,7 +158,7 @@ def write_printed_submission(path: str | Path, data: dict, policy: Policy, when:
     wb = Workbook()
     wb.remove(wb.active)
     for sheet in schema.sheets:
-        if sheet.printed_label:
+        if sheet.printed_label and not sheet.block:  # 表4-2 is written per base below
             write_printed_form(wb.create_sheet(sheet.printed_label), sheet, rows[sheet.key], recommender)
     funding = schema.sheet("funding")
     blocks = rows[funding.key]
