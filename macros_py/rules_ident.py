@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from stdnum import numdb
@@ -32,6 +33,41 @@ def region_known(code: str) -> bool:
     return "county" in info
 
 
+@dataclass(frozen=True)
+class IdVerdict:
+    """What S-ID says about one 身份证号 value: the case it breaks (None when valid) and the case's
+    message parameters; for a number that passes, its compact form and birth date (for _agreement).
+    The case "region" is only a 提示: the number is valid."""
+
+    case: str | None
+    params: dict
+    number: str | None = None
+    birth: dt.date | None = None
+
+
+def id_verdict(value) -> IdVerdict:
+    """The one S-ID check of a non-blank value, shared by the rule and the worksheet function SB_IDCARD."""
+    if not isinstance(value, str):
+        return IdVerdict("number", {})
+    number = value.replace(" ", "").replace("-", "").upper()  # as ric.compact, without its cost
+    if len(number) != 18:
+        return IdVerdict("length", {"length": len(number)})
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        return IdVerdict("format", {})
+    expected = ric.calc_check_digit(number)
+    if number[17] != expected:
+        return IdVerdict("checksum", {"expected": expected})
+    try:
+        birth = ric.get_birth_date(number)
+    except InvalidComponent:
+        return IdVerdict("date", {"digits": number[6:14]})
+    if birth > dt.date.today():
+        return IdVerdict("future", {"birth": birth.isoformat()})
+    if not region_known(number[:6]):
+        return IdVerdict("region", {"code": number[:6]}, number, birth)
+    return IdVerdict(None, {}, number, birth)
+
+
 @rule("S-ID")
 def id_number(ctx: RuleContext) -> None:
     if not ctx.require("masters", "id_number"):
@@ -40,31 +76,11 @@ def id_number(ctx: RuleContext) -> None:
         value = rec.values.get("id_number")
         if is_blank(value):
             continue
-        if not isinstance(value, str):
-            ctx.emit("S-ID", "number", rec=rec, key="id_number")
-            continue
-        number = value.replace(" ", "").replace("-", "").upper()  # as ric.compact, without its cost
-        if len(number) != 18:
-            ctx.emit("S-ID", "length", rec=rec, key="id_number", length=len(number))
-            continue
-        if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-            ctx.emit("S-ID", "format", rec=rec, key="id_number")
-            continue
-        expected = ric.calc_check_digit(number)
-        if number[17] != expected:
-            ctx.emit("S-ID", "checksum", rec=rec, key="id_number", expected=expected)
-            continue
-        try:
-            birth = ric.get_birth_date(number)
-        except InvalidComponent:
-            ctx.emit("S-ID", "date", rec=rec, key="id_number", digits=number[6:14])
-            continue
-        if birth > dt.date.today():
-            ctx.emit("S-ID", "future", rec=rec, key="id_number", birth=birth.isoformat())
-            continue
-        if not region_known(number[:6]):
-            ctx.emit("S-ID", "region", rec=rec, key="id_number", code=number[:6])
-        _agreement(ctx, rec, number, birth)
+        verdict = id_verdict(value)
+        if verdict.case is not None:
+            ctx.emit("S-ID", verdict.case, rec=rec, key="id_number", **verdict.params)
+        if verdict.birth is not None:
+            _agreement(ctx, rec, verdict.number, verdict.birth)
 
 
 def _agreement(ctx: RuleContext, rec, number: str, birth: dt.date) -> None:
@@ -79,6 +95,16 @@ def _agreement(ctx: RuleContext, rec, number: str, birth: dt.date) -> None:
                  expected=f"{birth.year}年{birth.month}月")
 
 
+def uscc_case(value) -> tuple[str | None, dict]:
+    """The C-USCC case a non-blank 统一社会信用代码 breaks and its message parameters; (None, {}) when valid.
+    Shared by the rule and the worksheet function SB_USCC."""
+    if not isinstance(value, str):
+        return "number", {}
+    code = uscc.compact(value) if not value.isalnum() else value.upper()
+    case = _uscc_problem(code)
+    return case, ({"length": len(code)} if case else {})
+
+
 @rule("C-USCC")
 def credit_code(ctx: RuleContext) -> None:
     for sheet_key in ("bases", "studios"):
@@ -88,13 +114,9 @@ def credit_code(ctx: RuleContext) -> None:
             value = rec.values.get("uscc")
             if is_blank(value):
                 continue
-            if not isinstance(value, str):
-                ctx.emit("C-USCC", "number", rec=rec, key="uscc")
-                continue
-            code = uscc.compact(value) if not value.isalnum() else value.upper()
-            case = _uscc_problem(code)
+            case, params = uscc_case(value)
             if case:
-                ctx.emit("C-USCC", case, rec=rec, key="uscc", length=len(code))
+                ctx.emit("C-USCC", case, rec=rec, key="uscc", **params)
 
 
 def _uscc_problem(code: str) -> str | None:
