@@ -45,6 +45,9 @@ _SPEC: dict[str, str] = {
     "region.city": _STR, "region.area_code": _STR, "region.postcode_prefix": _STR,
     "region.id_prefix": _STR, "region.counties": _STRS,
     "recommenders.county_suffix": _STR, "recommenders.city_departments": _STRS,
+    "materials.base": _STRS, "materials.studio": _STRS, "materials.base_evidence": _STR,
+    "materials.studio_evidence": _STR, "materials.evidence_layout": _STR, "materials.binding": _STR,
+    "materials.electronic": _STR, "materials.summary_tables": _STR,
 }
 _TIER_SPEC = {"places": _INT, "subsidy": _NUM, "min_training": _INT, "min_senior_certs": _INT}
 

@@ -92,3 +92,17 @@ def test_toml_syntax_error_names_the_file_and_line(tmp_path):
 def test_missing_file_is_a_chinese_message(tmp_path):
     with pytest.raises(PolicyError, match="找不到政策文件"):
         load_policy(tmp_path / "nope.toml")
+
+
+def test_materials_are_the_notices_attachment_5_and_6_lists():
+    policy = load_policy()
+    assert policy.get("materials.base") == ["推荐函", "项目单位申报报告", "项目申报书", "项目实施方案",
+                                            "项目实施管理办法", "项目经费管理实施细则", "项目佐证材料"]
+    assert policy.get("materials.studio") == ["推荐函", "项目单位申报报告", "项目申报表", "项目实施管理办法",
+                                              "项目经费管理实施细则", "项目佐证材料"]
+    assert policy.get("notice.paper_copies") == 3 and "光盘1张" in policy.get("materials.electronic")
+
+
+def test_an_empty_materials_list_is_refused(tmp_path):
+    path, message = broken(tmp_path, 'studio = ["推荐函"', 'studio = [] # ["推荐函"')
+    assert "materials.studio" in message and "应为文本列表" in message
