@@ -22,8 +22,8 @@ from .submission import LAYOUT_PRINTED, Submission
 NOTE_VBA = "工作簿含有 VBA 宏工程；只读取了数据，没有运行任何宏。"
 
 
-def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Grid]:
-    """Every worksheet as a Grid; chart sheets and unreadable sheets are left out."""
+def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset()) -> list[Grid]:
+    """Every worksheet as a Grid; chart sheets, unreadable sheets and the sheets named in `skip` are left out."""
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
@@ -36,7 +36,7 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Grid]:
     grids = []
     try:
         for meta in wb.sheets_metadata:
-            if "WorkSheet" not in str(meta.typ):
+            if "WorkSheet" not in str(meta.typ) or meta.name in skip:
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
             if sheet.height * max(sheet.width, 1) > limits.max_cells or sheet.height > limits.max_rows:
@@ -58,8 +58,12 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Grid]:
     return grids
 
 
-def read_submission(path: str | Path, policy: Policy | None = None, limits: Limits = DEFAULT_LIMITS) -> Submission:
-    """Read one submitted file. Raises UnusableFileError (Chinese reason) when it cannot be used."""
+def read_submission(path: str | Path, policy: Policy | None = None, limits: Limits = DEFAULT_LIMITS, *,
+                    skip_sheets: frozenset[str] = frozenset()) -> Submission:
+    """Read one submitted file. Raises UnusableFileError (Chinese reason) when it cannot be used.
+
+    skip_sheets: worksheets that are not the submission's (the add-in's own 校验结果 and bookkeeping
+    sheets in a workbook it has marked), never read."""
     policy = policy or default_policy()
     path = Path(path)
     if not path.exists():
@@ -82,7 +86,7 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
         kind, has_vba = facts.kind, facts.has_vba
     del data
 
-    grids = read_grids(path, limits)
+    grids = read_grids(path, limits, frozenset(skip_sheets))
     sub = Submission(path=str(path), name=path.name, sha256=sha256, size=size, layout=LAYOUT_PRINTED,
                      has_vba=has_vba)
     if has_vba:
