@@ -35,7 +35,9 @@ def subsidy(ctx: RuleContext) -> None:
     if ctx.found("bases") and not ctx.sub.has_column("bases", "tier"):
         ctx.not_applicable("funding", f"“{ctx.title('bases')}”没有申报档次，无法得知应有的补助")
         return
-    if not ctx.found("bases"):
+    if not ctx.found("bases") and not ctx.sub.has_column("funding", "tier"):
+        # Without 附件7 the tier is known only where 表4-2 carries it itself: the template's 经费预算
+        # shows the tier it looks up in 附件7, which is what =SB_CHECK over that table alone reads.
         ctx.not_applicable("funding", "文件中没有附件7，无法得知申报档次")
         return
     tol = ctx.policy.funding["tolerance"]
