@@ -20,6 +20,7 @@ from .policy import default_policy
 
 BLANK = ""
 NOT_REACHED = "未达标"
+VALID = "有效"
 
 
 def _number(value, label: str) -> float | None:
@@ -90,3 +91,60 @@ def SB_RATIO(teachers, trainees):
     ratio = (Decimal(repr(trainees_n)) / Decimal(repr(teachers_n))).quantize(Decimal("0.1"), ROUND_HALF_UP)
     text = format(ratio, "f")
     return "1:" + (text[:-2] if text.endswith(".0") else text)
+
+
+@xw.func(category="申报")
+@xw.arg("table", ndim=2, doc="一张申报表的区域，从表头行开始，如 A3:N53 或 基地汇总表[#全部]")
+@xw.arg("first_row", doc="可省略：区域第一行的行号，如 ROW(A3)；省略时按标准化申报工作簿中该表表头所在的行")
+def SB_CHECK(table, first_row=None):
+    """按通知的规则校验一张表（附件7、基地条件、经费预算、专业预算、附件8、大师信息），每行返回该行的问题，如“错误 B-RATIO 师生比…”，没有问题为空。结果为一列，行数与区域相同；Excel 2010–2016 须先选中同样多的单元格再按 Ctrl+Shift+Enter 输入。"""
+    from .table_check import table_messages
+
+    return [[text] for text in table_messages(table, first_row)]
+
+
+@xw.func(category="申报")
+@xw.arg("number", doc="18 位居民身份证号码")
+def SB_IDCARD(number):
+    """校验身份证号：长度、字符、校验位和出生日期都正确时返回“有效”，否则返回原因（与“校验本簿”的规则 S-ID 相同；号码显示时打码）。空白时返回空。"""
+    from .findings import display_value, mask_id
+    from .rule_catalog import render
+    from .rules_ident import id_verdict
+
+    value = _identifier(number, "masters", "id_number")
+    if value is None:
+        return BLANK
+    verdict = id_verdict(value)
+    if verdict.case in (None, "region"):  # an unknown region code is only a 提示: the number is valid
+        return VALID
+    shown = mask_id(display_value(value))
+    return render("S-ID", verdict.case, {"column": "身份证号", "value": shown, "sheet": "", "cell": "",
+                                         **verdict.params})[1]
+
+
+@xw.func(category="申报")
+@xw.arg("code", doc="18 位统一社会信用代码")
+def SB_USCC(code):
+    """校验统一社会信用代码：长度、字符和校验位都正确时返回“有效”，否则返回原因（与“校验本簿”的规则 C-USCC 相同）。空白时返回空。"""
+    from .findings import display_value
+    from .rule_catalog import render
+    from .rules_ident import uscc_case
+
+    value = _identifier(code, "bases", "uscc")
+    if value is None:
+        return BLANK
+    case, params = uscc_case(value)
+    if case is None:
+        return VALID
+    return render("C-USCC", case, {"column": "统一社会信用代码", "value": display_value(value), "sheet": "",
+                                   "cell": "", **params})[1]
+
+
+def _identifier(value, sheet_key: str, key: str):
+    """The value as the reader would hand it to the rule for that column (text cleaned; a number kept
+    as a number when Excel already lost digits), None when blank."""
+    from .cell_values import coerce
+    from .schema import build_schema
+
+    policy = default_policy()
+    return coerce(value, build_schema(policy).sheet(sheet_key).column(key), policy)
