@@ -137,6 +137,7 @@ class MergeSummary:
     studios: list[StudioCard] = field(default_factory=list)
     funding_by_source: dict[str, float] = field(default_factory=dict)
     rejected: list[dict] = field(default_factory=list)   # {file, sheet, row, reason} per rejected row
+    notes: list[str] = field(default_factory=list)       # problems with the inbox itself (receipt register)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .fill_template import cell_of, write_filled
+from .inbox import REGISTER_NAME
 from .policy import CHANNEL_COUNTY, Policy
 from .schema import build_schema
 from .xlsx_pack import write_atomic
@@ -280,6 +281,19 @@ def _apply_breaks(samples: list[Sample], policy: Policy) -> None:
          f"与 {county_sample.name} 重复推荐同一项目单位")
 
 
+def receipt_dates(samples: list[Sample], policy: Policy) -> dict[str, str]:
+    """When the bureau logged each sample in 收文登记.csv: one a day up to the deadline, and the
+    second-to-last file a few days late (so that C-LATE has a case)."""
+    start = policy.deadline - dt.timedelta(days=len(samples) + 1)
+    out = {}
+    for i, sample in enumerate(samples):
+        day = start + dt.timedelta(days=i)
+        if i == len(samples) - 2:
+            day = policy.deadline + dt.timedelta(days=5)
+        out[sample.name] = f"{day.isoformat()} {9 + i % 8:02d}:30"
+    return out
+
+
 def write_samples(outdir: str | Path, policy: Policy, seed: int = 2025, printed: int = 0) -> list[Path]:
     """Write the samples and manifest.json. `printed` clean samples (from the end) are written as the
     notice prints 附件7/附件8/表4-2 (write_printed) instead of in the project's workbook."""
@@ -295,6 +309,9 @@ def write_samples(outdir: str | Path, policy: Policy, seed: int = 2025, printed:
     as_printed = set(clean[len(clean) - printed:]) if printed else set()
     paths = [(write_printed_submission if s.name in as_printed else write_filled)(outdir / s.name, s.data, policy)
              for s in samples]
+    received = receipt_dates(samples, policy)
+    register = "文件名,收文日期\r\n" + "".join(f"{name},{when}\r\n" for name, when in received.items())
+    write_atomic(outdir / REGISTER_NAME, ("\ufeff" + register).encode("utf-8"))  # BOM: Excel reads it as UTF-8
     manifest = {
         "seed": seed,
         "policy_year": policy.year,
@@ -304,6 +321,8 @@ def write_samples(outdir: str | Path, policy: Policy, seed: int = 2025, printed:
         "breaks": [{"file": s.name, "rule": b.rule, "sheet": b.sheet, "cell": b.cell, "note": b.note,
                     "also": [vars(m) for m in b.also]}
                    for s in samples for b in s.breaks],
+        "received": received,
+        "late": [name for name, when in received.items() if when[:10] > policy.deadline.isoformat()],
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     write_atomic(outdir / "manifest.json", text.encode("utf-8"))

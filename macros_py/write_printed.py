@@ -24,6 +24,7 @@ from .fill_template import shown_rows
 from .policy import Policy
 from .schema import Sheet, build_schema
 from .write_template import document_time
+from .xlsx_cells import put
 from .xlsx_pack import save_workbook
 
 PRINTED_FOOTER = "备注：此表由推荐单位填写,不用编制在申报材料内，单独上报并将电子版（Excel版）放入光盘内。"
@@ -49,7 +50,7 @@ def printed_header(col) -> str:
 
 
 def _cell(ws, row, col, value, font=_BODY, align=_CENTER, border=True):
-    cell = ws.cell(row, col, value)
+    cell = put(ws, row, col, value)  # submitted text that starts with "=" stays text
     cell.font, cell.alignment = font, align
     if border:
         cell.border = _GRID
