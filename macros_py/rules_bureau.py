@@ -157,6 +157,12 @@ def _core(key: str) -> str:
     return _KIND_WORDS.sub("", key)
 
 
+def _subsequence(short: str, long: str) -> bool:
+    """Every character of `short` appears in `long` in the same order."""
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
 def _alike(a: str, b: str) -> bool:
     """Names to show a person: nearly the same as a whole (or one spelled out inside the other, as
     大同煤矿集团职工培训中心 in 大同煤矿集团有限责任公司职工培训中心), and with the same distinctive part."""
@@ -166,36 +172,49 @@ def _alike(a: str, b: str) -> bool:
     if not (ca == cb or (min(len(ca), len(cb)) >= 2 and (ca in cb or cb in ca))
             or (min(len(ca), len(cb)) >= 4 and SequenceMatcher(None, ca, cb).ratio() >= _NEAR_THRESHOLD)):
         return False
+    short, long = sorted((a, b), key=len)
+    if _subsequence(short, long):
+        return True
     whole = SequenceMatcher(None, a, b)
-    matched = sum(block.size for block in whole.get_matching_blocks())
-    return matched == min(len(a), len(b)) or whole.ratio() >= _NEAR_THRESHOLD
+    return whole.real_quick_ratio() >= _NEAR_THRESHOLD and whole.quick_ratio() >= _NEAR_THRESHOLD \
+        and whole.ratio() >= _NEAR_THRESHOLD
 
 
 def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
 
 
-def _near_names(currents, rows, uf) -> list[DuplicateGroup]:
-    """Pairs of different unit names that read almost the same, from different recommenders.
+def _candidate_pairs(keys: list[str]) -> set[tuple[str, str]]:
+    """Pairs of names worth comparing: the same distinctive part, or distinctive parts that share a
+    character pair which few names have (an inverted index; pairs every name shares say nothing)."""
+    cores = defaultdict(list)
+    for k in keys:
+        cores[_core(k)].append(k)
+    pairs = {(a, b) for group in cores.values() for i, a in enumerate(group) for b in group[i + 1:]}
+    names = sorted(c for c in cores if c)
+    postings: dict[str, list[str]] = defaultdict(list)
+    for core in names:
+        for g in _bigrams(core):
+            postings[g].append(core)
+    common = max(20, len(names) // 20)
+    for ids in postings.values():
+        if len(ids) > common:
+            continue
+        for i, ca in enumerate(ids):
+            for cb in ids[i + 1:]:
+                pairs |= {tuple(sorted((a, b))) for a in cores[ca] for b in cores[cb]}
+    return pairs
 
-    Candidates are pairs whose distinctive parts share a character pair (an inverted index), so
-    1,700 names cost thousands of comparisons, not millions."""
+
+def _near_names(currents, rows, uf) -> list[DuplicateGroup]:
+    """Pairs of different unit names that read almost the same, from different recommenders."""
     names: dict[str, list] = defaultdict(list)
     for i, rec in rows:
         names[unit_key(rec.values["unit"])].append((i, rec))
-    keys = sorted(names)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for n, k in enumerate(keys):
-        for g in _bigrams(_core(k) or k):
-            postings[g].append(n)
-    pairs = {(ids[a], ids[b]) for ids in postings.values() for a in range(len(ids)) for b in range(a + 1, len(ids))}
     out = []
-    for a, b in sorted(pairs):
-        ka, kb = keys[a], keys[b]
-        if not _alike(ka, kb):
-            continue
+    for ka, kb in sorted(_candidate_pairs(sorted(names))):
         members = names[ka] + names[kb]
-        if len({currents[i].recommender for i, _ in members}) < 2:
+        if len({currents[i].recommender for i, _ in members}) < 2 or not _alike(ka, kb):
             continue
         if uf.find((members[0][0], members[0][1].row)) == uf.find((members[-1][0], members[-1][1].row)):
             continue  # already one group by credit code

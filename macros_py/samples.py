@@ -111,9 +111,13 @@ class _Gen:
         return "1" + self.rng.choice("3589") + "".join(str(self.rng.randrange(10)) for _ in range(9))
 
     def unit(self, county: str) -> tuple[str, str]:
+        tries = 0
         while True:
             pattern, attribute = self.rng.choice(UNIT_KINDS)
             name = pattern.format(c=f"大同市{county}", x=self.rng.choice(NAME_PARTS))
+            tries += 1
+            if tries > 30:  # the name pool is spent (load tests): names of two parts
+                name = pattern.format(c=f"大同市{county}", x="".join(self.rng.sample(NAME_PARTS, 2)))
             if name not in self.used_units:
                 self.used_units.add(name)
                 return name, attribute
@@ -186,6 +190,22 @@ class _Gen:
         return studio, master
 
 
+def _submission(gen: _Gen, recommender: str, county: str) -> dict:
+    data = {"recommender": recommender, "bases": [], "conditions": [], "funding": [], "majors": [],
+            "studios": [], "masters": []}
+    for _ in range(gen.rng.randrange(1, 7)):
+        base, cond, fund, majors = gen.base(county, recommender)
+        data["bases"].append(base)
+        data["conditions"].append(cond)
+        data["funding"].append(fund)
+        data["majors"].extend(majors)
+    for _ in range(gen.rng.randrange(0, 5)):
+        studio, master = gen.studio(county)
+        data["studios"].append(studio)
+        data["masters"].append(master)
+    return data
+
+
 def generate(policy: Policy, seed: int = 2025, departments: int = 4) -> list[Sample]:
     """One Sample per recommender: the ten counties and the first `departments` city departments."""
     gen = _Gen(policy, seed)
@@ -194,21 +214,19 @@ def generate(policy: Policy, seed: int = 2025, departments: int = 4) -> list[Sam
     samples = []
     for i, rec in enumerate(recommenders, start=1):
         county = rec.county or gen.rng.choice(policy.get("region.counties"))
-        data = {"recommender": rec.name, "bases": [], "conditions": [], "funding": [], "majors": [],
-                "studios": [], "masters": []}
-        for _ in range(gen.rng.randrange(1, 7)):
-            base, cond, fund, majors = gen.base(county, rec.name)
-            data["bases"].append(base)
-            data["conditions"].append(cond)
-            data["funding"].append(fund)
-            data["majors"].extend(majors)
-        for _ in range(gen.rng.randrange(0, 5)):
-            studio, master = gen.studio(county)
-            data["studios"].append(studio)
-            data["masters"].append(master)
-        samples.append(Sample(f"{i:02d}_{rec.name}.xlsx", data))
+        samples.append(Sample(f"{i:02d}_{rec.name}.xlsx", _submission(gen, rec.name, county)))
     _apply_breaks(samples, policy)
     return samples
+
+
+def generate_load(policy: Policy, count: int, seed: int = 2025) -> list[Sample]:
+    """`count` clean submissions for load tests, each from its own (made-up) recommender, so that
+    every row is merged: about 3.5 bases and 2 studios each, as the real ones."""
+    gen = _Gen(policy, seed)
+    counties = policy.get("region.counties")
+    return [Sample(f"{i:04d}_测试推荐单位{i:04d}.xlsx",
+                   _submission(gen, f"测试推荐单位{i:04d}", counties[i % len(counties)]))
+            for i in range(1, count + 1)]
 
 
 def _apply_breaks(samples: list[Sample], policy: Policy) -> None:

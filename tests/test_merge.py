@@ -192,7 +192,7 @@ def test_feedback_one_workbook_per_recommender_with_its_findings(merged, inbox):
     assert len(names) == len(kept) + 1       # + the unusable file, named after itself
     city = next(f for f in s["files"] if f["name"] == inbox.files["city"])
     wb = openpyxl.load_workbook(out / "反馈" / f"反馈_{city['recommender']}.xlsx")
-    rules = {row[2] for row in wb["问题清单"].iter_rows(min_row=2, values_only=True)}
+    rules = {row[3] for row in wb["问题清单"].iter_rows(min_row=2, values_only=True)}
     assert {"B-DUP", "S-DUP"} <= rules
 
 
@@ -221,18 +221,22 @@ def test_the_ledger_records_each_file_once_and_each_run(merged, inbox, tmp_path)
     assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] >= 1
 
 
-def test_a_run_that_fails_half_way_leaves_no_master_and_the_ledger_as_it_was(inbox, tmp_path, monkeypatch):
+@pytest.mark.parametrize("where", ["while building", "while renaming"])
+def test_a_run_that_fails_half_way_leaves_no_master_and_the_ledger_as_it_was(inbox, tmp_path, monkeypatch, where):
     out = tmp_path / "out"
     run_merge(inbox.path, out)
     before = (out / "汇总.xlsx").read_bytes()
     db_before = sqlite3.connect(out / "汇总台账.sqlite").execute("SELECT COUNT(*) FROM runs").fetchone()[0]
 
-    import macros_py.write_master as wm
-
     def broken(*args, **kwargs):
         raise OSError("磁盘已满（测试）")
 
-    monkeypatch.setattr(wm, "build_master", broken)
+    if where == "while building":
+        import macros_py.write_master as wm
+        monkeypatch.setattr(wm, "_stats_sheets", broken)
+    else:
+        import macros_py.xlsx_pack as xp
+        monkeypatch.setattr(xp.os, "replace", broken)
     with pytest.raises(OSError):
         main(["merge", str(inbox.path), "-o", str(out / "汇总.xlsx"), "--jobs", "1"])
     assert (out / "汇总.xlsx").read_bytes() == before
