@@ -17,6 +17,7 @@ from .formula_text import column_letter
 from .policy import Policy
 from .schema import Schema, build_schema
 from .write_template import build_template, document_time
+from .xlsx_cells import set_value
 from .xlsx_pack import save_workbook
 
 
@@ -47,7 +48,7 @@ def fill_workbook(data: dict, policy: Policy):
             for key, value in row.items():
                 if not sheet.column(key).is_input:
                     raise ValueError(f"{sheet.key}.{key} is computed, not typed")
-                ws[cell_of(schema, sheet.key, key, i)] = value
+                set_value(ws[cell_of(schema, sheet.key, key, i)], value)
             lines = max((wrapped_lines(v, c.width) for c in sheet.columns
                          if isinstance(v := shown[sheet.key][i].get(c.key), str)), default=1)
             if lines > 1:  # Excel measures a row when a clerk types; a program-written row needs a height
@@ -55,11 +56,11 @@ def fill_workbook(data: dict, policy: Policy):
     funding = schema.sheet("funding")
     ws = wb[funding.title]
     for b, block in enumerate(data.get("funding", [])):
-        ws[cell_of(schema, "funding", "unit", b)] = block["unit"]
+        set_value(ws[cell_of(schema, "funding", "unit", b)], block["unit"])
         for c, amounts in enumerate(block["amounts"]):
             for s, amount in enumerate(amounts):
                 if amount is not None:
-                    ws[cell_of(schema, "funding", f"amount{s}", b, c)] = amount
+                    set_value(ws[cell_of(schema, "funding", f"amount{s}", b, c)], amount)
     return wb
 
 

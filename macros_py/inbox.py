@@ -90,9 +90,14 @@ def read_register(inbox: str | Path) -> tuple[dict[str, dt.datetime], list[str]]
     return received, problems
 
 
-def received_time(item: InboxItem, register: dict[str, dt.datetime]) -> dt.datetime:
-    """When the bureau received a file: the register's date, else the file's modification time."""
+def registered(item: InboxItem, register: dict[str, dt.datetime]) -> dt.datetime | None:
+    """The receipt register's date for a file (by its path in the inbox, else by its name)."""
     for key in (item.relpath, item.path.name):
         if key in register:
             return register[key]
-    return dt.datetime.fromtimestamp(item.path.stat().st_mtime).replace(microsecond=0)
+    return None
+
+
+def received_time(item: InboxItem, register: dict[str, dt.datetime]) -> dt.datetime:
+    """When the bureau received a file: the register's date, else the file's modification time."""
+    return registered(item, register) or dt.datetime.fromtimestamp(item.path.stat().st_mtime).replace(microsecond=0)

@@ -137,6 +137,7 @@ class MergeSummary:
     studios: list[StudioCard] = field(default_factory=list)
     funding_by_source: dict[str, float] = field(default_factory=dict)
     rejected: list[dict] = field(default_factory=list)   # {file, sheet, row, reason} per rejected row
+    notes: list[str] = field(default_factory=list)       # problems with the inbox itself (receipt register)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -160,15 +161,12 @@ SUMMARY_SHEET = "汇总数据"   # hidden sheet of the master that carries the s
 _CHUNK = 30000                # under Excel's 32,767 characters per cell
 
 
-def store_summary(wb, summary: MergeSummary) -> None:
-    """Put the summary into a hidden sheet of an openpyxl workbook, as JSON text in column A."""
-    ws = wb.create_sheet(SUMMARY_SHEET)
+def store_summary(book, summary: MergeSummary) -> None:
+    """Put the summary into a hidden sheet of a write-once workbook (xlsx_book.Book), as JSON text."""
+    ws = book.sheet(SUMMARY_SHEET, hidden=True)
     text = json.dumps(summary.to_dict(), ensure_ascii=False, separators=(",", ":"))
     for i in range(0, len(text), _CHUNK):
-        cell = ws.cell(i // _CHUNK + 1, 1)
-        cell.value = text[i:i + _CHUNK]
-        cell.data_type = "s"  # JSON can start with characters Excel would take for a formula
-    ws.sheet_state = "hidden"
+        book.write(ws, i // _CHUNK, 0, text[i:i + _CHUNK])
 
 
 def load_summary(path) -> MergeSummary:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .fill_template import cell_of, write_filled
+from .inbox import REGISTER_NAME
 from .policy import CHANNEL_COUNTY, Policy
 from .schema import build_schema
 from .xlsx_pack import write_atomic
@@ -110,9 +111,13 @@ class _Gen:
         return "1" + self.rng.choice("3589") + "".join(str(self.rng.randrange(10)) for _ in range(9))
 
     def unit(self, county: str) -> tuple[str, str]:
+        tries = 0
         while True:
             pattern, attribute = self.rng.choice(UNIT_KINDS)
             name = pattern.format(c=f"大同市{county}", x=self.rng.choice(NAME_PARTS))
+            tries += 1
+            if tries > 30:  # the name pool is spent (load tests): names of two parts
+                name = pattern.format(c=f"大同市{county}", x="".join(self.rng.sample(NAME_PARTS, 2)))
             if name not in self.used_units:
                 self.used_units.add(name)
                 return name, attribute
@@ -185,6 +190,22 @@ class _Gen:
         return studio, master
 
 
+def _submission(gen: _Gen, recommender: str, county: str) -> dict:
+    data = {"recommender": recommender, "bases": [], "conditions": [], "funding": [], "majors": [],
+            "studios": [], "masters": []}
+    for _ in range(gen.rng.randrange(1, 7)):
+        base, cond, fund, majors = gen.base(county, recommender)
+        data["bases"].append(base)
+        data["conditions"].append(cond)
+        data["funding"].append(fund)
+        data["majors"].extend(majors)
+    for _ in range(gen.rng.randrange(0, 5)):
+        studio, master = gen.studio(county)
+        data["studios"].append(studio)
+        data["masters"].append(master)
+    return data
+
+
 def generate(policy: Policy, seed: int = 2025, departments: int = 4) -> list[Sample]:
     """One Sample per recommender: the ten counties and the first `departments` city departments."""
     gen = _Gen(policy, seed)
@@ -193,21 +214,19 @@ def generate(policy: Policy, seed: int = 2025, departments: int = 4) -> list[Sam
     samples = []
     for i, rec in enumerate(recommenders, start=1):
         county = rec.county or gen.rng.choice(policy.get("region.counties"))
-        data = {"recommender": rec.name, "bases": [], "conditions": [], "funding": [], "majors": [],
-                "studios": [], "masters": []}
-        for _ in range(gen.rng.randrange(1, 7)):
-            base, cond, fund, majors = gen.base(county, rec.name)
-            data["bases"].append(base)
-            data["conditions"].append(cond)
-            data["funding"].append(fund)
-            data["majors"].extend(majors)
-        for _ in range(gen.rng.randrange(0, 5)):
-            studio, master = gen.studio(county)
-            data["studios"].append(studio)
-            data["masters"].append(master)
-        samples.append(Sample(f"{i:02d}_{rec.name}.xlsx", data))
+        samples.append(Sample(f"{i:02d}_{rec.name}.xlsx", _submission(gen, rec.name, county)))
     _apply_breaks(samples, policy)
     return samples
+
+
+def generate_load(policy: Policy, count: int, seed: int = 2025) -> list[Sample]:
+    """`count` clean submissions for load tests, each from its own (made-up) recommender, so that
+    every row is merged: about 3.5 bases and 2 studios each, as the real ones."""
+    gen = _Gen(policy, seed)
+    counties = policy.get("region.counties")
+    return [Sample(f"{i:04d}_测试推荐单位{i:04d}.xlsx",
+                   _submission(gen, f"测试推荐单位{i:04d}", counties[i % len(counties)]))
+            for i in range(1, count + 1)]
 
 
 def _apply_breaks(samples: list[Sample], policy: Policy) -> None:
@@ -280,6 +299,19 @@ def _apply_breaks(samples: list[Sample], policy: Policy) -> None:
          f"与 {county_sample.name} 重复推荐同一项目单位")
 
 
+def receipt_dates(samples: list[Sample], policy: Policy) -> dict[str, str]:
+    """When the bureau logged each sample in 收文登记.csv: one a day up to the deadline, and the
+    second-to-last file a few days late (so that C-LATE has a case)."""
+    start = policy.deadline - dt.timedelta(days=len(samples) + 1)
+    out = {}
+    for i, sample in enumerate(samples):
+        day = start + dt.timedelta(days=i)
+        if i == len(samples) - 2:
+            day = policy.deadline + dt.timedelta(days=5)
+        out[sample.name] = f"{day.isoformat()} {9 + i % 8:02d}:30"
+    return out
+
+
 def write_samples(outdir: str | Path, policy: Policy, seed: int = 2025, printed: int = 0) -> list[Path]:
     """Write the samples and manifest.json. `printed` clean samples (from the end) are written as the
     notice prints 附件7/附件8/表4-2 (write_printed) instead of in the project's workbook."""
@@ -295,6 +327,9 @@ def write_samples(outdir: str | Path, policy: Policy, seed: int = 2025, printed:
     as_printed = set(clean[len(clean) - printed:]) if printed else set()
     paths = [(write_printed_submission if s.name in as_printed else write_filled)(outdir / s.name, s.data, policy)
              for s in samples]
+    received = receipt_dates(samples, policy)
+    register = "文件名,收文日期\r\n" + "".join(f"{name},{when}\r\n" for name, when in received.items())
+    write_atomic(outdir / REGISTER_NAME, ("\ufeff" + register).encode("utf-8"))  # BOM: Excel reads it as UTF-8
     manifest = {
         "seed": seed,
         "policy_year": policy.year,
@@ -304,6 +339,8 @@ def write_samples(outdir: str | Path, policy: Policy, seed: int = 2025, printed:
         "breaks": [{"file": s.name, "rule": b.rule, "sheet": b.sheet, "cell": b.cell, "note": b.note,
                     "also": [vars(m) for m in b.also]}
                    for s in samples for b in s.breaks],
+        "received": received,
+        "late": [name for name, when in received.items() if when[:10] > policy.deadline.isoformat()],
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     write_atomic(outdir / "manifest.json", text.encode("utf-8"))

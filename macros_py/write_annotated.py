@@ -77,6 +77,7 @@ def _results_sheet(wb, findings: list[Finding]) -> None:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     from .cell_marks import FILL
+    from .xlsx_cells import put
 
     if RESULT_SHEET in wb.sheetnames:  # a copy annotated before: list this run's findings only
         del wb[RESULT_SHEET]
@@ -91,13 +92,7 @@ def _results_sheet(wb, findings: list[Finding]) -> None:
         values = (n, f.severity, f.rule, f.sheet or "（整个文件）", f.cell or "", f.column or "", f.value,
                   f.message, f.hint)
         for i, value in enumerate(values, start=1):
-            cell = ws.cell(row, i)
-            # Text that looks like a formula is written as text (DESIGN: never as a formula).
-            if isinstance(value, str) and value[:1] in "=+-@":
-                cell.value = value
-                cell.data_type = "s"
-            else:
-                cell.value = value
+            put(ws, row, i, value)  # text that looks like a formula stays text
         ws.cell(row, 2).fill = PatternFill("solid", fgColor=FILL[f.severity])
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             # An internal link (location only): Excel and WPS jump to #'工作表'!A1 in the same file.

@@ -1,5 +1,7 @@
 """`shenbao report MASTER.xlsx -o REPORT.html`: the report of a master from the summary it carries."""
 
+import datetime as dt
+
 import openpyxl
 import pytest
 
@@ -7,6 +9,7 @@ from macros_py.cli import main
 from macros_py.merge_summary import store_summary
 from macros_py.policy import default_policy
 from macros_py.report_html import render_report
+from macros_py.xlsx_book import Book
 from tests.summary_factory import make_summary
 
 
@@ -15,14 +18,17 @@ def summary():
     return make_summary(default_policy(), 8)
 
 
+def write_master_of(summary, path):
+    """A workbook that carries a summary the way the merge's master does."""
+    book = Book(dt.datetime(2025, 11, 28))
+    book.sheet("汇总")
+    store_summary(book, summary)
+    return book.save(path)
+
+
 @pytest.fixture
 def master(tmp_path, summary):
-    wb = openpyxl.Workbook()
-    wb.active.title = "汇总"
-    store_summary(wb, summary)
-    path = tmp_path / "汇总_2025.xlsx"
-    wb.save(path)
-    return path
+    return write_master_of(summary, tmp_path / "汇总_2025.xlsx")
 
 
 def test_report_of_a_master_is_the_report_of_its_summary(master, summary, tmp_path, capsys):
@@ -68,9 +74,6 @@ def test_missing_master_and_wrong_output_name(tmp_path, master, capsys):
 def test_a_master_of_another_year_needs_its_policy(tmp_path, summary, capsys):
     other = make_summary(default_policy(), 2)
     other.policy_year = 2026
-    wb = openpyxl.Workbook()
-    store_summary(wb, other)
-    path = tmp_path / "汇总_2026.xlsx"
-    wb.save(path)
+    path = write_master_of(other, tmp_path / "汇总_2026.xlsx")
     assert main(["report", str(path), "-o", str(tmp_path / "r.html")]) == 2
     assert "2026 年度" in capsys.readouterr().err

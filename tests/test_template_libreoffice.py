@@ -10,7 +10,8 @@ import math
 
 import pytest
 from cf_probe import marked
-from conftest import SAMPLE_FILES as SAMPLES, TEMPLATE
+from conftest import SAMPLE_FILES as SAMPLES
+from conftest import TEMPLATE
 from openpyxl import load_workbook
 from workbook_rows import computed_values, is_formula, recommender_of, workbook_rows
 

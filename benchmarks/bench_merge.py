@@ -1,0 +1,142 @@
+"""Benchmark: `shenbao merge` on 500 submissions against the script a bureau analyst would write.
+
+    python benchmarks/bench_merge.py [--count 500] [--inbox DIR] [--jobs N]
+
+Generates --count submissions with the sample generator (samples.generate_load: about 3.5 bases and 2
+studios each) into --inbox (kept and reused when it already holds them, since writing 500 workbooks
+takes minutes), then, in this one process:
+  (a) the whole merge as the command runs it (read, check, bureau rules, master, feedback files,
+      summary JSON, HTML report), through macros_py.cli.main;
+  (b) the naive script: pandas.read_excel(engine="openpyxl") on each file's two summary sheets, concat,
+      to_excel;
+  (c) the reading phase alone (read + check of every file, as the merge does it) against python-calamine
+      reading every sheet of the same files bare (the floor);
+  (d) rendering the HTML report from the merge's summary.
+Prints each time and the ratios, and the peak memory of this process and of its worker processes.
+Targets: merge <= 0.5 x naive; peak memory < 500 MB; reading <= 2 x the calamine floor; report < 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from macros_py.cli import main  # noqa: E402
+from macros_py.fill_template import write_filled  # noqa: E402
+from macros_py.inbox import discover  # noqa: E402
+from macros_py.merge import default_jobs, read_all  # noqa: E402
+from macros_py.merge_summary import MergeSummary  # noqa: E402
+from macros_py.policy import default_policy  # noqa: E402
+from macros_py.report_html import render_report  # noqa: E402
+from macros_py.samples import generate_load  # noqa: E402
+
+
+def make_inbox(folder: Path, count: int, policy) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    existing = sorted(folder.glob("*.xlsx"))
+    if len(existing) == count:
+        print(f"沿用已有的 {count} 个报送文件：{folder}")
+        return existing
+    for old in existing:
+        old.unlink()
+    start = time.perf_counter()
+    paths = []
+    for n, sample in enumerate(generate_load(policy, count), 1):
+        paths.append(write_filled(folder / sample.name, sample.data, policy))
+        if n % 50 == 0:
+            print(f"  已生成 {n}/{count} 个报送文件（{time.perf_counter() - start:.0f} s）", flush=True)
+    return paths
+
+
+def naive(paths: list[Path], out: Path) -> tuple[int, int]:
+    import pandas as pd
+
+    bases, studios = [], []
+    for path in paths:
+        sheets = pd.read_excel(path, sheet_name=["附件7 基地汇总", "附件8 工作室汇总"], header=2, engine="openpyxl")
+        bases.append(sheets["附件7 基地汇总"].dropna(how="all"))
+        studios.append(sheets["附件8 工作室汇总"].dropna(how="all"))
+    a, b = pd.concat(bases), pd.concat(studios)
+    with pd.ExcelWriter(out) as writer:
+        a.to_excel(writer, sheet_name="基地", index=False)
+        b.to_excel(writer, sheet_name="工作室", index=False)
+    return len(a), len(b)
+
+
+def calamine_floor(paths: list[Path]) -> int:
+    from python_calamine import CalamineWorkbook
+
+    cells = 0
+    for path in paths:
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            cells += sum(len(r) for r in wb.get_sheet_by_name(name).to_python())
+    return cells
+
+
+def peak_mb(who) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main_() -> int:
+    parser = argparse.ArgumentParser(description="汇总基准测试")
+    parser.add_argument("--count", type=int, default=500)
+    parser.add_argument("--inbox", type=Path, default=Path(tempfile.gettempdir()) / "shenbao_bench_inbox")
+    parser.add_argument("--jobs", type=int, default=default_jobs())
+    args = parser.parse_args()
+    policy = default_policy()
+    paths = make_inbox(args.inbox, args.count, policy)
+    out = Path(tempfile.mkdtemp(prefix="shenbao_bench_"))
+
+    t = time.perf_counter()
+    rows = naive(paths, out / "naive.xlsx")
+    t_naive = time.perf_counter() - t
+
+    t = time.perf_counter()
+    code = main(["merge", str(args.inbox), "-o", str(out / "汇总.xlsx"), "--jobs", str(args.jobs),
+                 "--feedback", str(out / "反馈"), "--summary-json", str(out / "summary.json"),
+                 "--html", str(out / "汇总报告.html")])
+    t_merge = time.perf_counter() - t
+    assert code == 0
+    summary = MergeSummary.from_dict(json.loads((out / "summary.json").read_text(encoding="utf-8")))
+
+    items = [i for i in discover(args.inbox) if i.kind == "workbook"]
+    t = time.perf_counter()
+    read_all(items, policy, args.jobs, lambda *a: None)
+    t_read = time.perf_counter() - t
+    t = time.perf_counter()
+    read_all(items, policy, 1, lambda *a: None)
+    t_read_1 = time.perf_counter() - t
+    t = time.perf_counter()
+    calamine_floor(paths)
+    t_floor = time.perf_counter() - t
+
+    t = time.perf_counter()
+    html = render_report(summary, policy)
+    t_report = time.perf_counter() - t
+
+    print()
+    print(f"报送文件 {len(paths)} 个：基地 {len(summary.bases)} 个，工作室 {len(summary.studios)} 个；"
+          f"朴素脚本读到 基地 {rows[0]} 行、工作室 {rows[1]} 行")
+    print(f"(a) shenbao merge（全部功能，{args.jobs} 个进程）：{t_merge:.2f} s")
+    print(f"(b) 朴素脚本（pandas + openpyxl）：        {t_naive:.2f} s")
+    print(f"    比值 merge / 朴素 = {t_merge / t_naive:.2f}（目标 ≤ 0.5）")
+    print(f"(c) 读取+校验阶段：{t_read:.2f} s（{args.jobs} 个进程），{t_read_1:.2f} s（1 个进程）；"
+          f"calamine 直接读全部工作表（下限）：{t_floor:.2f} s")
+    print(f"    比值 读取 / 下限 = {t_read / t_floor:.2f}（{args.jobs} 进程），{t_read_1 / t_floor:.2f}（1 进程）（目标 ≤ 2）")
+    print(f"(d) HTML 报告渲染：{t_report:.2f} s（目标 < 2 s），{len(html.encode()) / 1e6:.1f} MB")
+    print(f"峰值内存：本进程 {peak_mb(resource.RUSAGE_SELF):.0f} MB，工作进程中最大 "
+          f"{peak_mb(resource.RUSAGE_CHILDREN):.0f} MB（目标 < 500 MB）")
+    print(f"输出：{out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main_())
