@@ -5,6 +5,7 @@ Kept apart from xl_addin so that the wording is tested without Excel, and so tha
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -62,12 +63,17 @@ def new_done(path: Path) -> str:
     return f"已新建申报工作簿：{path}\n请先在“填报说明”中选择推荐单位，再逐表填写。"
 
 
+_PROGRESS = re.compile(r"^\[\d+/\d+\] ")
+
+
 def merge_done(result) -> str:
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    # The console's per-file table is long; the message box keeps the totals and the outputs.
-    keep = [line for line in lines if not line.startswith("  ")]
-    return "\n".join([f"合并完成：{result.inbox}", *keep, f"汇总报告：{result.report}",
-                      "点“打开汇总报告”可随时再打开。"])
+    """The command's own summary, without what is one line per file (its progress and its table of
+    files, which the master workbook holds): totals, reconciliation, findings and where the outputs are."""
+    keep = [line for line in result.output.splitlines()
+            if line.strip() and not line.startswith("  ") and not _PROGRESS.match(line)]
+    if not any(str(result.report) in line for line in keep):
+        keep.append(f"汇总报告：{result.report}")
+    return "\n".join([f"合并完成：{result.inbox}", *keep, "点“打开汇总报告”可随时再打开。"])
 
 
 def help_text() -> str:

@@ -163,7 +163,9 @@ def test_merge_folder_writes_master_and_report_beside_the_inbox_and_remembers_th
     xl_addin.merge_folder(app)
     master, report = outputs_for(inbox)
     assert master.is_file() and report.is_file(), app.alerts
-    assert app.alerts[-1]["prompt"].startswith(f"合并完成：{inbox}") and str(report) in app.alerts[-1]["prompt"]
+    prompt = app.alerts[-1]["prompt"]
+    assert prompt.startswith(f"合并完成：{inbox}") and str(report) in prompt and str(master) in prompt
+    assert "对账：读取" in prompt and "[1/3]" not in prompt  # totals, not one line per file
     assert opened == [report]
     state = json.loads((tmp_path / "appdata" / "shenbao" / STATE_FILE).read_text(encoding="utf-8"))
     assert state["last_merge"]["report"] == str(report)
@@ -196,3 +198,22 @@ def test_help_and_version(tmp_path):
     help_text, version = (a["prompt"] for a in app.alerts)
     assert all(word in help_text for word in ("校验本簿", "清除标记", "生成报送文件", "SB_CHECK", "SB_IDCARD"))
     assert version.startswith(f"shenbao {macros_py.__version__}") and "同人社发〔2025〕100号" in version
+
+
+def test_a_merge_that_fails_says_why_in_chinese(tmp_path, monkeypatch):
+    monkeypatch.setenv("APPDATA", str(tmp_path / "appdata"))
+
+    def refuse(argv):
+        import sys
+
+        print("错误：汇总工作簿正在 Excel 中打开", file=sys.stderr)
+        return 2
+
+    monkeypatch.setattr("macros_py.cli.main", refuse)
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    app = StandInApp(folder=str(inbox))
+    xl_addin.merge_folder(app)
+    assert app.alerts[-1] == {"prompt": "汇总没有完成：汇总工作簿正在 Excel 中打开", "title": "高技能人才申报",
+                              "buttons": "ok", "mode": "critical"}
+    assert not (tmp_path / "appdata" / "shenbao" / STATE_FILE).exists()
