@@ -84,6 +84,14 @@ def _action(func):
     return run
 
 
+def _calling_book():
+    """The workbook the user is in (the add-in's RunPython makes it Book.caller())."""
+    try:
+        return xw.Book.caller()
+    except Exception:  # no workbook open, or Excel busy with a cell being edited
+        raise ShenbaoError("没有可处理的工作簿：请先打开申报工作簿（并结束正在编辑的单元格），再点按钮。") from None
+
+
 def _windows_api(app):
     """Excel's own object model, for the dialogs xlwings does not wrap (Windows only)."""
     api = app.api
@@ -117,7 +125,7 @@ def new_workbook(app, ui) -> None:
 def check_workbook(book, ui) -> None:
     from .excel_marks import check_book
 
-    book = book or xw.Book.caller()
+    book = book or _calling_book()
     ui.app = book.app
     outcome = check_book(book)
     ui.tell(text.check_done(outcome.findings, outcome.marked))
@@ -127,7 +135,7 @@ def check_workbook(book, ui) -> None:
 def clear_marks(book, ui) -> None:
     from .excel_marks import clear_book
 
-    book = book or xw.Book.caller()
+    book = book or _calling_book()
     ui.app = book.app
     ui.tell(text.clear_done(clear_book(book)))
 
@@ -136,7 +144,7 @@ def clear_marks(book, ui) -> None:
 def export_submission(book, ui) -> None:
     from .workbook_files import export_book
 
-    book = book or xw.Book.caller()
+    book = book or _calling_book()
     ui.app = book.app
     ui.tell(text.export_done(export_book(book)))
 

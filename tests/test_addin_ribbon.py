@@ -227,3 +227,17 @@ def test_a_workbook_excel_cannot_copy_gives_a_chinese_reason(tmp_path):
     book = NoCopy(copy_sample(tmp_path, "02_云冈区人力资源和社会保障局.xlsx"))
     xl_addin.check_workbook(book)
     assert "无法为校验保存工作簿的临时副本" in book.app.alerts[-1]["prompt"]
+
+
+def test_no_workbook_to_check_is_a_message_not_a_traceback(monkeypatch):
+    import xlwings
+
+    def no_caller():
+        raise RuntimeError("No active workbook")
+
+    shown = []
+    monkeypatch.setattr(xlwings.Book, "caller", staticmethod(no_caller))
+    monkeypatch.setattr(xl_addin, "_alert_failure", lambda app, message: shown.append((app, message)))
+    for action in (xl_addin.check_workbook, xl_addin.clear_marks, xl_addin.export_submission):
+        action()
+    assert shown == [(None, "没有可处理的工作簿：请先打开申报工作簿（并结束正在编辑的单元格），再点按钮。")] * 3
