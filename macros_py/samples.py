@@ -116,8 +116,9 @@ class _Gen:
             pattern, attribute = self.rng.choice(UNIT_KINDS)
             name = pattern.format(c=f"大同市{county}", x=self.rng.choice(NAME_PARTS))
             tries += 1
-            if tries > 30:  # the name pool is spent (load tests): names of two parts
-                name = pattern.format(c=f"大同市{county}", x="".join(self.rng.sample(NAME_PARTS, 2)))
+            if tries > 30:  # the name pool is spent (load tests): names of two parts, then with the county
+                x = "".join(self.rng.sample(NAME_PARTS, 2))
+                name = pattern.format(c=f"大同市{county}{x}", x=(county if tries > 60 else "") + x)
             if name not in self.used_units:
                 self.used_units.add(name)
                 return name, attribute
