@@ -161,9 +161,18 @@ def locate(grids: list[Grid], schema: Schema, keys: tuple[str, ...] | None = Non
     """The best header of each wanted schema sheet over all worksheets (one worksheet per table)."""
     sheets = tuple(s for s in schema.sheets if keys is None or s.key in keys)
     best: dict[str, HeaderHit] = {}
+    rest = []
     for grid in grids:
         exact = next((h for h in (_exact(grid, s) for s in sheets if s.key not in best) if h), None)
-        for hit in [exact] if exact else scan_grid(grid, sheets):
+        if exact:
+            best[exact.sheet_key] = exact
+        else:
+            rest.append(grid)
+    # Only the tables not found at their place are looked for elsewhere: an untouched template
+    # (every table exact) is not scanned at all, its 填报说明 included.
+    wanted = tuple(s for s in sheets if s.key not in best)
+    for grid in rest if wanted else ():
+        for hit in scan_grid(grid, wanted):
             if hit.sheet_key not in best or hit.score > best[hit.sheet_key].score:
                 best[hit.sheet_key] = hit
     return best

@@ -12,6 +12,7 @@ renamed, and the ledger is committed only after it, in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import sys
@@ -64,9 +65,15 @@ class MergeRun:
     ledger_entries: list[LedgerEntry]    # what the ledger will record once the outputs are written
 
 
+@functools.cache
+def _worker_policy(path: str) -> Policy:
+    """Each worker process reads the policy file once, not once per submission."""
+    return load_policy(path)
+
+
 def _read_one(args: tuple[InboxItem, str]) -> Outcome:
     item, policy_path = args
-    policy = load_policy(policy_path)
+    policy = _worker_policy(policy_path)
     out = Outcome(item)
     try:
         out.sub = read_submission(item.path, policy)
