@@ -20,6 +20,7 @@ _BRACKETS = str.maketrans({"(": "（", ")": "）", "〈": "《", "〉": "》", "
 _HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "（）：；，"}
 _HALFWIDTH[0x3000] = ord(" ")
 _WIDE = re.compile("[\uff01-\uff5e]")
+_NEEDS_WORK = re.compile("[\\s\uff01-\uff5e]")  # white space to fold or trim, or a full-width character
 
 
 def halfwidth(text: str) -> str:
@@ -32,13 +33,16 @@ def clean_text(value) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    # The reader's hot path: ASCII is already NFC and half-width, and str.translate is slow on CJK
-    # text, so it runs only where a full-width character is present. str.split() splits on exactly
-    # the characters \s matches (str.isspace: full-width space and no-break space included).
-    if not text.isascii():
+    # The reader's hot path (every text cell of every file): most cells need nothing, and one
+    # search says so. ASCII is already NFC and half-width; str.translate is slow on CJK text, so it
+    # runs only where a full-width character is present. str.split() splits on exactly the
+    # characters \s matches (full-width space and no-break space included).
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-        if _WIDE.search(text):
-            text = text.translate(_HALFWIDTH)
+    if not _NEEDS_WORK.search(text):
+        return text
+    if _WIDE.search(text):
+        text = text.translate(_HALFWIDTH)
     return " ".join(text.split())
 
 
