@@ -24,8 +24,6 @@ adds addin/selftest.bas; the LibreOffice test runs it. Same sources give the sam
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -41,6 +39,7 @@ from .vba_project import (
     standard_module,
 )
 from .vba_udf_stubs import UDF_MODULE_VB_NAME, stubs_for_module
+from .xlsx_pack import write_atomic
 
 PROJECT_NAME = "shenbao"  # the VBA project's name and xlwings' PROJECT_NAME
 CONFIG_SHEET = f"{PROJECT_NAME}.conf"  # the sheet name xlwings' GetConfig reads (PROJECT_NAME & ".conf")
@@ -184,16 +183,5 @@ def write_addin(path: str | Path, data: bytes, *, force: bool = False) -> Path:
         raise UsageError(f"加载项文件名应以 .xlam 结尾：{path}")
     if path.exists() and not force:
         raise UsageError(f"文件已存在：{path}（加 --force 覆盖）")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".shenbao-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
     return path

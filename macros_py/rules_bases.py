@@ -71,26 +71,25 @@ def required(ctx: RuleContext) -> None:
                 ctx.emit("B-REQ", "no_row", rec=rec, key="unit", other=ctx.title(sheet_key), what=what)
 
 
+def _closed_list(ctx: RuleContext, rule_id: str, key: str, list_name: str) -> None:
+    """A 附件7 column that takes one of the policy's options (属性, 申报档次)."""
+    if not ctx.require("bases", key):
+        return
+    choices = ctx.policy.lists[list_name]
+    for rec in ctx.rows("bases"):
+        value = rec.values.get(key)
+        if not is_blank(value) and value not in choices:
+            ctx.emit(rule_id, "bad", rec=rec, key=key, choices="、".join(choices))
+
+
 @rule("B-ATTR")
 def attribute(ctx: RuleContext) -> None:
-    if not ctx.require("bases", "attribute"):
-        return
-    choices = ctx.policy.lists["base_attributes"]
-    for rec in ctx.rows("bases"):
-        value = rec.values.get("attribute")
-        if not is_blank(value) and value not in choices:
-            ctx.emit("B-ATTR", "bad", rec=rec, key="attribute", choices="、".join(choices))
+    _closed_list(ctx, "B-ATTR", "attribute", "base_attributes")
 
 
 @rule("B-TIER")
 def tier(ctx: RuleContext) -> None:
-    if not ctx.require("bases", "tier"):
-        return
-    choices = ctx.policy.lists["tiers"]
-    for rec in ctx.rows("bases"):
-        value = rec.values.get("tier")
-        if not is_blank(value) and value not in choices:
-            ctx.emit("B-TIER", "bad", rec=rec, key="tier", choices="、".join(choices))
+    _closed_list(ctx, "B-TIER", "tier", "tiers")
 
 
 @rule("B-MAJORS")
@@ -199,22 +198,26 @@ def cooperation(ctx: RuleContext) -> None:
             ctx.emit("B-COOP", "low", rec=rec, key="coop", min=minimum)
 
 
-@rule("B-EDUFUND")
-def education_fund(ctx: RuleContext) -> None:
-    if not ctx.require("conditions", "edu_fund_share"):
-        return
-    minimum = ctx.policy.base["edu_fund_share_min"]
-    enterprise = ctx.policy.base["enterprise_attributes"]
-    for rec in _units(ctx):
-        attribute = rec.values.get("attribute")
-        if attribute not in enterprise:
+def enterprise_share(ctx: RuleContext, rule_id: str, rows, host: str, enterprise, minimum) -> None:
+    """Enterprise hosts spend at least `minimum` % of 职工教育经费 on high-skill training: the share
+    must be given, and reach it (B-EDUFUND by 属性, S-EDUFUND by 单位性质)."""
+    for rec in rows:
+        kind = rec.values.get(host)
+        if kind not in enterprise:
             continue
         if is_blank(rec.values.get("edu_fund_share")):
-            ctx.emit("B-EDUFUND", "missing", rec=rec, key="edu_fund_share", attribute=attribute, min=minimum)
+            ctx.emit(rule_id, "missing", rec=rec, key="edu_fund_share", min=minimum, **{host: kind})
             continue
         number = ctx.number(rec, "edu_fund_share")
         if number is not None and number < minimum:
-            ctx.emit("B-EDUFUND", "low", rec=rec, key="edu_fund_share", min=minimum)
+            ctx.emit(rule_id, "low", rec=rec, key="edu_fund_share", min=minimum)
+
+
+@rule("B-EDUFUND")
+def education_fund(ctx: RuleContext) -> None:
+    if ctx.require("conditions", "edu_fund_share"):
+        enterprise_share(ctx, "B-EDUFUND", _units(ctx), "attribute", ctx.policy.base["enterprise_attributes"],
+                         ctx.policy.base["edu_fund_share_min"])
 
 
 def _yes_no(ctx: RuleContext, rule_id: str, key: str, wanted: str, **params) -> None:

@@ -139,17 +139,22 @@ def _digits(value) -> str:
     return _SEPARATORS.sub("", str(value))
 
 
+def _contact_rows(ctx: RuleContext):
+    """The rows that carry contact fields: 附件7's bases and 附件8's studios."""
+    for sheet_key in ("bases", "studios"):
+        yield from ctx.rows(sheet_key)
+
+
 @rule("C-PHONE")
 def phones(ctx: RuleContext) -> None:
     area = ctx.policy.get("region.area_code")
-    for sheet_key in ("bases", "studios"):
-        for rec in ctx.rows(sheet_key):
-            mobile = rec.values.get("mobile")
-            if not is_blank(mobile) and not _MOBILE.match(_digits(mobile)):
-                ctx.emit("C-PHONE", "mobile", rec=rec, key="mobile")
-            phone = rec.values.get("phone")
-            if not is_blank(phone) and not _landline_ok(_digits(phone)):
-                ctx.emit("C-PHONE", "landline", rec=rec, key="phone", area=area)
+    for rec in _contact_rows(ctx):
+        mobile = rec.values.get("mobile")
+        if not is_blank(mobile) and not _MOBILE.match(_digits(mobile)):
+            ctx.emit("C-PHONE", "mobile", rec=rec, key="mobile")
+        phone = rec.values.get("phone")
+        if not is_blank(phone) and not _landline_ok(_digits(phone)):
+            ctx.emit("C-PHONE", "landline", rec=rec, key="phone", area=area)
 
 
 def _landline_ok(digits: str) -> bool:
@@ -165,23 +170,21 @@ def _landline_ok(digits: str) -> bool:
 
 @rule("C-EMAIL")
 def emails(ctx: RuleContext) -> None:
-    for sheet_key in ("bases", "studios"):
-        for rec in ctx.rows(sheet_key):
-            value = rec.values.get("email")
-            if not is_blank(value) and not _EMAIL.match(str(value)):
-                ctx.emit("C-EMAIL", "bad", rec=rec, key="email")
+    for rec in _contact_rows(ctx):
+        value = rec.values.get("email")
+        if not is_blank(value) and not _EMAIL.match(str(value)):
+            ctx.emit("C-EMAIL", "bad", rec=rec, key="email")
 
 
 @rule("C-POSTCODE")
 def postcodes(ctx: RuleContext) -> None:
     prefix = ctx.policy.get("region.postcode_prefix")
-    for sheet_key in ("bases", "studios"):
-        for rec in ctx.rows(sheet_key):
-            value = rec.values.get("postcode")
-            if is_blank(value):
-                continue
-            text = str(value).replace(" ", "")
-            if not (len(text) == 6 and text.isdigit()):
-                ctx.emit("C-POSTCODE", "bad", rec=rec, key="postcode", prefix=prefix)
-            elif not text.startswith(prefix):
-                ctx.emit("C-POSTCODE", "other", rec=rec, key="postcode", prefix=prefix)
+    for rec in _contact_rows(ctx):
+        value = rec.values.get("postcode")
+        if is_blank(value):
+            continue
+        text = str(value).replace(" ", "")
+        if not (len(text) == 6 and text.isdigit()):
+            ctx.emit("C-POSTCODE", "bad", rec=rec, key="postcode", prefix=prefix)
+        elif not text.startswith(prefix):
+            ctx.emit("C-POSTCODE", "other", rec=rec, key="postcode", prefix=prefix)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .cell_values import is_blank, parse_number, parse_size
 from .normalize import norm_key
 from .rule_registry import RuleContext, rule
+from .rules_bases import enterprise_share
 from .schema import FORMULA
 from .submission import LAYOUT_TEMPLATE
 
@@ -112,20 +113,9 @@ def size(ctx: RuleContext) -> None:
 
 @rule("S-EDUFUND")
 def education_fund(ctx: RuleContext) -> None:
-    if not ctx.require("masters", "edu_fund_share"):
-        return
-    minimum = ctx.policy.studio["edu_fund_share_min"]
-    enterprise = ctx.policy.studio["enterprise_natures"]
-    for rec in _leaders(ctx, "masters"):
-        nature = rec.values.get("nature")
-        if nature not in enterprise:
-            continue
-        if is_blank(rec.values.get("edu_fund_share")):
-            ctx.emit("S-EDUFUND", "missing", rec=rec, key="edu_fund_share", nature=nature, min=minimum)
-            continue
-        number = ctx.number(rec, "edu_fund_share")
-        if number is not None and number < minimum:
-            ctx.emit("S-EDUFUND", "low", rec=rec, key="edu_fund_share", min=minimum)
+    if ctx.require("masters", "edu_fund_share"):
+        enterprise_share(ctx, "S-EDUFUND", _leaders(ctx, "masters"), "nature", ctx.policy.studio["enterprise_natures"],
+                         ctx.policy.studio["edu_fund_share_min"])
 
 
 @rule("S-ALREADY")
