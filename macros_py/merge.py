@@ -30,6 +30,7 @@ from .inbox import InboxItem, discover, read_register, received_time, registered
 from .ledger import FileEntry as LedgerEntry
 from .ledger import Ledger
 from .merge_summary import FileSummary, MergeSummary, RecommenderStatus
+from .normalize import norm_key
 from .policy import Policy, load_policy
 from .read_workbook import read_submission
 from .recommenders import resolve
@@ -42,6 +43,7 @@ LEDGER_NAME = "汇总台账.sqlite"
 # not merged: they are listed with the reason, and the county rules already report them).
 ATTACHED = {"conditions": ("bases", "unit"), "funding": ("bases", "unit"), "majors": ("bases", "unit"),
             "masters": ("studios", "leader")}
+JOINED = {"conditions", "masters"}   # shown as columns of the project's own row in the master
 
 
 @dataclass
@@ -184,13 +186,19 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy):
 
 
 def _attached_ok(sub: Submission) -> dict[str, set[int]]:
-    """For each attached sheet, the rows whose project is in the same file (the rest are not merged)."""
+    """For each attached sheet, the rows the master shows: those whose project is in the same file,
+    and of the sheets joined one-to-one onto the project's row (基地条件, 大师信息) only the first per
+    project (a second one is C-ROWDUP, and is listed among the rows not merged)."""
     keep: dict[str, set[int]] = {}
-    from .normalize import norm_key
-
     for sheet_key, (parent, key) in ATTACHED.items():
         names = {norm_key(r.values.get(key)) for r in sub.rows(parent) if r.values.get(key)}
-        keep[sheet_key] = {r.row for r in sub.rows(sheet_key) if norm_key(r.values.get(key)) in names}
+        rows, seen = set(), set()
+        for r in sub.rows(sheet_key):
+            name = norm_key(r.values.get(key))
+            if name in names and not (sheet_key in JOINED and name in seen):
+                rows.add(r.row)
+                seen.add(name)
+        keep[sheet_key] = rows
     return keep
 
 
@@ -212,19 +220,22 @@ def reconcile(outcomes: list[Outcome], status: dict) -> tuple[dict[str, Counter]
                     c["merged"] += 1
                     continue
                 c["rejected"] += 1
-                why = reason if state != MERGED else _orphan_reason(sheet_key)
+                why = reason if state != MERGED else _orphan_reason(out.sub, sheet_key, rec)
                 rejected.append({"file": rel, "sheet": rec.sheet, "row": rec.row, "reason": why})
     return counts, rejected
 
 
-def _orphan_reason(sheet_key: str) -> str:
-    parent, _ = ATTACHED[sheet_key]
+def _orphan_reason(sub: Submission, sheet_key: str, rec) -> str:
+    parent, key = ATTACHED[sheet_key]
+    names = {norm_key(r.values.get(key)) for r in sub.rows(parent) if r.values.get(key)}
+    if norm_key(rec.values.get(key)) in names:
+        return "同一项目在本表的第二行（C-ROWDUP），汇总表只收第一行"
     return ("该行的项目单位不在本文件的附件7 基地汇总中，无法归到任何基地" if parent == "bases"
             else "该行的领办人不在本文件的附件8 工作室汇总中，无法归到任何工作室")
 
 
 def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | None = None,
-          policy: Policy | None = None, jobs: int | None = None, progress=None, force: bool = True) -> MergeRun:
+          policy: Policy | None = None, jobs: int | None = None, progress=None) -> MergeRun:
     """Everything up to the summary; writing the outputs is the caller's (cli_merge) job."""
     from .policy import default_policy
 

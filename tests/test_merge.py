@@ -318,3 +318,25 @@ def test_merge_html_report_in_the_browser_equals_the_summary(inbox, tmp_path):
     sections = sum(1 for r in summary["recommenders"] if r["received"])
     result = check_report(tmp_path / "汇总报告.html", summary, tmp_path / "artifacts", min_pages=sections + 2)
     assert result["figures"]["files"] == len(summary["files"])
+
+
+def test_rows_that_cannot_join_their_project_are_listed_not_lost(tmp_path, policy):
+    """A 基地条件 row for a unit not in 附件7, and a second 基地条件 row for the same base: both are
+    read, neither is in 基地汇总, and each is in 未汇总的行 with its reason."""
+    import copy
+
+    from macros_py.fill_template import write_filled
+    from macros_py.samples import generate
+
+    data = copy.deepcopy(next(s for s in generate(policy) if not s.breaks).data)
+    data["conditions"].append(dict(data["conditions"][0]))                      # the same base twice
+    data["conditions"].append(dict(data["conditions"][0], unit="不在附件7里的单位"))  # no such base
+    (tmp_path / "in").mkdir()
+    write_filled(tmp_path / "in" / "a.xlsx", data, policy)
+    s = run_merge(tmp_path / "in", tmp_path / "out")
+    assert s["rows_read"] == s["rows_merged"] + s["rows_rejected"]
+    reasons = sorted(r["reason"] for r in s["rejected"])
+    assert len(reasons) == 2 and "C-ROWDUP" in reasons[0] + reasons[1] and any("附件7" in r for r in reasons)
+    rows = {r["row"] for r in s["rejected"]}
+    n = len(data["conditions"])
+    assert rows == {3 + n - 1, 3 + n}          # the last two 基地条件 rows (header on row 3)
