@@ -78,7 +78,7 @@ def _project_sheet(book: Book, policy, items: list[Project], title: str, table: 
                      *(_value(c, other) for c in join_cols), *_review(p), *_back(p, p.main)])
     book.table(ws, table, headers, rows, formats=formats, widths=widths)
     severity_formats(book, headers.index(REVIEW[0]), 1, max(len(rows), 1), ws)
-    book.print_setup(ws, 1)
+    book.print_setup(ws, 1, columns=len(headers), keep_left=len(FRONT) + 1)
 
 
 def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: str, sheet_key: str) -> None:
@@ -89,7 +89,7 @@ def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: st
             for p in bases for rec in p.parts.get(sheet_key, [])]
     book.table(ws, table, ["推荐单位", *(c.header for c in cols), "来源文件", "行"], rows,
                formats=[None, *(c.number_format for c in cols), None, None], widths=[22, *(c.width for c in cols), 28, 6])
-    book.print_setup(ws, 1)
+    book.print_setup(ws, 1, columns=len(cols) + 3, keep_left=2)
 
 
 def findings_table(book: Book, ws, findings: list[Finding], name: str, recommender_of: dict[str, str]) -> None:
@@ -184,6 +184,7 @@ def _stats_sheets(book: Book, summary: MergeSummary, policy: Policy) -> None:
     funding = Counter({(s, "金额（万元）"): summary.funding_by_source[s] for s in sources})
     _pivot(book, ws, "基地统计", row, "资金来源（万元）", "资金来源", sources, ["金额（万元）"], funding, "按资金来源",
            stacked=False, number_format="0.00")
+    book.print_setup(ws, 1)
     ws = book.sheet("工作室统计")
     occupations = [o for o, _ in Counter(s.occupation for s in summary.studios).most_common()]
     row = _pivot(book, ws, "工作室统计", 0, "工作室职业（工种）", "职业（工种）", occupations, ["工作室数"],
@@ -191,6 +192,7 @@ def _stats_sheets(book: Book, summary: MergeSummary, policy: Policy) -> None:
     levels = [lv for lv in policy.lists["skill_levels"] if any(s.level == lv for s in summary.studios)]
     _pivot(book, ws, "工作室统计", row, "领办人职业技能等级", "职业技能等级", levels, ["工作室数"],
            Counter((s.level, "工作室数") for s in summary.studios), "按技能等级", stacked=False)
+    book.print_setup(ws, 1)
 
 
 def _printed_sheets(book: Book, policy: Policy, bases: list[Project], studios: list[Project]) -> None:

@@ -93,12 +93,19 @@ class Book:
         return last + 1
 
     @staticmethod
-    def print_setup(ws, header_rows: int, landscape: bool = True) -> None:
-        """A4, fitted to the page width, the header rows repeated on every page, page numbers."""
+    def print_setup(ws, header_rows: int, landscape: bool = True, columns: int = 0, keep_left: int = 0) -> None:
+        """A4, the header rows repeated on every page, page numbers. A sheet of up to 16 columns is
+        fitted to the page width; a wider one (基地汇总 has 40) would print too small to read, so it
+        prints at 75 % over several pages with its first `keep_left` columns repeated on each."""
         ws.set_paper(9)
         if landscape:
             ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        if columns > 16:
+            ws.set_print_scale(75)
+            if keep_left:
+                ws.repeat_columns(0, keep_left - 1)
+        else:
+            ws.fit_to_pages(1, 0)
         ws.repeat_rows(0, header_rows - 1)
         ws.center_horizontally()
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
