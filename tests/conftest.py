@@ -216,3 +216,26 @@ def family_findings(tmp_path_factory, clean_template, policy, breaks: list[Break
     """One workbook with every break of a family applied (each at its own row), read and checked."""
     data = apply_all(copy.deepcopy(clean_template), breaks)
     return check_data(tmp_path_factory.mktemp(name) / f"{name}.xlsx", data, policy)
+
+
+def family_tests(name: str, breaks: list[Break], *, also: list[Break] = (), clean_rules=None):
+    """The standard tests of one rule family, for its module to bind at top level:
+
+        findings, test_break_is_reported_at_its_cell, test_clean_data_passes = family_tests("bases", BREAKS)
+
+    `findings`: one workbook with every break applied (and `also`, changes that must stay silent);
+    each break is reported at its cell; the clean data gives no finding of the family's rules."""
+
+    @pytest.fixture(scope="module")
+    def findings(tmp_path_factory, clean_template, policy):
+        return family_findings(tmp_path_factory, clean_template, policy, [*breaks, *also], name)
+
+    @pytest.mark.parametrize("brk", breaks, ids=lambda b: b.id)
+    def test_break_is_reported_at_its_cell(findings, schema, brk):
+        assert_break(findings, schema, brk)
+
+    @pytest.mark.parametrize("rule", sorted(clean_rules or {b.rule for b in breaks}))
+    def test_clean_data_passes(clean_findings, rule):
+        assert [f for f in clean_findings if f.rule == rule] == []
+
+    return findings, test_break_is_reported_at_its_cell, test_clean_data_passes

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from conftest import Break, assert_break, at, check_data, family_findings
+from conftest import Break, at, check_data, family_tests
 
 from macros_py.findings import ERROR, INFO, WARNING
 from macros_py.policy import default_policy
@@ -82,19 +81,8 @@ BREAKS = [
 RULES = {b.rule for b in BREAKS}
 
 
-@pytest.fixture(scope="module")
-def findings(tmp_path_factory, clean_template, policy):
-    return family_findings(tmp_path_factory, clean_template, policy, BREAKS, "bases")
+findings, test_break_is_reported_at_its_cell, test_clean_data_passes = family_tests("bases", BREAKS)
 
-
-@pytest.mark.parametrize("brk", BREAKS, ids=lambda b: b.id)
-def test_break_is_reported_at_its_cell(findings, schema, brk):
-    assert_break(findings, schema, brk)
-
-
-@pytest.mark.parametrize("rule", sorted(RULES))
-def test_clean_data_passes(clean_findings, rule):
-    assert [f for f in clean_findings if f.rule == rule] == []
 
 
 def test_threshold_messages_name_the_tier_and_numbers(findings, schema):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from conftest import Break, assert_break, family_findings
+from conftest import Break, family_tests
 from openpyxl import load_workbook
 
 from macros_py.engine import check_submission
@@ -31,24 +30,13 @@ BREAKS = [
 RULES = {b.rule for b in BREAKS}
 
 
-@pytest.fixture(scope="module")
-def findings(tmp_path_factory, clean_template, policy):
-    return family_findings(tmp_path_factory, clean_template, policy, BREAKS, "common")
-
-
-@pytest.mark.parametrize("brk", BREAKS, ids=lambda b: b.id)
-def test_break_is_reported_at_its_cell(findings, schema, brk):
-    assert_break(findings, schema, brk)
+findings, test_break_is_reported_at_its_cell, test_clean_data_passes = family_tests("common", BREAKS, clean_rules=["C-ROWDUP", "C-TEMPLATE"])
 
 
 def test_duplicate_names_the_first_row(findings, schema):
     (f,) = [f for f in findings if f.rule == "C-ROWDUP" and f.sheet == "附件7 基地汇总"]
     assert f"第 {schema.sheet('bases').first_row} 行" in f.message
 
-
-@pytest.mark.parametrize("rule", ["C-ROWDUP", "C-TEMPLATE"])
-def test_clean_data_passes(clean_findings, rule):
-    assert [f for f in clean_findings if f.rule == rule] == []
 
 
 def test_duplicates_compare_normalised_names(tmp_path, clean_data, policy):

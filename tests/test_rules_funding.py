@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import printed_fixtures as pf
 import pytest
-from conftest import Break, assert_break, at, family_findings
+from conftest import Break, at, family_tests
 
 from macros_py.engine import check_submission
 from macros_py.findings import ERROR, INFO, WARNING
@@ -37,14 +37,6 @@ BREAKS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def findings(tmp_path_factory, clean_template, policy):
-    return family_findings(tmp_path_factory, clean_template, policy, BREAKS, "funding")
-
-
-@pytest.mark.parametrize("brk", BREAKS, ids=lambda b: b.id)
-def test_break_is_reported_at_its_cell(findings, schema, brk):
-    assert_break(findings, schema, brk)
 
 
 def test_subsidy_message_names_both_numbers(findings, schema):
@@ -104,6 +96,7 @@ PRINTED_BREAKS = [
     ({(0, "amount0"): 45}, "B-SUBSIDY", "head", "amount0"),              # 85 万 for an A base (80)
 ]
 RULES = {b.rule for b in BREAKS} | {rule for _, rule, _, _ in PRINTED_BREAKS}
+findings, test_break_is_reported_at_its_cell, test_clean_data_passes = family_tests("funding", BREAKS, clean_rules=RULES)
 
 
 @pytest.mark.parametrize("tamper, rule, row, column", PRINTED_BREAKS,
@@ -134,7 +127,3 @@ def test_printed_sheet_without_tier_says_subsidy_cannot_be_checked(tmp_path, pol
     (na,) = [f for f in findings if f.rule == "B-SUBSIDY"]
     assert na.severity == INFO and "无法核对" in na.message
 
-
-@pytest.mark.parametrize("rule", sorted(RULES))
-def test_clean_data_passes(clean_findings, rule):
-    assert [f for f in clean_findings if f.rule == rule] == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import Break, assert_break, at, family_findings
+from conftest import Break, at, family_tests
 
 from macros_py.findings import ERROR, INFO, WARNING
 from macros_py.samples import id_check
@@ -97,20 +97,8 @@ def passing_ids(d):
     d["studios"][3].update(uscc="91140200ge8795bdgj")
 
 
-@pytest.fixture(scope="module")
-def findings(tmp_path_factory, clean_template, policy):
-    return family_findings(tmp_path_factory, clean_template, policy,
-                           [*BREAKS, Break("-", "-", passing_ids, "bases", "unit", 0)], "ident")
+findings, test_break_is_reported_at_its_cell, test_clean_data_passes = family_tests("ident", BREAKS, also=[Break("-", "-", passing_ids, "bases", "unit", 0)])
 
-
-@pytest.mark.parametrize("brk", BREAKS, ids=lambda b: b.id)
-def test_break_is_reported_at_its_cell(findings, schema, brk):
-    assert_break(findings, schema, brk)
-
-
-@pytest.mark.parametrize("rule", sorted(RULES))
-def test_clean_data_passes(clean_findings, rule):
-    assert [f for f in clean_findings if f.rule == rule] == []
 
 
 @pytest.mark.parametrize("number, index", PASSING_IDS)
