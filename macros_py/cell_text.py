@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import unicodedata
 
+FONT_NAME = "仿宋_GB2312"  # the notice: 仿宋_GB2312, 五号
+FONT_SIZE = 10.5
 LINE_HEIGHT = 14.0     # points per line of 五号 (10.5 pt) text
 DEFAULT_HEIGHT = 15.0  # Excel's row height for one line
 

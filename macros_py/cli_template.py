@@ -33,13 +33,14 @@ def register(sub) -> None:
 
 def resolve_recommender(name: str | None, policy, allow_new: bool) -> str | None:
     """The policy's spelling of a recommender typed on the command line; unknown names need --allow-new."""
-    from .normalize import clean_text, norm_key
+    from .normalize import clean_text
+    from .recommenders import resolve
 
-    if not name:
+    who = resolve(name, policy)
+    if who is None:
         return None
-    known = {norm_key(r.name): r.name for r in policy.recommenders}
-    if norm_key(name) in known:
-        return known[norm_key(name)]
+    if who.expected:
+        return who.name
     if allow_new:
         return clean_text(name)
     raise UsageError(f"推荐单位“{name}”不在政策文件 {policy.path.name} 的名单中。"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import rules_bases, rules_common, rules_funding, rules_ident, rules_studios  # noqa: F401  (register)
 from .errors import UnusableFileError
-from .file_safety import DEFAULT_LIMITS, Limits
+from .file_safety import DEFAULT_LIMITS, LOCK_FILE_REASON, WORKBOOK_SUFFIXES, Limits
 from .findings import FILE_IGNORED, FILE_OK, FILE_UNUSABLE, FileEntry, Finding, Report
 from .policy import Policy, default_policy
 from .read_workbook import read_submission
@@ -20,8 +20,6 @@ from .rule_catalog import render
 from .rule_registry import REGISTRY, RuleContext
 from .schema import build_schema
 from .submission import Submission
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
 def _cell_order(cell: str | None) -> tuple[int, int]:
@@ -70,6 +68,21 @@ def unusable_finding(entry: FileEntry) -> Finding:
                    column=None, value=None, message=message, hint=hint, sha256=entry.sha256)
 
 
+def check_file(path: str | Path, policy: Policy, limits: Limits = DEFAULT_LIMITS
+               ) -> tuple[Submission | None, list[Finding], str | None]:
+    """Read and check one file: (submission, findings, None), or (None, [], the Chinese reason) when it
+    cannot be used. Never raises for a bad file: a fault of the tool on one file must not cost the
+    other files their check (shenbao check and shenbao merge both read through here)."""
+    try:
+        sub = read_submission(path, policy, limits)
+        return sub, check_submission(sub, policy), None
+    except UnusableFileError as exc:
+        return None, [], str(exc)
+    except (MemoryError, RecursionError, ValueError, KeyError, TypeError, IndexError, AttributeError,
+            OSError) as exc:
+        return None, [], f"程序读取该文件时出错（{type(exc).__name__}: {exc}）。请把文件发给系统维护人员。"
+
+
 def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, max_findings: int | None = None,
                 limits: Limits = DEFAULT_LIMITS,
                 progress: Callable[[FileEntry], None] | None = None) -> Report:
@@ -82,20 +95,12 @@ def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, ma
         entry = FileEntry(file=path.name, path=str(path))
         report.files.append(entry)
         if path in from_folder and path.name.startswith("~$"):
-            entry.status, entry.reason = FILE_IGNORED, "Excel/WPS 的临时锁定文件（~$ 开头），不是报送文件，已忽略。"
+            entry.status, entry.reason = FILE_IGNORED, LOCK_FILE_REASON
             continue
-        try:
-            sub = read_submission(path, policy, limits)
-            findings = check_submission(sub, policy)
-        except UnusableFileError as exc:
-            entry.status, entry.reason = FILE_UNUSABLE, str(exc)
-            entry.sha256 = _sha256_or_none(path)
-            report.findings.append(unusable_finding(entry))
-        except (MemoryError, RecursionError, ValueError, KeyError, TypeError, IndexError, AttributeError,
-                OSError) as exc:
-            # A fault of the tool on this file must not cost the other files their check.
-            entry.status = FILE_UNUSABLE
-            entry.reason = f"程序读取该文件时出错（{type(exc).__name__}: {exc}）。请把文件发给系统维护人员。"
+        sub, findings, reason = check_file(path, policy, limits)
+        if sub is None:
+            entry.status, entry.reason = FILE_UNUSABLE, reason
+            entry.sha256 = file_sha256(path)
             report.findings.append(unusable_finding(entry))
         else:
             entry.status = FILE_OK
@@ -117,7 +122,8 @@ def _title(sub: Submission, key: str) -> str:
     return table.sheet if table else key
 
 
-def _sha256_or_none(path: Path) -> str | None:
+def file_sha256(path: Path) -> str | None:
+    """The digest of a file the reader could not use (within the size limit), for the records."""
     import hashlib
 
     try:

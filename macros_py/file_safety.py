@@ -48,6 +48,11 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+# What the readers take by its name: the rest of a folder is listed with a reason, never read.
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"})
+LOCK_FILE_REASON = "Excel/WPS 打开工作簿时生成的临时锁定文件（~$ 开头），不是报送文件，已跳过。"
+
+
 def sniff(name: str, data_head: bytes, size: int, limits: Limits = DEFAULT_LIMITS) -> str:
     """The container kind from the first bytes; an UnusableFileError for what is not a workbook."""
     if name.startswith("~$"):

@@ -13,7 +13,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".et"}
+from .file_safety import LOCK_FILE_REASON, WORKBOOK_SUFFIXES
+
 REGISTER_NAME = "收文登记.csv"
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
@@ -37,7 +38,7 @@ def discover(inbox: str | Path) -> list[InboxItem]:
         if name == REGISTER_NAME:
             items.append(InboxItem(path, rel, "register", "收文登记"))
         elif name.startswith("~$"):
-            items.append(InboxItem(path, rel, "lock", "Excel 打开文件时生成的临时锁文件，不是报送文件，已跳过"))
+            items.append(InboxItem(path, rel, "lock", LOCK_FILE_REASON))
         elif name.lower() in _SYSTEM_FILES or name.startswith("."):
             items.append(InboxItem(path, rel, "other", "系统文件，已跳过"))
         elif path.suffix.lower() in WORKBOOK_SUFFIXES:

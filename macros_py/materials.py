@@ -15,7 +15,7 @@ from pathlib import Path
 from .cell_values import is_blank
 from .policy import Policy
 from .submission import Submission
-from .xlsx_pack import save_workbook
+from .xlsx_book import Book
 
 SHEET_TITLE = "报送材料清单"
 TABLE_HEADERS = ("序号", "材料名称", "材料页数", "起始页码", "已备齐（√）")
@@ -67,62 +67,37 @@ def header_lines(recommender: str, policy: Policy) -> list[str]:
 
 def write_checklist(path: str | Path, sub: Submission, recommender: str, policy: Policy,
                     when: dt.datetime | None = None) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    when = (when or dt.datetime.now()).replace(microsecond=0)
-    thin = Side(style="thin", color="808080")
-    grid = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body, bold = Font(name="仿宋_GB2312", size=10.5), Font(name="仿宋_GB2312", size=10.5, bold=True)
-    wrap = Alignment(wrap_text=True, vertical="center")
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_TITLE
-    for i, width in enumerate(_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    last = get_column_letter(len(_WIDTHS))
+    book = Book((when or dt.datetime.now()).replace(microsecond=0), SHEET_TITLE)
+    ws = book.sheet(SHEET_TITLE)
+    last = len(_WIDTHS) - 1
+    for i, width in enumerate(_WIDTHS):
+        ws.set_column(i, i, width)
+    grid = {"border": 1, "border_color": "#808080", "text_wrap": True, "valign": "vcenter"}
+    body, cell_body = book.fmt(text_wrap=True, valign="vcenter"), book.fmt(**grid)
+    bold, head = book.fmt(bold=True), book.fmt(bold=True, bg_color="#DDEBF7", **grid)
+    book.merge(ws, 0, 0, 0, last, f"{policy.year}年市级高技能人才培训基地和技能大师工作室申报材料清单",
+               book.fmt(font_size=16, bold=True))
     row = 1
-    ws.cell(row, 1, f"{policy.year}年市级高技能人才培训基地和技能大师工作室申报材料清单").font = Font(
-        name="仿宋_GB2312", size=16, bold=True)
-    ws.merge_cells(f"A1:{last}1")
-    row += 1
     for line in header_lines(recommender, policy):
-        ws.cell(row, 1, line).font = body
-        ws.cell(row, 1).alignment = wrap
-        ws.merge_cells(f"A{row}:{last}{row}")
-        ws.row_dimensions[row].height = 30
+        book.merge(ws, row, 0, row, last, line, body)
+        ws.set_row(row, 30)
         row += 1
     items = projects(sub, policy)
     if not items:
-        row += 1
-        ws.cell(row, 1, "工作簿中没有填写任何培训基地或技能大师工作室。").font = bold
+        book.write(ws, row + 1, 0, "工作簿中没有填写任何培训基地或技能大师工作室。", bold)
     for project in items:
         row += 1
-        ws.cell(row, 1, project.title).font = bold
-        ws.merge_cells(f"A{row}:{last}{row}")
+        book.merge(ws, row, 0, row, last, project.title, bold)
         row += 1
-        for i, header in enumerate(TABLE_HEADERS, start=1):
-            cell = ws.cell(row, i, header)
-            cell.font, cell.fill, cell.border, cell.alignment = bold, head_fill, grid, wrap
+        for i, header in enumerate(TABLE_HEADERS):
+            book.write(ws, row, i, header, head)
         for n, name in enumerate(project.materials, start=1):
             row += 1
-            for i, value in enumerate((n, name, None, None, None), start=1):
-                cell = ws.cell(row, i, value)
-                cell.font, cell.border, cell.alignment = body, grid, wrap
+            for i, value in enumerate((n, name, None, None, None)):
+                book.write(ws, row, i, value, cell_body)
         row += 1
-        ws.cell(row, 1, f"注：{project.evidence}。{policy.get('materials.evidence_layout')}。").font = body
-        ws.cell(row, 1).alignment = wrap
-        ws.merge_cells(f"A{row}:{last}{row}")
-        ws.row_dimensions[row].height = 45
+        book.merge(ws, row, 0, row, last, f"注：{project.evidence}。{policy.get('materials.evidence_layout')}。", body)
+        ws.set_row(row, 45)
         row += 1
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    path = Path(path)
-    save_workbook(wb, path, when)
-    return path
+    book.print_setup(ws, 1, landscape=False)
+    return book.save(path)

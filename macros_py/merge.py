@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import os
 import sys
 from collections import Counter, defaultdict
@@ -23,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rules_bureau
-from .engine import check_submission, unusable_finding
-from .errors import UnusableFileError, UsageError
+from .engine import check_file, file_sha256, unusable_finding
+from .errors import UsageError
 from .findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
 from .inbox import InboxItem, discover, read_register, received_time, registered
 from .ledger import FileEntry as LedgerEntry
@@ -32,7 +31,6 @@ from .ledger import Ledger
 from .merge_summary import FileSummary, MergeSummary, RecommenderStatus
 from .normalize import norm_key
 from .policy import Policy, load_policy
-from .read_workbook import read_submission
 from .recommenders import resolve
 from .rules_bureau import Current
 from .submission import Submission
@@ -76,29 +74,20 @@ def _worker_policy(path: str) -> Policy:
 def _read_one(args: tuple[InboxItem, str]) -> Outcome:
     item, policy_path = args
     policy = _worker_policy(policy_path)
-    out = Outcome(item)
-    try:
-        out.sub = read_submission(item.path, policy)
-        out.sha256, out.size = out.sub.sha256, out.sub.size
-        out.sub.name = item.relpath
-        out.findings = check_submission(out.sub, policy)
-        for f in out.findings:
-            f.file = item.relpath
-    except UnusableFileError as exc:
-        out.reason = str(exc)
-    except (MemoryError, RecursionError, ValueError, KeyError, TypeError, IndexError, AttributeError, OSError) as exc:
-        out.reason = f"程序读取该文件时出错（{type(exc).__name__}: {exc}）。请把文件发给系统维护人员。"
-    if out.sub is None:
-        out.sha256, out.size = _digest(item.path)
-    return out
+    sub, findings, reason = check_file(item.path, policy)
+    if sub is None:
+        return Outcome(item, file_sha256(item.path), _size(item.path), reason=reason)
+    sub.name = item.relpath  # files are named by their place in the inbox everywhere
+    for f in findings:
+        f.file = item.relpath
+    return Outcome(item, sub.sha256, sub.size, sub, findings)
 
 
-def _digest(path: Path) -> tuple[str | None, int]:
+def _size(path: Path) -> int:
     try:
-        data = path.read_bytes()
+        return path.stat().st_size
     except OSError:
-        return None, 0
-    return hashlib.sha256(data).hexdigest(), len(data)
+        return 0
 
 
 def read_all(items: list[InboxItem], policy: Policy, jobs: int, progress: Callable[[int, int, Outcome], None]):

@@ -104,9 +104,9 @@ class RuleContext:
 
     def header(self, sheet_key: str, key: str) -> str:
         """The column's header as the file shows it (else the schema's)."""
-        for table in self.sub.tables.get(sheet_key, []):
-            if key in table.headers:
-                return table.headers[key]
+        shown = self.sub.header(sheet_key, key)
+        if shown is not None:
+            return shown
         try:
             return self.schema.sheet(sheet_key).column(key).header
         except KeyError:

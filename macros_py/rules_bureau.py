@@ -54,20 +54,12 @@ def _finding(rule: str, case: str, cur: Current | None, rec: Record | None, key:
     """A finding through the catalog, placed at `key` of `rec` when there is one (else file-wide)."""
     value = rec.values.get(key) if rec is not None and key else params.get("value")
     shown = None if is_blank(value) else str(value)
-    column = _header(cur, rec, key) if cur and rec is not None and key else None
+    column = (cur.sub.header(rec.sheet_key, key) or key) if cur and rec is not None and key else None
     values = {"value": shown or "", "column": column or "", "sheet": rec.sheet if rec else "", "cell": "", **params}
     severity, message, hint = render(rule, case, values)
     return Finding(rule=rule, severity=severity, file=cur.sub.name if cur else "", sheet=rec.sheet if rec else None,
                    cell=rec.cells.get(key) if rec is not None and key else None, row=rec.row if rec else None,
                    column=column, value=shown, message=message, hint=hint, sha256=cur.sub.sha256 if cur else None)
-
-
-def _header(cur: Current, rec: Record, key: str) -> str:
-    """The column's header as the file shows it."""
-    for table in cur.sub.tables.get(rec.sheet_key, []):
-        if key in table.headers:
-            return table.headers[key]
-    return key
 
 
 class _Groups:

@@ -69,5 +69,12 @@ class Submission:
         found = self.tables.get(sheet_key)
         return found[0] if found else None
 
+    def header(self, sheet_key: str, key: str) -> str | None:
+        """The column's header as this file shows it, if the file has the column."""
+        for table in self.tables.get(sheet_key, []):
+            if key in table.headers:
+                return table.headers[key]
+        return None
+
     def has_column(self, sheet_key: str, key: str) -> bool:
         return any(key in t.columns for t in self.tables.get(sheet_key, []))

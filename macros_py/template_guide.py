@@ -10,12 +10,12 @@ from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from .cell_text import FONT_NAME as _FONT
 from .cell_text import row_height, wrapped_lines
 from .formula_text import Layout
 from .policy import Policy
 from .schema import Schema
 
-_FONT = "仿宋_GB2312"
 _BODY = Font(name=_FONT, size=10.5)
 _BOLD = Font(name=_FONT, size=10.5, bold=True)
 _HEAD = Font(name=_FONT, size=12, bold=True)

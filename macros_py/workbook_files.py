@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -20,9 +19,8 @@ from pathlib import Path
 from .errors import ShenbaoError
 from .excel_marks import clear_book, read_book, saved_copy, sheet_names
 from .mark_plan import LEDGER_SHEET
+from .paths import safe_name
 from .policy import Policy, default_policy
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 @dataclass
@@ -36,7 +34,7 @@ class ExportResult:
 
 def file_stem(recommender: str, day: dt.date) -> str:
     """`<推荐单位>_<YYYYMMDD>`, with the characters Windows does not allow in a name taken out."""
-    return f"{_UNSAFE.sub('', recommender) or '推荐单位'}_{day:%Y%m%d}"
+    return f"{safe_name(recommender, '推荐单位')}_{day:%Y%m%d}"
 
 
 def _replace(tmp: Path, target: Path) -> None:

@@ -7,23 +7,22 @@ cell, and what to do next. Files that could not be used get one too, named after
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from .findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
 from .merge_summary import MergeSummary
+from .paths import safe_name
 from .policy import Policy
 from .write_master import findings_table
 from .write_template import document_time
 from .xlsx_book import Book
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 KEPT, UNUSABLE = "已汇总", "无法使用"
 
 
 def feedback_name(who: str) -> str:
-    return f"反馈_{_UNSAFE.sub('_', who).strip('_') or '未命名'}.xlsx"
+    return f"反馈_{safe_name(who, '未命名')}.xlsx"
 
 
 def _write_one(path: Path, summary: MergeSummary, policy: Policy, who: str, files: list,

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from .cell_marks import FILL
+from .cell_text import FONT_NAME
 from .findings import ERROR, INFO, WARNING, Finding, mask_id
 from .merge_cards import Project, projects
 from .merge_summary import MergeSummary, store_summary
@@ -20,8 +22,6 @@ from .schema import Column, build_schema
 from .write_printed import write_printed_form
 from .write_template import document_time
 from .xlsx_book import Book
-
-SEVERITY_COLOR = {ERROR: "#FFC7CE", WARNING: "#FFEB9C", INFO: "#DDEBF7"}
 
 # Provenance and review columns, the same on every project sheet.
 FRONT = ("推荐单位", "渠道")
@@ -45,9 +45,9 @@ def _value(col: Column, rec) -> object:
 
 def severity_formats(book: Book, column: int, first: int, last: int, ws) -> None:
     """Colour a severity column by its text (conditional formats: they survive sorting and filters)."""
-    for severity, color in SEVERITY_COLOR.items():
+    for severity, color in FILL.items():
         ws.conditional_format(first, column, last, column, {
-            "type": "cell", "criteria": "==", "value": f'"{severity}"', "format": book.wb.add_format({"bg_color": color})})
+            "type": "cell", "criteria": "==", "value": f'"{severity}"', "format": book.wb.add_format({"bg_color": f"#{color}"})})
 
 
 def _review(p: Project) -> list:
@@ -121,7 +121,7 @@ def _chart(book: Book, ws, sheet: str, title: str, header: int, n: int, first_co
     for col in range(first_col, last_col + 1):
         chart.add_series({"name": [sheet, header, col], "categories": [sheet, header + 1, 0, header + n, 0],
                           "values": [sheet, header + 1, col, header + n, col]})
-    chart.set_title({"name": title, "name_font": {"name": "仿宋_GB2312", "size": 12}})
+    chart.set_title({"name": title, "name_font": {"name": FONT_NAME, "size": 12}})
     chart.set_size({"width": 640, "height": 300})
     ws.insert_chart(*anchor, chart)
 

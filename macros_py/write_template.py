@@ -24,16 +24,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from . import __version__
-from .cell_text import row_height, wrapped_lines
-from .findings import ERROR, INFO, WARNING
+from .cell_marks import FILL
+from .cell_marks import FONT as MARK_FONT
+from .cell_text import FONT_NAME, FONT_SIZE, row_height, wrapped_lines
+from .findings import SEVERITY_ORDER
 from .formula_text import FormulaRenderer, Layout, column_letter, data_range
 from .policy import Policy
 from .schema import CHOICE, DATE, FORMULA, INT, LABEL, MONTH, NUMBER, PERCENT, Schema, Sheet, build_schema
 from .template_guide import write_guide
 from .xlsx_pack import save_workbook
 
-FONT_NAME = "仿宋_GB2312"
-FONT_SIZE = 10.5  # 五号
 BODY = Font(name=FONT_NAME, size=FONT_SIZE)
 BOLD = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
 TITLE = Font(name=FONT_NAME, size=16, bold=True)
@@ -47,11 +47,8 @@ WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 # How a broken rule shows: the same colours as the add-in's marks and the reports.
-SEVERITY_STYLE = {
-    ERROR: (PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE"), Font(color="9C0006")),
-    WARNING: (PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C"), Font(color="9C5700")),
-    INFO: (PatternFill("solid", fgColor="DDEBF7", bgColor="DDEBF7"), Font(color="1F4E78")),
-}
+SEVERITY_STYLE = {severity: (PatternFill("solid", fgColor=FILL[severity], bgColor=FILL[severity]),
+                             Font(color=MARK_FONT[severity])) for severity in FILL}
 
 # Fixed bounds for date validation, so the workbook does not depend on the day it was written.
 DATE_MIN, DATE_MAX = dt.date(1940, 1, 1), dt.date(2030, 12, 31)
@@ -255,7 +252,7 @@ def check_formats(sheet: Sheet, renderer: FormulaRenderer):
     """(check, cell ranges, formula) for every conditional format the sheet gets; errors first so
     that their colour wins where checks overlap. Block formulas refer to each block's 合计 row, so
     a funding sheet gets one format per check and block."""
-    ordered = sorted(sheet.checks, key=lambda c: (c.severity != ERROR, c.severity != WARNING))
+    ordered = sorted(sheet.checks, key=lambda c: SEVERITY_ORDER[c.severity])
     size = len(sheet.block) or sheet.capacity
     for check in ordered:
         for head in range(sheet.first_row, sheet.last_row + 1, size):

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import xlsxwriter
 
+from .cell_text import FONT_NAME, FONT_SIZE
 from .xlsx_pack import write_atomic
 
-FONT = "仿宋_GB2312"
-SIZE = 10.5  # 五号
 _OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False}
 _DATE = "yyyy-mm-dd"
@@ -38,7 +37,7 @@ class Book:
 
     def fmt(self, **props):
         """A cached cell format: the project's font and size plus `props` (XlsxWriter's names)."""
-        props = {"font_name": FONT, "font_size": SIZE, **props}
+        props = {"font_name": FONT_NAME, "font_size": FONT_SIZE, **props}
         key = tuple(sorted(props.items()))
         if key not in self._formats:
             self._formats[key] = self.wb.add_format(props)

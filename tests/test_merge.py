@@ -65,9 +65,9 @@ def test_every_row_read_is_merged_or_listed_with_its_reason(merged, inbox):
 def test_files_that_are_not_read_are_listed_with_the_reason(merged, inbox):
     _, s = merged
     broken = by_name(s, inbox.files["broken"])
-    assert broken["status"] == "无法使用" and "不是" in broken["reason"] or "无法" in broken["reason"]
+    assert broken["status"] == "无法使用" and "不是 Excel 工作簿" in broken["reason"]
     lock = by_name(s, inbox.files["lock"])
-    assert lock["status"] == "已跳过" and "锁文件" in lock["reason"]
+    assert lock["status"] == "已跳过" and "锁定文件" in lock["reason"]
     assert [f for f in findings(s, "C-TEMPLATE") if f["file"] == inbox.files["broken"] and f["severity"] == ERROR]
     names = {f["name"] for f in s["files"]}
     assert names == {p for p in inbox.files.values()}, "every file of the inbox is in the summary"
