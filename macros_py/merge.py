@@ -296,7 +296,6 @@ def commit_ledger(run: MergeRun, inbox: Path, master: Path) -> None:
 
 
 def _file_summaries(items, outcomes, status, received, counts, findings, policy, currents) -> list[FileSummary]:
-    cutoff = dt.datetime.combine(policy.deadline, dt.time.max)
     sev = defaultdict(Counter)
     for f in findings:
         sev[f.file][f.severity] += 1
@@ -318,7 +317,7 @@ def _file_summaries(items, outcomes, status, received, counts, findings, policy,
             name=item.relpath, sha256=o.sha256 or "", size=o.size, received=when.isoformat(sep=" "),
             status=state, reason=reason or "", recommender=who.name if who else (o.sub.recommender if o.sub else None),
             channel=who.channel if who else None, layout=o.sub.layout if o.sub else None,
-            template_version=o.sub.template_version if o.sub else None, late=when > cutoff,
+            template_version=o.sub.template_version if o.sub else None, late=rules_bureau.is_late(when, policy),
             bases=len(o.sub.rows("bases")) if o.sub else 0, studios=len(o.sub.rows("studios")) if o.sub else 0,
             rows_read=c["read"], rows_merged=c["merged"], rows_rejected=c["rejected"],
             errors=sev[item.relpath][ERROR], warnings=sev[item.relpath][WARNING]))

@@ -279,12 +279,16 @@ def quotas(currents: list[Current], policy: Policy) -> tuple[list[Finding], list
     return findings, lines
 
 
+def is_late(received: dt.datetime, policy: Policy) -> bool:
+    """Received after the end of the deadline day (报送时限 "于…前" read as "by that day")."""
+    return received > dt.datetime.combine(policy.deadline, dt.time.max)
+
+
 def late(currents: list[Current], policy: Policy) -> list[Finding]:
-    """C-LATE: received after the end of the deadline day (报送时限 "于…前" read as "by that day")."""
-    cutoff = dt.datetime.combine(policy.deadline, dt.time.max)
+    """C-LATE: the kept files received late, each with its date."""
     return [_finding("C-LATE", "late", cur, None, None, received=cur.received.strftime("%Y-%m-%d"),
                      deadline=policy.deadline.isoformat())
-            for cur in currents if cur.received > cutoff]
+            for cur in currents if is_late(cur.received, policy)]
 
 
 def missing(currents: list[Current], policy: Policy) -> list[Finding]:
