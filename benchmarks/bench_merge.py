@@ -6,7 +6,7 @@ Generates --count submissions with the sample generator (samples.generate_load: 
 studios each) into --inbox (kept and reused when it already holds them, since writing 500 workbooks
 takes minutes), then, in this one process:
   (a) the whole merge as the command runs it (read, check, bureau rules, master, feedback files,
-      summary JSON, HTML report), through macros_py.cli.main;
+      summary JSON, HTML report), through macros_py.cli.main.main;
   (b) the naive script: pandas.read_excel(engine="openpyxl") on each file's two summary sheets, concat,
       to_excel;
   (c) the reading phase alone (read + check of every file, as the merge does it) against python-calamine
@@ -28,14 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros_py.cli import main  # noqa: E402
-from macros_py.fill_template import write_filled  # noqa: E402
-from macros_py.inbox import discover  # noqa: E402
-from macros_py.merge import default_jobs, read_all  # noqa: E402
-from macros_py.merge_summary import MergeSummary  # noqa: E402
-from macros_py.policy import default_policy  # noqa: E402
-from macros_py.report_html import render_report  # noqa: E402
-from macros_py.samples import generate_load  # noqa: E402
+from macros_py.cli.main import main  # noqa: E402
+from macros_py.merge.inbox import discover  # noqa: E402
+from macros_py.merge.run import default_jobs, read_all  # noqa: E402
+from macros_py.model.summary import MergeSummary  # noqa: E402
+from macros_py.policy.load import default_policy  # noqa: E402
+from macros_py.report.html import render_report  # noqa: E402
+from macros_py.write.fill import write_filled  # noqa: E402
+from macros_py.write.samples import generate_load  # noqa: E402
 
 
 def make_inbox(folder: Path, count: int, policy) -> list[Path]:

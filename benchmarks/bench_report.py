@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros_py.policy import default_policy  # noqa: E402
-from macros_py.report_html import render_report, write_report  # noqa: E402
+from macros_py.policy.load import default_policy  # noqa: E402
+from macros_py.report.html import render_report, write_report  # noqa: E402
 from tests.summary_factory import make_summary  # noqa: E402
 
 LIMIT_SECONDS = 2.0

@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros_py.fill_template import write_filled  # noqa: E402
-from macros_py.policy import default_policy  # noqa: E402
-from macros_py.samples import generate, write_samples  # noqa: E402
-from macros_py.write_template import build_template  # noqa: E402
+from macros_py.policy.load import default_policy  # noqa: E402
+from macros_py.write.fill import write_filled  # noqa: E402
+from macros_py.write.samples import generate, write_samples  # noqa: E402
+from macros_py.write.template import build_template  # noqa: E402
 
 
 def best_of(runs: int, action) -> float:

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 from workbook_rows import computed_values
 
-from macros_py.write_template import check_formats, make_renderer
+from macros_py.write.template import check_formats, make_renderer
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from macros_py.fill_template import cell_of
-from macros_py.findings import ERROR, INFO, WARNING
-from macros_py.samples import id_check, uscc_check
-from macros_py.schema import build_schema
+from macros_py.model.findings import ERROR, INFO, WARNING
+from macros_py.policy.schema import build_schema
+from macros_py.write.fill import cell_of
+from macros_py.write.samples import id_check, uscc_check
 
 RECOMMENDER = "平城区人力资源和社会保障局"
 

@@ -21,16 +21,16 @@ sys.path.insert(0, str(Path(__file__).parent))  # the helpers beside the tests
 from cf_probe import Probe, add_probes  # noqa: E402
 from check_cases import check_cases, no_recommender_case  # noqa: E402
 
-from macros_py.engine import check_submission  # noqa: E402
-from macros_py.fill_template import cell_of, write_filled  # noqa: E402
-from macros_py.findings import Finding  # noqa: E402
-from macros_py.libreoffice import convert, find_soffice  # noqa: E402
-from macros_py.paths import SAMPLES_DIR, WORKBOOKS_DIR  # noqa: E402
-from macros_py.policy import default_policy  # noqa: E402
-from macros_py.read_workbook import read_submission  # noqa: E402
-from macros_py.samples import generate  # noqa: E402
-from macros_py.schema import build_schema  # noqa: E402
-from macros_py.write_printed import write_printed_submission  # noqa: E402
+from macros_py.check.engine import check_submission  # noqa: E402
+from macros_py.model.findings import Finding  # noqa: E402
+from macros_py.model.paths import SAMPLES_DIR, WORKBOOKS_DIR  # noqa: E402
+from macros_py.policy.load import default_policy  # noqa: E402
+from macros_py.policy.schema import build_schema  # noqa: E402
+from macros_py.read.workbook import read_submission  # noqa: E402
+from macros_py.write.fill import cell_of, write_filled  # noqa: E402
+from macros_py.write.libreoffice import convert, find_soffice  # noqa: E402
+from macros_py.write.printed import write_printed_submission  # noqa: E402
+from macros_py.write.samples import generate  # noqa: E402
 
 SOFFICE = find_soffice()
 NO_LO_REASON = ("LibreOffice (soffice) is not installed here; install libreoffice-calc-nogui "

@@ -13,10 +13,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros_py.fill_template import write_filled
-from macros_py.inbox import REGISTER_NAME
-from macros_py.samples import generate
-from macros_py.write_printed import write_printed_submission
+from macros_py.merge.inbox import REGISTER_NAME
+from macros_py.write.fill import write_filled
+from macros_py.write.printed import write_printed_submission
+from macros_py.write.samples import generate
 
 INJECTED = '=HYPERLINK("http://example.invalid/x","点我")'
 

@@ -13,8 +13,8 @@ import hashlib
 import random
 from collections import Counter
 
-from macros_py.findings import ERROR, INFO, SEVERITY_ORDER, WARNING
-from macros_py.merge_summary import (
+from macros_py.model.findings import ERROR, INFO, SEVERITY_ORDER, WARNING
+from macros_py.model.summary import (
     BaseCard,
     DuplicateGroup,
     DuplicateMember,
@@ -24,8 +24,8 @@ from macros_py.merge_summary import (
     RecommenderStatus,
     StudioCard,
 )
-from macros_py.policy import CHANNEL_CITY, CHANNEL_COUNTY, Policy
-from macros_py.schema import build_schema
+from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy
+from macros_py.policy.schema import build_schema
 
 MISSING = 3
 MAJORS = ["焊工", "电工", "数控车工", "汽车维修工", "中式烹调师", "养老护理员", "育婴员", "钳工",

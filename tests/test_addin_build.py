@@ -12,8 +12,9 @@ import pytest
 import xlwings
 from oletools import olevba
 
-from macros_py import addin_build, xl_addin
-from macros_py.addin_build import (
+from macros_py.addin import build as addin_build
+from macros_py.addin import ribbon as xl_addin
+from macros_py.addin.build import (
     CONFIG_SHEET,
     PROJECT_NAME,
     addin_modules,
@@ -23,9 +24,9 @@ from macros_py.addin_build import (
     write_addin,
     xlwings_module_text,
 )
-from macros_py.addin_package import ADDIN_CONTENT_TYPE, UI_EXTENSIBILITY_REL, VBA_PROJECT_REL
-from macros_py.errors import UsageError
-from macros_py.paths import ADDIN_DIR
+from macros_py.addin.package import ADDIN_CONTENT_TYPE, UI_EXTENSIBILITY_REL, VBA_PROJECT_REL
+from macros_py.model.errors import UsageError
+from macros_py.model.paths import ADDIN_DIR
 
 CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -95,7 +96,7 @@ def _config(data: bytes) -> dict[str, str]:
 def test_config_sheet_keeps_the_workbook_folder_off_the_python_path(built):
     config = _config(built)
     assert config["ADD_WORKBOOK_TO_PYTHONPATH"] == "False"
-    assert config["UDF MODULES"] == "macros_py.xl_functions"
+    assert config["UDF MODULES"] == "macros_py.addin.functions"
     assert config["PYTHONPATH"] == ""
     # Every setting that could point Python elsewhere is set here, so no other source can set it.
     assert {"INTERPRETER_WIN", "INTERPRETER_MAC", "INTERPRETER", "CONDA PATH", "CONDA ENV", "LICENSE_KEY"} <= set(config)
@@ -146,7 +147,7 @@ def test_oletools_gives_every_module_back_byte_identical(built):
 def test_ribbon_module_hands_the_button_id_to_python(built):
     source = {m.name: m.source for m in addin_modules()}["shenbao_ribbon"]
     assert "Public Sub OnAction(control As IRibbonControl)" in source
-    assert """RunPython "import macros_py.xl_addin as a; a.dispatch('" & control.Id & "')\"""" in source
+    assert """RunPython "import macros_py.addin.ribbon as a; a.dispatch('" & control.Id & "')\"""" in source
 
 
 def test_two_builds_are_byte_identical(built):

@@ -6,7 +6,7 @@ import struct
 import olefile
 import pytest
 
-from macros_py.vba_cfb import ENDOFCHAIN, MINI_CUTOFF, NOSTREAM, SECTOR, Storage, write_cfb
+from macros_py.addin.vba_cfb import ENDOFCHAIN, MINI_CUTOFF, NOSTREAM, SECTOR, Storage, write_cfb
 
 
 def _open(data: bytes) -> olefile.OleFileIO:

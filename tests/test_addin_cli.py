@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from macros_py import xl_addin
-from macros_py.addin_build import build_addin
-from macros_py.addin_install import ADDIN_FILE, InstallPlan, install, plan_install
-from macros_py.cli import main
-from macros_py.errors import UsageError
+from macros_py.addin import ribbon as xl_addin
+from macros_py.addin.build import build_addin
+from macros_py.addin.install import ADDIN_FILE, InstallPlan, install, plan_install
+from macros_py.cli.main import main
+from macros_py.model.errors import UsageError
 
 
 def test_build_command_writes_the_same_bytes_as_build_addin(tmp_path, capsys):

@@ -5,7 +5,7 @@ import random
 import pytest
 from oletools.olevba import decompress_stream
 
-from macros_py.vba_compression import CHUNK_SIZE, CompressionError, compress, decompress
+from macros_py.addin.vba_compression import CHUNK_SIZE, CompressionError, compress, decompress
 
 # [MS-OVBA] 3.2.1-3.2.3: text and the compressed bytes the specification gives for it.
 SPEC_EXAMPLES = [

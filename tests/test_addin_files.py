@@ -14,14 +14,14 @@ from test_addin_ribbon import run, snapshot
 from xl_standin import StandInApp, StandInBook
 
 import macros_py
-from macros_py import xl_addin
-from macros_py.engine import check_paths
-from macros_py.mark_plan import LEDGER_SHEET, RESULT_SHEET
-from macros_py.materials import SHEET_TITLE
-from macros_py.merge_runs import STATE_FILE, outputs_for
-from macros_py.paths import SAMPLES_DIR, WORKBOOKS_DIR
-from macros_py.policy import default_policy
-from macros_py.read_workbook import read_submission
+from macros_py.addin import ribbon as xl_addin
+from macros_py.addin.mark_plan import LEDGER_SHEET, RESULT_SHEET
+from macros_py.addin.merge_runs import STATE_FILE, outputs_for
+from macros_py.check.engine import check_paths
+from macros_py.model.paths import SAMPLES_DIR, WORKBOOKS_DIR
+from macros_py.policy.load import default_policy
+from macros_py.read.workbook import read_submission
+from macros_py.write.materials import SHEET_TITLE
 
 SAMPLE = "01_平城区人力资源和社会保障局.xlsx"
 TEMPLATE = WORKBOOKS_DIR / "申报工作簿_2025.xlsx"
@@ -209,7 +209,7 @@ def test_a_merge_that_fails_says_why_in_chinese(tmp_path, monkeypatch):
         print("错误：汇总工作簿正在 Excel 中打开", file=sys.stderr)
         return 2
 
-    monkeypatch.setattr("macros_py.cli.main", refuse)
+    monkeypatch.setattr("macros_py.cli.main.main", refuse)
     inbox = tmp_path / "收件"
     inbox.mkdir()
     app = StandInApp(folder=str(inbox))

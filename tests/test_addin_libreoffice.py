@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from macros_py.addin_build import CONFIG_SHEET, PROJECT_NAME, SELFTEST_VB_NAME, build_addin, write_addin
+from macros_py.addin.build import CONFIG_SHEET, PROJECT_NAME, SELFTEST_VB_NAME, build_addin, write_addin
 
 SOFFICE = shutil.which("soffice")
 SYSTEM_PYTHON = "/usr/bin/python3"  # LibreOffice's uno module is built for the system Python
@@ -43,6 +43,6 @@ def test_libreoffice_runs_the_selftest_macro(tmp_path):
     assert result["cells"] == {
         "E1": "selftest:55",  # computed by the macro: the VBA really ran
         "E2": "ADD_WORKBOOK_TO_PYTHONPATH=False",  # the config sheet as the xlwings module reads it
-        "E3": "UDF MODULES=macros_py.xl_functions",
+        "E3": "UDF MODULES=macros_py.addin.functions",
         "A1": "Interpreter_Win",
     }

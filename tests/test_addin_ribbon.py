@@ -13,13 +13,19 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from xl_standin import StandInApp, StandInBook
 
-from macros_py import xl_addin
-from macros_py.cell_marks import FILL
-from macros_py.engine import check_paths
-from macros_py.fill_template import write_filled
-from macros_py.mark_plan import LEDGER_SHEET, RESULT_HEADERS, RESULT_SHEET, link_formula, union_addresses
-from macros_py.paths import SAMPLES_DIR
-from macros_py.rule_catalog import BUREAU, CATALOG
+from macros_py.addin import ribbon as xl_addin
+from macros_py.addin.mark_plan import (
+    LEDGER_SHEET,
+    RESULT_HEADERS,
+    RESULT_SHEET,
+    link_formula,
+    union_addresses,
+)
+from macros_py.check.engine import check_paths
+from macros_py.check.marks import FILL
+from macros_py.model.paths import SAMPLES_DIR
+from macros_py.rules.catalog import BUREAU, CATALOG
+from macros_py.write.fill import write_filled
 
 MANIFEST = json.loads((SAMPLES_DIR / "manifest.json").read_text(encoding="utf-8"))
 BROKEN = sorted({b["file"] for b in MANIFEST["breaks"] if CATALOG[b["rule"]].where != BUREAU})
@@ -204,7 +210,7 @@ def test_an_unforeseen_error_becomes_a_message_box_and_a_log(tmp_path, monkeypat
     def broken(book, policy=None):
         raise KeyError("boom")
 
-    monkeypatch.setattr("macros_py.excel_marks.check_book", broken)
+    monkeypatch.setattr("macros_py.addin.excel_marks.check_book", broken)
     book = StandInBook(copy_sample(tmp_path, "02_云冈区人力资源和社会保障局.xlsx"))
     xl_addin.check_workbook(book)  # must not raise
     alert = book.app.alerts[-1]

@@ -10,7 +10,7 @@ import pytest
 import xlwings
 from xlwings.utils import VBAWriter
 
-from macros_py.vba_udf_stubs import (
+from macros_py.addin.vba_udf_stubs import (
     DEFAULT_CATEGORY,
     UdfSourceError,
     read_udfs,
@@ -106,14 +106,14 @@ def test_reads_what_the_decorators_declare():
 
 
 def test_picks_up_every_function_of_the_real_module():
-    from macros_py import xl_functions
+    from macros_py.addin import functions as xl_functions
 
-    text = stubs_for_module("macros_py.xl_functions")
+    text = stubs_for_module("macros_py.addin.functions")
     assert text.startswith('Attribute VB_Name = "xlwings_udfs"\n')
     # Every public =SB_... function gets a stub, whoever adds it later.
     public = {name for name, value in vars(xl_functions).items() if name.startswith("SB_") and callable(value)}
     assert set(_blocks(text)) == public >= {"SB_TIER", "SB_SUBSIDY", "SB_SHARE", "SB_RATIO"}
-    assert ('SB_TIER = XLPy.CallUDF("macros_py.xl_functions", "SB_TIER", Array(training, senior_certs), '
+    assert ('SB_TIER = XLPy.CallUDF("macros_py.addin.functions", "SB_TIER", Array(training, senior_certs), '
             "ActiveWorkbook, Application.Caller)") in text
     assert text.isascii()  # Chinese help is written as code points
 
@@ -133,9 +133,9 @@ def _decoded_help(text):
 
 
 def test_function_wizard_help_carries_the_chinese_docstrings():
-    from macros_py import xl_functions
+    from macros_py.addin import functions as xl_functions
 
-    helps = _decoded_help(stubs_for_module("macros_py.xl_functions"))
+    helps = _decoded_help(stubs_for_module("macros_py.addin.functions"))
     assert helps["SB_TIER"]["d"] == xl_functions.SB_TIER.__doc__
     assert helps["SB_TIER"]["c"] == "申报"
     assert helps["SB_TIER"]["a(0)"] == "年培训规模（人次）"

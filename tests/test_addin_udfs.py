@@ -12,16 +12,16 @@ import pytest
 from conftest import SAMPLE_FILES, requires_libreoffice
 from openpyxl import load_workbook
 
-from macros_py import xl_functions
-from macros_py.cell_values import coerce
-from macros_py.engine import check_submission
-from macros_py.libreoffice import convert
-from macros_py.read_workbook import read_submission
-from macros_py.samples import id_check
-from macros_py.sheet_grid import column_name
-from macros_py.submission import LAYOUT_TEMPLATE, Record, Submission, Table
-from macros_py.table_check import HEADER_LABEL, check_table, row_message, table_messages
-from macros_py.xl_functions import SB_CHECK, SB_IDCARD, SB_USCC
+from macros_py.addin import functions as xl_functions
+from macros_py.addin.functions import SB_CHECK, SB_IDCARD, SB_USCC
+from macros_py.addin.table_check import HEADER_LABEL, check_table, row_message, table_messages
+from macros_py.check.engine import check_submission
+from macros_py.model.submission import LAYOUT_TEMPLATE, Record, Submission, Table
+from macros_py.policy.values import coerce
+from macros_py.read.grid import column_name
+from macros_py.read.workbook import read_submission
+from macros_py.write.libreoffice import convert
+from macros_py.write.samples import id_check
 
 # 专业预算 against 经费预算: a rule over two tables, which SB_CHECK over one table cannot see.
 CROSS_TABLE = {"B-MAJOR-BUDGET"}

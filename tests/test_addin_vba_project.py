@@ -7,8 +7,8 @@ import olefile
 import pytest
 from oletools import olevba
 
-from macros_py.vba_compression import decompress
-from macros_py.vba_project import (
+from macros_py.addin.vba_compression import decompress
+from macros_py.addin.vba_project import (
     CODE_PAGE,
     DOCUMENT,
     MODULE,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from macros_py.policy import default_policy
-from macros_py.xl_functions import NOT_REACHED, SB_RATIO, SB_SHARE, SB_SUBSIDY, SB_TIER
+from macros_py.addin.functions import NOT_REACHED, SB_RATIO, SB_SHARE, SB_SUBSIDY, SB_TIER
+from macros_py.policy.load import default_policy
 
 TIERS = list(default_policy().tiers.values())  # highest first
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from macros_py.cli import build_parser, main
+from macros_py.cli.main import build_parser, main
 
 # What argparse prints when a text was not translated or a help was left out.
 ENGLISH = re.compile(r"usage:|options:|positional arguments|show this help|error:|\bdefault\b|[A-Z][a-z]+ [a-z]+ "
@@ -51,7 +51,7 @@ def test_every_subcommand_help_is_chinese(capsys, name):
 
 
 def test_the_module_runs_as_a_program():
-    result = subprocess.run([sys.executable, "-m", "macros_py.cli", "--help"], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "macros_py.cli.main", "--help"], capture_output=True, text=True,
                             check=True)
     assert "用法：" in result.stdout
 
@@ -99,7 +99,7 @@ def test_template_wants_an_xlsx_name(tmp_path, capsys):
 
 
 def test_a_broken_policy_file_stops_the_command_with_file_line_and_key(tmp_path, capsys):
-    from macros_py.policy import DEFAULT_POLICY
+    from macros_py.policy.load import DEFAULT_POLICY
 
     policy = tmp_path / "policy.toml"
     policy.write_text(DEFAULT_POLICY.read_text(encoding="utf-8").replace("subsidy = 50\n", ""), encoding="utf-8")

@@ -12,8 +12,8 @@ import pytest
 from conftest import SAMPLES
 from openpyxl import load_workbook
 
-from macros_py.cli import main
-from macros_py.findings import FINDING_KEYS
+from macros_py.cli.main import main
+from macros_py.model.findings import FINDING_KEYS
 
 BROKEN = SAMPLES / "01_平城区人力资源和社会保障局.xlsx"
 CLEAN = SAMPLES / "10_左云县人力资源和社会保障局.xlsx"

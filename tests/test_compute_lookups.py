@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import SAMPLES
 
-from macros_py import compute
-from macros_py.read_workbook import read_submission
+from macros_py.policy import compute
+from macros_py.read.workbook import read_submission
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.xlsx")), ids=lambda p: p.name[:2])

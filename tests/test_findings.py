@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from macros_py.cell_marks import FILL, marks_by_cell
-from macros_py.findings import (
+from macros_py.check.marks import FILL, marks_by_cell
+from macros_py.model.findings import (
     ERROR,
     FILE_OK,
     FILE_UNUSABLE,

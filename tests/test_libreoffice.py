@@ -1,4 +1,4 @@
-"""macros_py.libreoffice without LibreOffice: how it finds soffice and how it fails, in Chinese.
+"""macros_py.write.libreoffice without LibreOffice: how it finds soffice and how it fails, in Chinese.
 
 Stand-in `soffice` scripts play the parts of a missing, hanging or silent LibreOffice; the real
 one is exercised by the session fixture in conftest (one batch of every workbook the tests need).
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from macros_py.libreoffice import LibreOfficeError, convert, find_soffice
+from macros_py.write.libreoffice import LibreOfficeError, convert, find_soffice
 
 
 def fake_soffice(tmp_path, body: str):

@@ -14,10 +14,10 @@ import pytest
 from conftest import requires_libreoffice
 from merge_inbox import INJECTED, build_inbox
 
-from macros_py.cli import main
-from macros_py.findings import ERROR, INFO, WARNING
-from macros_py.merge_summary import load_summary
-from macros_py.policy import CHANNEL_CITY, CHANNEL_COUNTY
+from macros_py.cli.main import main
+from macros_py.model.findings import ERROR, INFO, WARNING
+from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY
+from macros_py.read.master import load_summary
 
 
 def run_merge(inbox, out, *extra) -> dict:
@@ -232,10 +232,10 @@ def test_a_run_that_fails_half_way_leaves_no_master_and_the_ledger_as_it_was(inb
         raise OSError("磁盘已满（测试）")
 
     if where == "while building":
-        import macros_py.write_master as wm
+        import macros_py.write.master as wm
         monkeypatch.setattr(wm, "_stats_sheets", broken)
     else:
-        import macros_py.xlsx_pack as xp
+        import macros_py.write.xlsx_pack as xp
         monkeypatch.setattr(xp.os, "replace", broken)
     with pytest.raises(OSError):
         main(["merge", str(inbox.path), "-o", str(out / "汇总.xlsx"), "--jobs", "1"])
@@ -246,7 +246,7 @@ def test_a_run_that_fails_half_way_leaves_no_master_and_the_ledger_as_it_was(inb
 
 
 def test_a_ledger_write_that_fails_is_rolled_back(inbox, tmp_path, monkeypatch):
-    from macros_py.ledger import Ledger
+    from macros_py.merge.ledger import Ledger
 
     out = tmp_path / "out"
     run_merge(inbox.path, out)
@@ -262,7 +262,7 @@ def test_a_ledger_write_that_fails_is_rolled_back(inbox, tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         import argparse
 
-        from macros_py.cli_merge import run
+        from macros_py.cli.merge import run
         run(argparse.Namespace(inbox=str(inbox.path), output=str(out / "汇总.xlsx"), ledger=None, feedback=None,
                                summary_json=None, html=None, jobs=1, policy=None))
     assert sqlite3.connect(path).execute("SELECT COUNT(*), MAX(last_run) FROM files").fetchone() == before
@@ -293,7 +293,7 @@ def test_console_prints_the_reconciliation(inbox, tmp_path, capsys):
 
 @requires_libreoffice
 def test_libreoffice_opens_and_recalculates_the_master(merged, tmp_path):
-    from macros_py.libreoffice import convert
+    from macros_py.write.libreoffice import convert
 
     out, _ = merged
     shutil.copy(out / "汇总.xlsx", tmp_path / "master.xlsx")
@@ -325,8 +325,8 @@ def test_rows_that_cannot_join_their_project_are_listed_not_lost(tmp_path, polic
     read, neither is in 基地汇总, and each is in 未汇总的行 with its reason."""
     import copy
 
-    from macros_py.fill_template import write_filled
-    from macros_py.samples import generate
+    from macros_py.write.fill import write_filled
+    from macros_py.write.samples import generate
 
     data = copy.deepcopy(next(s for s in generate(policy) if not s.breaks).data)
     data["conditions"].append(dict(data["conditions"][0]))                      # the same base twice

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from macros_py.errors import PolicyError
-from macros_py.policy import DEFAULT_POLICY, load_policy
+from macros_py.model.errors import PolicyError
+from macros_py.policy.load import DEFAULT_POLICY, load_policy
 
 ORIGINAL = DEFAULT_POLICY.read_text(encoding="utf-8")
 

@@ -8,8 +8,8 @@ import pytest
 from conftest import requires_libreoffice
 from openpyxl import load_workbook
 
-from macros_py.samples import write_samples
-from macros_py.write_printed import PRINTED_FOOTER
+from macros_py.write.printed import PRINTED_FOOTER
+from macros_py.write.samples import write_samples
 
 # The header rows exactly as the notice prints them (notice/000_…txt, 附件7 and 附件8).
 NOTICE_HEADERS = {
@@ -86,7 +86,7 @@ def test_one_table_4_2_per_base_with_totals_and_shares(printed, sample, policy):
 
 
 def test_printed_samples_on_request_and_the_rest_unchanged(tmp_path, policy):
-    from macros_py.paths import SAMPLES_DIR
+    from macros_py.model.paths import SAMPLES_DIR
 
     write_samples(tmp_path, policy, printed=2)
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))

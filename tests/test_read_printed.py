@@ -6,9 +6,9 @@ import printed_fixtures as pf
 import pytest
 from conftest import at
 
-from macros_py.engine import check_submission
-from macros_py.findings import ERROR, INFO
-from macros_py.read_workbook import read_submission
+from macros_py.check.engine import check_submission
+from macros_py.model.findings import ERROR, INFO
+from macros_py.read.workbook import read_submission
 
 REC = "平城区人力资源和社会保障局"
 BASES = [dict(unit="大同市甲职业技术学校", attribute="政府办", address="大同市平城区一路1号", recommender="平城区人社局",

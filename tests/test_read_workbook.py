@@ -15,11 +15,11 @@ import pytest
 from conftest import SAMPLES, at
 from openpyxl import Workbook, load_workbook
 
-from macros_py.engine import check_paths, check_submission
-from macros_py.errors import UnusableFileError
-from macros_py.fill_template import write_filled
-from macros_py.findings import FILE_IGNORED, FILE_UNUSABLE, INFO
-from macros_py.read_workbook import read_submission
+from macros_py.check.engine import check_paths, check_submission
+from macros_py.model.errors import UnusableFileError
+from macros_py.model.findings import FILE_IGNORED, FILE_UNUSABLE, INFO
+from macros_py.read.workbook import read_submission
+from macros_py.write.fill import write_filled
 
 SAMPLE = SAMPLES / "01_平城区人力资源和社会保障局.xlsx"
 

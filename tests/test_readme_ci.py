@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 
-from macros_py.paths import PROJECT_ROOT
+from macros_py.model.paths import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 CI = PROJECT_ROOT / ".ci" / "run"

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from macros_py.policy import default_policy
-from macros_py.report_html import write_report
+from macros_py.policy.load import default_policy
+from macros_py.report.html import write_report
 from tests.browser import Browser, check_report, chromium_missing, pdf_pages
 from tests.summary_factory import make_summary
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from macros_py.report_charts import fmt_money, fmt_number, nice_axis, stacked_bars
+from macros_py.report.charts import fmt_money, fmt_number, nice_axis, stacked_bars
 
 SERIES = [("A", "ser-a", "A档"), ("B", "ser-b", "B档")]
 

@@ -5,11 +5,11 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from macros_py.cli import main
-from macros_py.merge_summary import store_summary
-from macros_py.policy import default_policy
-from macros_py.report_html import render_report
-from macros_py.xlsx_book import Book
+from macros_py.cli.main import main
+from macros_py.policy.load import default_policy
+from macros_py.report.html import render_report
+from macros_py.write.master import store_summary
+from macros_py.write.xlsx_book import Book
 from tests.summary_factory import make_summary
 
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from macros_py.merge_summary import MergeSummary
-from macros_py.policy import default_policy
-from macros_py.report_html import render_report, when, write_report
+from macros_py.model.summary import MergeSummary
+from macros_py.policy.load import default_policy
+from macros_py.report.html import render_report, when, write_report
 from tests.browser import expected_figures
 from tests.summary_factory import make_summary
 

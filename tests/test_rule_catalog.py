@@ -9,10 +9,10 @@ import string
 import pytest
 from conftest import ROOT
 
-from macros_py import engine  # noqa: F401  (registers the rules)
-from macros_py.findings import SEVERITY_ORDER
-from macros_py.rule_catalog import BUREAU, CATALOG, COUNTY, NA, county_ids, render
-from macros_py.rule_registry import REGISTRY
+from macros_py.check import engine  # noqa: F401  (registers the rules)
+from macros_py.model.findings import SEVERITY_ORDER
+from macros_py.rules.catalog import BUREAU, CATALOG, COUNTY, NA, county_ids, render
+from macros_py.rules.registry import REGISTRY
 
 _ID = re.compile(r"^[BSC]-[A-Z]+(?:-[A-Z]+)*$")
 
@@ -76,7 +76,7 @@ def test_every_template_renders_with_its_placeholders(rule_id):
 
 
 def test_meta_label_matches_the_template_writer():
-    from macros_py.read_template import META_LABEL
-    from macros_py.write_template import META_ROWS
+    from macros_py.read.template import META_LABEL
+    from macros_py.write.template import META_ROWS
 
     assert META_ROWS[0] == META_LABEL

@@ -10,9 +10,9 @@ import test_rules_funding
 import test_rules_ident
 import test_rules_studios
 
-from macros_py import engine  # noqa: F401  (registers the rules)
-from macros_py.rule_catalog import county_ids
-from macros_py.rule_registry import REGISTRY
+from macros_py.check import engine  # noqa: F401  (registers the rules)
+from macros_py.rules.catalog import county_ids
+from macros_py.rules.registry import REGISTRY
 
 FAMILIES = (test_rules_bases, test_rules_funding, test_rules_studios, test_rules_ident, test_rules_common)
 

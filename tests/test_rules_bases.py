@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import Break, at, check_data, family_tests
 
-from macros_py.findings import ERROR, INFO, WARNING
-from macros_py.policy import default_policy
+from macros_py.model.findings import ERROR, INFO, WARNING
+from macros_py.policy.load import default_policy
 
 POLICY = default_policy()
 

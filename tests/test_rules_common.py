@@ -5,10 +5,10 @@ from __future__ import annotations
 from conftest import Break, family_tests
 from openpyxl import load_workbook
 
-from macros_py.engine import check_submission
-from macros_py.fill_template import write_filled
-from macros_py.findings import ERROR, WARNING
-from macros_py.read_workbook import read_submission
+from macros_py.check.engine import check_submission
+from macros_py.model.findings import ERROR, WARNING
+from macros_py.read.workbook import read_submission
+from macros_py.write.fill import write_filled
 
 
 def copy_row(sheet, to, frm=0):

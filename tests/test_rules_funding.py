@@ -7,9 +7,9 @@ import printed_fixtures as pf
 import pytest
 from conftest import Break, at, family_tests
 
-from macros_py.engine import check_submission
-from macros_py.findings import ERROR, INFO, WARNING
-from macros_py.read_workbook import read_submission
+from macros_py.check.engine import check_submission
+from macros_py.model.findings import ERROR, INFO, WARNING
+from macros_py.read.workbook import read_submission
 
 
 def more_subsidy(block, extra):

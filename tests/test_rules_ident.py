@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from conftest import Break, at, family_tests
 
-from macros_py.findings import ERROR, INFO, WARNING
-from macros_py.samples import id_check
+from macros_py.model.findings import ERROR, INFO, WARNING
+from macros_py.write.samples import id_check
 
 
 def idn(body17: str) -> str:

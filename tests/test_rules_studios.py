@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import Break, at, check_data, family_tests
 
-from macros_py.findings import ERROR, WARNING
+from macros_py.model.findings import ERROR, WARNING
 
 
 def studio(i, **kw):

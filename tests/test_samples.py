@@ -10,8 +10,8 @@ from conftest import SAMPLE_FILES as SAMPLES
 from openpyxl import load_workbook
 from openpyxl.utils import coordinate_to_tuple
 
-from macros_py.paths import PROJECT_ROOT, SAMPLES_DIR
-from macros_py.samples import generate, write_samples
+from macros_py.model.paths import PROJECT_ROOT, SAMPLES_DIR
+from macros_py.write.samples import generate, write_samples
 
 MANIFEST = json.loads((SAMPLES_DIR / "manifest.json").read_text(encoding="utf-8"))
 
@@ -28,7 +28,7 @@ def test_regenerating_with_the_same_seed_gives_the_same_bytes_and_manifest(regen
     assert names == sorted(p.name for p in SAMPLES_DIR.iterdir() if not p.name.startswith("."))
     for name in names:
         assert (regenerated / name).read_bytes() == (SAMPLES_DIR / name).read_bytes(), (
-            f"{name} is stale: run python -m macros_py.cli samples --force")
+            f"{name} is stale: run python -m macros_py.cli.main samples --force")
 
 
 def test_another_seed_gives_other_submissions(policy):

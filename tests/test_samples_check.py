@@ -8,9 +8,9 @@ import json
 import pytest
 from conftest import SAMPLES
 
-from macros_py.engine import check_paths
-from macros_py.findings import ERROR
-from macros_py.rule_catalog import BUREAU, CATALOG
+from macros_py.check.engine import check_paths
+from macros_py.model.findings import ERROR
+from macros_py.rules.catalog import BUREAU, CATALOG
 
 MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
 COUNTY_BREAKS = [b for b in MANIFEST["breaks"] if CATALOG[b["rule"]].where != BUREAU]

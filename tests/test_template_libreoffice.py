@@ -15,9 +15,9 @@ from conftest import TEMPLATE
 from openpyxl import load_workbook
 from workbook_rows import computed_values, is_formula, recommender_of, workbook_rows
 
-from macros_py.compute import derive
-from macros_py.formula_text import column_letter
-from macros_py.paths import SAMPLES_DIR
+from macros_py.model.paths import SAMPLES_DIR
+from macros_py.policy.compute import derive
+from macros_py.policy.formula_text import column_letter
 
 ERROR_VALUES = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:", "#ERR")
 

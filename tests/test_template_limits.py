@@ -13,8 +13,8 @@ from openpyxl.formula.tokenizer import Tokenizer
 from openpyxl.utils import range_boundaries
 from workbook_rows import is_formula
 
-from macros_py.paths import PROJECT_ROOT
-from macros_py.schema import CHOICE, DATE, INT, MONTH, NUMBER, PERCENT
+from macros_py.model.paths import PROJECT_ROOT
+from macros_py.policy.schema import CHOICE, DATE, INT, MONTH, NUMBER, PERCENT
 
 # Functions of Excel 2010 that a county workbook may reasonably use (all exist in WPS and in
 # LibreOffice). Anything newer — LET, LAMBDA, XLOOKUP, FILTER, TEXTJOIN, IFS, CONCAT, MAXIFS… —
@@ -123,7 +123,7 @@ def validations_of(ws, sheet, col):
 
 
 def sheet_letter(sheet, col):
-    from macros_py.formula_text import column_letter
+    from macros_py.policy.formula_text import column_letter
 
     return column_letter(sheet, col.key)
 

@@ -14,8 +14,8 @@ import pytest
 from conftest import ROUND_TRIP, TEMPLATE
 from openpyxl import load_workbook
 
-from macros_py.libreoffice import convert
-from macros_py.paths import PROJECT_ROOT
+from macros_py.model.paths import PROJECT_ROOT
+from macros_py.write.libreoffice import convert
 
 # feature -> how README says it (the test looks for this text in README.md)
 LIBREOFFICE_DROPS = {

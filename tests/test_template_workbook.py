@@ -7,9 +7,9 @@ from conftest import TEMPLATE
 from openpyxl import load_workbook
 from workbook_rows import is_formula
 
-from macros_py.formula_text import column_letter, data_range
-from macros_py.schema import CHOICE, FORMULA, LABEL, TEMPLATE_VERSION
-from macros_py.write_template import FONT_NAME, FONT_SIZE, write_template
+from macros_py.policy.formula_text import column_letter, data_range
+from macros_py.policy.schema import CHOICE, FORMULA, LABEL, TEMPLATE_VERSION
+from macros_py.write.template import FONT_NAME, FONT_SIZE, write_template
 
 SHEETS = ["填报说明", "附件7 基地汇总", "基地条件", "经费预算", "专业预算", "附件8 工作室汇总", "大师信息",
           "下拉列表", "模板信息"]
@@ -31,7 +31,7 @@ def test_openpyxl_writes_with_its_own_writer():
 def test_regenerating_the_committed_workbook_gives_the_same_bytes(tmp_path, policy):
     out = write_template(tmp_path / TEMPLATE.name, policy)
     assert out.read_bytes() == TEMPLATE.read_bytes(), (
-        "workbooks/申报工作簿_2025.xlsx is stale: run python -m macros_py.cli template "
+        "workbooks/申报工作簿_2025.xlsx is stale: run python -m macros_py.cli.main template "
         "-o workbooks/申报工作簿_2025.xlsx --force")
 
 

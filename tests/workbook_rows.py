@@ -10,7 +10,7 @@ from functools import cache
 
 from openpyxl import load_workbook
 
-from macros_py.schema import Schema, Sheet
+from macros_py.policy.schema import Schema, Sheet
 
 
 @cache

@@ -3,7 +3,7 @@
 Only xlwings itself is replaced: a StandInBook loads a real .xlsx with openpyxl, every call the ribbon
 code makes changes that workbook in memory as Excel would change the open workbook, and `save()`
 writes it back, so tests compare real files before and after. The surface is exactly what
-macros_py.excel_marks, workbook_files and xl_addin touch — anything else raises AttributeError, so
+macros_py.addin.excel_marks, workbook_files and xl_addin touch — anything else raises AttributeError, so
 code that starts using more of xlwings fails here first.
 
 Excel's behaviour that matters is imitated: Range.value writes a 2-D block from its top-left cell,

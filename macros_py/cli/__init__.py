@@ -1,0 +1,3 @@
+"""The `shenbao` command: one argparse tree, Chinese throughout, one module per subcommand.
+
+May import: everything."""

@@ -1,0 +1,352 @@
+"""`shenbao merge`: a folder of returned workbooks in, one master workbook out, nothing lost.
+
+Flow (one way): discover the inbox → read and check every workbook (in parallel where that pays) →
+settle which file counts for each recommender (ledger, duplicates, supersession) → bureau rules →
+MergeSummary → renderers (master, feedback files, JSON, HTML) → ledger commit.
+
+Every data row read ends up in the master or in the list of rows not merged, with the reason; the
+run prints that reconciliation. Inputs are only read. The master is written to a temporary file and
+renamed, and the ledger is committed only after it, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from macros_py.check.engine import check_file, file_sha256, unusable_finding
+from macros_py.merge.inbox import InboxItem, discover, read_register, received_time, registered
+from macros_py.merge.ledger import FileEntry as LedgerEntry
+from macros_py.merge.ledger import Ledger
+from macros_py.model.errors import UsageError
+from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
+from macros_py.model.normalize import norm_key
+from macros_py.model.submission import Submission
+from macros_py.model.summary import FileSummary, MergeSummary, RecommenderStatus
+from macros_py.policy.load import Policy, load_policy
+from macros_py.policy.recommenders import resolve
+from macros_py.rules import bureau as rules_bureau
+from macros_py.rules.bureau import Current
+
+MERGED, SUPERSEDED, DUPLICATE, UNUSABLE, SKIPPED = "已汇总", "已被替代", "重复文件", "无法使用", "已跳过"
+LEDGER_NAME = "汇总台账.sqlite"
+# Which sheet's rows hang on which project sheet, and by which key (rows without their project are
+# not merged: they are listed with the reason, and the county rules already report them).
+ATTACHED = {"conditions": ("bases", "unit"), "funding": ("bases", "unit"), "majors": ("bases", "unit"),
+            "masters": ("studios", "leader")}
+JOINED = {"conditions", "masters"}   # shown as columns of the project's own row in the master
+
+
+@dataclass
+class Outcome:
+    """What reading and checking one file gave (built in a worker process, so plain data)."""
+
+    item: InboxItem
+    sha256: str | None = None
+    size: int = 0
+    sub: Submission | None = None
+    findings: list[Finding] = field(default_factory=list)
+    reason: str | None = None
+
+
+@dataclass
+class MergeRun:
+    summary: MergeSummary
+    currents: list[Current]              # the files kept, one per recommender
+    findings: list[Finding]
+    ledger_path: Path
+    ledger_entries: list[LedgerEntry]    # what the ledger will record once the outputs are written
+
+
+@functools.cache
+def _worker_policy(path: str) -> Policy:
+    """Each worker process reads the policy file once, not once per submission."""
+    return load_policy(path)
+
+
+def _read_one(args: tuple[InboxItem, str]) -> Outcome:
+    item, policy_path = args
+    policy = _worker_policy(policy_path)
+    sub, findings, reason = check_file(item.path, policy)
+    if sub is None:
+        return Outcome(item, file_sha256(item.path), _size(item.path), reason=reason)
+    sub.name = item.relpath  # files are named by their place in the inbox everywhere
+    for f in findings:
+        f.file = item.relpath
+    return Outcome(item, sub.sha256, sub.size, sub, findings)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def read_all(items: list[InboxItem], policy: Policy, jobs: int, progress: Callable[[int, int, Outcome], None]):
+    """Read and check every workbook; a process pool when there are enough files to repay it."""
+    work = [(item, str(policy.path)) for item in items]
+    outcomes: list[Outcome] = []
+    if jobs > 1 and len(work) >= 2 * jobs:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for n, out in enumerate(pool.map(_read_one, work, chunksize=max(1, len(work) // (jobs * 8))), 1):
+                outcomes.append(out)
+                progress(n, len(work), out)
+    else:
+        for n, args in enumerate(work, 1):
+            outcomes.append(_read_one(args))
+            progress(n, len(work), outcomes[-1])
+    return outcomes
+
+
+def default_jobs() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class Progress:
+    """A one-line bar on a terminal; plain lines (one per file) when the output is a file or pipe."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def __call__(self, n: int, total: int, out: Outcome) -> None:
+        status = "无法使用" if out.reason else "已读取"
+        if self.tty:
+            width = 30
+            done = width * n // total
+            self.stream.write(f"\r读取 [{'#' * done}{'.' * (width - done)}] {n}/{total}")
+            if n == total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"[{n}/{total}] {out.item.relpath}：{status}\n")
+        self.stream.flush()
+
+
+def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy):
+    """Decide each file's status: the same bytes twice count once; a recommender's latest file wins."""
+    entries: dict[str, LedgerEntry] = {}
+    by_sha: dict[str, Outcome] = {}
+    status: dict[str, tuple[str, str]] = {}
+    received: dict[str, dt.datetime] = {}
+    for out in sorted(outcomes, key=lambda o: o.item.relpath):
+        rel = out.item.relpath
+        # The receipt register is the bureau's own record and wins; else the time the ledger first
+        # saw these bytes (a file copied again keeps its date); else the file's modification time.
+        known = ledger.known(out.sha256) if out.sha256 else None
+        if known and not registered(out.item, register):
+            received[rel] = dt.datetime.fromisoformat(known.received)
+        else:
+            received[rel] = received_time(out.item, register)
+        if out.reason:
+            status[rel] = (UNUSABLE, out.reason)
+        elif out.sha256 in by_sha:
+            status[rel] = (DUPLICATE, f"与 {by_sha[out.sha256].item.relpath} 内容完全相同，只计一次")
+        else:
+            by_sha[out.sha256] = out
+            status[rel] = (MERGED, "")
+    latest: dict[str, Outcome] = {}
+    for out in by_sha.values():
+        who = resolve(out.sub.recommender, policy)
+        key = who.name if who else f"（未填写推荐单位：{out.item.relpath}）"
+        rel = out.item.relpath
+        if key not in latest or (received[rel], rel) > (received[latest[key].item.relpath], latest[key].item.relpath):
+            if key in latest:
+                old = latest[key].item.relpath
+                status[old] = (SUPERSEDED, f"已被同一推荐单位后报送的 {rel} 替代")
+            latest[key] = out
+        else:
+            status[rel] = (SUPERSEDED, f"已被同一推荐单位后报送的 {latest[key].item.relpath} 替代")
+    currents = [Current(o.sub, resolve(o.sub.recommender, policy), received[o.item.relpath])
+                for o in sorted(latest.values(), key=lambda o: o.item.relpath)]
+    for out in outcomes:
+        if out.sha256:
+            entries[out.sha256] = entries.get(out.sha256) or LedgerEntry(
+                sha256=out.sha256, name=out.item.path.name, relpath=out.item.relpath, size=out.size,
+                received=received[out.item.relpath].isoformat(sep=" "))
+    return status, received, currents, entries
+
+
+def _attached_ok(sub: Submission) -> dict[str, set[int]]:
+    """For each attached sheet, the rows the master shows: those whose project is in the same file,
+    and of the sheets joined one-to-one onto the project's row (基地条件, 大师信息) only the first per
+    project (a second one is C-ROWDUP, and is listed among the rows not merged)."""
+    keep: dict[str, set[int]] = {}
+    for sheet_key, (parent, key) in ATTACHED.items():
+        names = {norm_key(r.values.get(key)) for r in sub.rows(parent) if r.values.get(key)}
+        rows, seen = set(), set()
+        for r in sub.rows(sheet_key):
+            name = norm_key(r.values.get(key))
+            if name in names and not (sheet_key in JOINED and name in seen):
+                rows.add(r.row)
+                seen.add(name)
+        keep[sheet_key] = rows
+    return keep
+
+
+def reconcile(outcomes: list[Outcome], status: dict) -> tuple[dict[str, Counter], list[dict]]:
+    """Rows read, merged and not merged, per file; and every row not merged with its reason."""
+    counts: dict[str, Counter] = {}
+    rejected = []
+    for out in outcomes:
+        rel = out.item.relpath
+        c = counts[rel] = Counter()
+        if out.sub is None:
+            continue
+        state, reason = status[rel]
+        keep = _attached_ok(out.sub) if state == MERGED else {}
+        for sheet_key, records in out.sub.sheets.items():
+            for rec in records:
+                c["read"] += 1
+                if state == MERGED and (sheet_key not in keep or rec.row in keep[sheet_key]):
+                    c["merged"] += 1
+                    continue
+                c["rejected"] += 1
+                why = reason if state != MERGED else _orphan_reason(out.sub, sheet_key, rec)
+                rejected.append({"file": rel, "sheet": rec.sheet, "row": rec.row, "reason": why})
+    return counts, rejected
+
+
+def _orphan_reason(sub: Submission, sheet_key: str, rec) -> str:
+    parent, key = ATTACHED[sheet_key]
+    names = {norm_key(r.values.get(key)) for r in sub.rows(parent) if r.values.get(key)}
+    if norm_key(rec.values.get(key)) in names:
+        return "同一项目在本表的第二行（C-ROWDUP），汇总表只收第一行"
+    return ("该行的项目单位不在本文件的附件7 基地汇总中，无法归到任何基地" if parent == "bases"
+            else "该行的领办人不在本文件的附件8 工作室汇总中，无法归到任何工作室")
+
+
+def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | None = None,
+          policy: Policy | None = None, jobs: int | None = None, progress=None) -> MergeRun:
+    """Everything up to the summary; writing the outputs is the caller's (cli_merge) job."""
+    from macros_py.policy.load import default_policy
+
+    inbox, master = Path(inbox), Path(master)
+    if not inbox.is_dir():
+        raise UsageError(f"找不到收件文件夹 {inbox}。")
+    policy = policy or default_policy()
+    items = discover(inbox)
+    register, register_problems = read_register(inbox)
+    workbooks = [i for i in items if i.kind == "workbook"]
+    outcomes = read_all(workbooks, policy, jobs or default_jobs(), progress or Progress())
+
+    ledger = Ledger(ledger_path or master.parent / LEDGER_NAME)
+    try:
+        status, received, currents, entries = _settle(outcomes, ledger, register, policy)
+        history = ledger.history()
+    finally:
+        ledger.close()
+
+    findings: list[Finding] = []
+    for out in outcomes:
+        if out.reason:
+            entry = FileEntry(file=out.item.relpath, path=str(out.item.path), status=FILE_UNUSABLE,
+                              reason=out.reason, sha256=out.sha256)
+            findings.append(unusable_finding(entry))
+        elif status[out.item.relpath][0] == MERGED:
+            findings.extend(out.findings)
+    bureau, groups = [], []
+    for rule in (rules_bureau.duplicate_bases, rules_bureau.duplicate_masters):
+        found, grouped = rule(currents)
+        bureau += found
+        groups += grouped
+    quota_findings, quota_lines = rules_bureau.quotas(currents, policy)
+    bureau += quota_findings + rules_bureau.late(currents, policy) + rules_bureau.missing(currents, policy)
+    findings += bureau
+
+    counts, rejected = reconcile(outcomes, status)
+    files = _file_summaries(items, outcomes, status, received, counts, findings, policy, currents)
+    summary = MergeSummary(
+        policy_year=policy.year, document=policy.get("notice.document"), deadline=policy.deadline.isoformat(),
+        inbox=inbox.name, files=files, rows_read=sum(c["read"] for c in counts.values()),
+        rows_merged=sum(c["merged"] for c in counts.values()),
+        rows_rejected=sum(c["rejected"] for c in counts.values()),
+        findings=[f.to_dict() for f in findings], quotas=quota_lines, duplicates=groups, rejected=rejected,
+        recommenders=_recommender_status(policy, currents, files, history, findings),
+    )
+    from macros_py.merge.cards import fill_cards
+
+    fill_cards(summary, currents, findings, policy)
+    summary.notes = register_problems
+    by_rel = {o.item.relpath: o for o in outcomes}
+    for rel, (state, reason) in status.items():
+        out = by_rel[rel]
+        if out.sha256 and entries[out.sha256].relpath == rel:
+            e = entries[out.sha256]
+            fs = next(f for f in files if f.name == rel)
+            e.status, e.reason, e.recommender, e.channel = state, reason or None, fs.recommender, fs.channel
+            e.layout, e.template_version = fs.layout, fs.template_version
+            e.bases, e.studios, e.errors, e.warnings = fs.bases, fs.studios, fs.errors, fs.warnings
+    return MergeRun(summary, currents, findings, Path(ledger_path or master.parent / LEDGER_NAME),
+                    list(entries.values()))
+
+
+def commit_ledger(run: MergeRun, inbox: Path, master: Path) -> None:
+    s = run.summary
+    with Ledger(run.ledger_path) as ledger, ledger.transaction():
+        ledger.record_run(ledger.next_run_id(), run.ledger_entries, str(inbox), str(master),
+                          (s.rows_read, s.rows_merged, s.rows_rejected))
+
+
+def _file_summaries(items, outcomes, status, received, counts, findings, policy, currents) -> list[FileSummary]:
+    sev = defaultdict(Counter)
+    for f in findings:
+        sev[f.file][f.severity] += 1
+    out = []
+    by_rel = {o.item.relpath: o for o in outcomes}
+    for item in items:
+        if item.kind == "register":
+            continue
+        o = by_rel.get(item.relpath)
+        if o is None:
+            out.append(FileSummary(name=item.relpath, sha256="", size=item.path.stat().st_size,
+                                   received="", status=SKIPPED, reason=item.reason))
+            continue
+        state, reason = status[item.relpath]
+        who = resolve(o.sub.recommender, policy) if o.sub else None
+        c = counts[item.relpath]
+        when = received[item.relpath]
+        out.append(FileSummary(
+            name=item.relpath, sha256=o.sha256 or "", size=o.size, received=when.isoformat(sep=" "),
+            status=state, reason=reason or "", recommender=who.name if who else (o.sub.recommender if o.sub else None),
+            channel=who.channel if who else None, layout=o.sub.layout if o.sub else None,
+            template_version=o.sub.template_version if o.sub else None, late=rules_bureau.is_late(when, policy),
+            bases=len(o.sub.rows("bases")) if o.sub else 0, studios=len(o.sub.rows("studios")) if o.sub else 0,
+            rows_read=c["read"], rows_merged=c["merged"], rows_rejected=c["rejected"],
+            errors=sev[item.relpath][ERROR], warnings=sev[item.relpath][WARNING]))
+    return out
+
+
+def _recommender_status(policy, currents, files, history, findings) -> list[RecommenderStatus]:
+    current_by = {c.recommender: c for c in currents}
+    by_file = {f.name: f for f in files}
+    earlier = defaultdict(list)
+    for f in files:
+        if f.recommender and f.status == SUPERSEDED:
+            earlier[f.recommender].append(f"{f.name}（{f.received[:16]}，已被替代）")
+    for h in history:
+        if h.recommender and h.relpath not in by_file:
+            earlier[h.recommender].append(f"{h.relpath}（{h.received[:16]}，本次收件夹中已没有）")
+    out = []
+    names = [(r.name, r.channel, True) for r in policy.recommenders]
+    names += [(c.recommender, c.channel, False) for c in currents
+              if c.recommender not in {r.name for r in policy.recommenders}]
+    for name, channel, expected in names:
+        cur = current_by.get(name)
+        if cur is None:
+            out.append(RecommenderStatus(name, channel, expected, False, status="未报送",
+                                         history=sorted(earlier[name], reverse=True)))
+            continue
+        fs = by_file[cur.sub.name]
+        state = "已报送" + ("（逾期）" if fs.late else "") + ("" if expected else "（名单外单位）")
+        out.append(RecommenderStatus(name, channel, expected, True, when=fs.received, file=fs.name, late=fs.late,
+                                     bases=fs.bases, studios=fs.studios, errors=fs.errors, warnings=fs.warnings,
+                                     status=state, history=sorted(earlier[name], reverse=True)))
+    return out

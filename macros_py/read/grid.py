@@ -1,0 +1,111 @@
+"""One worksheet as a grid of raw values with absolute positions, as python-calamine reads it.
+
+Rows and columns are 0-based here; `a1()` turns a position into the address a clerk sees. Merged
+ranges are kept so that a header merged over several columns can be read under each of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from macros_py.model.normalize import clean_text, norm_key
+
+
+def column_name(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA (without importing openpyxl, which costs a third of a second)."""
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def a1(row: int, col: int) -> str:
+    return f"{column_name(col)}{row + 1}"
+
+
+@dataclass
+class Grid:
+    name: str
+    rows: list[list]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    hidden: bool = False
+
+    def __post_init__(self):
+        # Horizontal fill for merged cells (a header "上级财政补助" over its 金额 and 比例 columns).
+        self._fill: dict[tuple[int, int], tuple[int, int]] = {}
+        self._text: dict[tuple[int, int], str] = {}
+        self._key: dict[tuple[int, int], str] = {}
+        for (r0, c0), (r1, c1) in self.merged:
+            if c1 - c0 > 60 or r1 - r0 > 60:
+                continue  # a title merged across the page: only its first cell matters
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self._fill[(r, c)] = (r0, c0)
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    def width(self, row: int) -> int:
+        return len(self.rows[row]) if 0 <= row < len(self.rows) else 0
+
+    def get(self, row: int, col: int):
+        """The raw value, None for an empty cell."""
+        if 0 <= row < len(self.rows):
+            line = self.rows[row]
+            if 0 <= col < len(line):
+                value = line[col]
+                return None if value == "" else value
+        return None
+
+    def text(self, row: int, col: int) -> str:
+        cached = self._text.get((row, col))
+        if cached is None:
+            cached = self._text[(row, col)] = clean_text(self.get(row, col))
+        return cached
+
+    def merged_text(self, row: int, col: int, vertical: bool = False) -> str:
+        """The text shown at (row, col), taking a merged range's value where the cell is covered.
+        Vertical spans are only followed on request: a header merged down over two rows must not be
+        read twice when the two rows are joined."""
+        value = self.get(row, col)
+        if value is None and (row, col) in self._fill:
+            r0, c0 = self._fill[(row, col)]
+            if vertical or r0 == row:
+                return self.text(r0, c0)
+        return self.text(row, col) if value is not None else ""
+
+    def key(self, row: int, col: int) -> str:
+        """The normalised text (normalize.norm_key) of a cell, cached: headers are compared this way."""
+        cached = self._key.get((row, col))
+        if cached is None:
+            value = self.get(row, col)
+            cached = self._key[(row, col)] = norm_key(value) if isinstance(value, str) else ""
+        return cached
+
+    def merged_key(self, row: int, col: int) -> str:
+        """key() of the cell, or of the merged range covering it on the same row."""
+        if self.get(row, col) is None and (row, col) in self._fill:
+            r0, c0 = self._fill[(row, col)]
+            if r0 == row:
+                return self.key(r0, c0)
+        return self.key(row, col)
+
+    def first_text(self, row: int) -> tuple[int, str] | None:
+        """The first non-empty cell of a row: (column, text)."""
+        if 0 <= row < len(self.rows):
+            for col, value in enumerate(self.rows[row]):
+                if value != "" and value is not None:
+                    text = clean_text(value)
+                    if text:
+                        return col, text
+        return None
+
+    def row_texts(self, row: int) -> list[tuple[int, str]]:
+        if not 0 <= row < len(self.rows):
+            return []
+        return [(c, clean_text(v)) for c, v in enumerate(self.rows[row]) if v != "" and v is not None
+                and clean_text(v)]

@@ -1,0 +1,232 @@
+"""Reads the tables as the notice prints them: 附件7, 附件8 and 表4-2, on sheets named anything.
+
+附件7 / 附件8: the '附件7' label, the title, '推荐单位：…（公章）', headers over one or two lines (or
+with line breaks), pre-numbered empty rows 1–4 and the '备注：此表由推荐单位填写…' footer, columns
+in any order. The tables are found by header text (header_match); the footer, "以下空白" and the
+notice's guidance in the first row ('可写简称', 'XX㎡ XX人') are not data.
+
+表4-2: a '内容' column, the sources in a header row over '金额（万元）' / '比例（%）' pairs, the 合计 row
+first, then the three contents (labels may be broken over lines); one table per base, the base named
+in a '项目单位：…' line or the title above the table, in a 项目单位 column, or by the sheet's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from macros_py.model.normalize import clean_text, norm_key
+from macros_py.model.submission import LAYOUT_PRINTED, Record, Submission, Table
+from macros_py.policy.load import Policy
+from macros_py.policy.schema import Schema, Sheet
+from macros_py.policy.values import coerce, is_blank, parse_size
+from macros_py.read.grid import Grid, a1
+from macros_py.read.headers import HeaderHit, header_names, locate
+from macros_py.read.tables import find_recommender, is_footer, read_rows, recompute, table_of
+from macros_py.read.template import read_blocks
+
+_SEAL = re.compile(r"[（(]\s*(公章|盖章|章|签章)\s*[)）]")
+_TITLE_NOISE = re.compile(r"[（(]?\s*单位\s*[:：]\s*万元\s*[)）]?")
+
+
+@dataclass
+class FundingTable:
+    top: int                                  # 0-based row of the '内容' header cell
+    sub_row: int                              # 0-based row of the 金额/比例 header line
+    label_col: int
+    columns: dict[str, int] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    unit_col: int | None = None               # a 项目单位 column inside the table, if any
+
+
+def _sub_headers(sheet: Sheet, policy: Policy) -> dict[str, tuple[bool, str]]:
+    """'金额（万元）', '比例（%）' as the schema's source columns end: normalised -> (is amount, shown)."""
+    out = {}
+    for i, source in enumerate(policy.funding["sources"]):
+        for key in (f"amount{i}", f"share{i}"):
+            tail = sheet.column(key).header[len(source):]
+            out[norm_key(tail)] = (key.startswith("amount"), tail)
+    return out
+
+
+def _group(text: str, policy: Policy, sheet: Sheet) -> str | None:
+    """A source header ('上级财政补助（ 万）', '所在地方财政\\n投入') or 合计 as the policy names it."""
+    key = norm_key(text)
+    if key == norm_key(sheet.block[0]):
+        return sheet.block[0]
+    for source in policy.funding["sources"]:
+        if key.startswith(norm_key(source)):
+            return source
+    return None
+
+
+def find_funding_tables(grid: Grid, sheet: Sheet, policy: Policy) -> list[FundingTable]:
+    content_names = {k for k, v in header_names(sheet).items() if v == sheet.block_label}
+    unit_names = {k for k, v in header_names(sheet).items() if v == sheet.link}
+    subs = _sub_headers(sheet, policy)
+    names = header_names(sheet)
+    tables = []
+    row = 0
+    while row < grid.height:
+        hit = next((c for c, t in grid.row_texts(row) if norm_key(t) in content_names), None)
+        if hit is None:
+            row += 1
+            continue
+        sub_row = None
+        for s in range(row, min(row + 4, grid.height)):
+            if sum(1 for _, t in grid.row_texts(s) if norm_key(t) in subs) >= 2:
+                sub_row = s
+                break
+        if sub_row is None:
+            row += 1
+            continue
+        table = FundingTable(row, sub_row, hit)
+        last_amount = None
+        for col, text in grid.row_texts(sub_row):
+            tail = norm_key(text)
+            if tail not in subs:
+                continue
+            is_amount, shown_tail = subs[tail]
+            # A source's header stands over its 金额 column (merged over the 比例 beside it).
+            if is_amount:
+                last_amount = col
+            group_col = col if is_amount else (last_amount if last_amount is not None else col - 1)
+            group = None
+            for g in range(sub_row - 1, row - 1, -1):
+                shown = grid.merged_text(g, group_col, vertical=True)
+                if shown:
+                    group = _group(shown, policy, sheet)
+                    break
+            key = names.get(norm_key(group + shown_tail)) if group else None
+            if key and key not in table.columns:
+                table.columns[key] = col
+                table.headers[key] = f"{group}{shown_tail}"
+        for g in range(row, sub_row + 1):
+            for col, text in grid.row_texts(g):
+                if norm_key(text) in unit_names:
+                    table.unit_col = col
+        if len(table.columns) >= 2:
+            tables.append(table)
+        row = sub_row + 1
+    return tables
+
+
+def _unit_above(grid: Grid, top: int, floor: int, sheet: Sheet, unit_names: set[str]) -> tuple[str, str] | None:
+    """The base's name in a '项目单位：…' line or in the title above a table: (name, cell)."""
+    for row in range(top - 1, max(floor, top - 6) - 1, -1):
+        for col, text in grid.row_texts(row):
+            for sep in ("：", ":"):
+                if sep in text:
+                    label, rest = text.split(sep, 1)
+                    name = _SEAL.sub("", rest).strip()
+                    if norm_key(label) in unit_names and name:
+                        return name, a1(row, col)
+            if sheet.printed_title and sheet.printed_title in norm_key(text):
+                # '大同市XX学校投入预算汇总表', '表4-2 XX学校投入预算汇总（单位：万元）'
+                name = _TITLE_NOISE.sub("", text)
+                for noise in (sheet.printed_label, sheet.printed_title):
+                    name = name.replace(noise or "\0", "")
+                name = name.strip(" 表：:-—")
+                if name:
+                    return name, a1(row, col)
+    return None
+
+
+def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: Submission,
+                        base_units: dict[str, str]) -> list[Record]:
+    sheet = schema.sheet("funding")
+    # The base is named as 附件7 heads its 项目单位 column (or any of that column's aliases).
+    unit_names = {k for k, v in header_names(schema.sheet("bases")).items() if v == "unit"}
+    unit_names |= {k for k, v in header_names(sheet).items() if v == sheet.link}
+    labels = {norm_key(label): label for label in sheet.block}
+    records: list[Record] = []
+    for grid in grids:
+        tables = find_funding_tables(grid, sheet, policy)
+        floor = 0
+        for t in tables:
+            found = _unit_above(grid, t.top, floor, sheet, unit_names)
+            if found is None and len(tables) == 1 and norm_key(grid.name) in base_units:
+                found = base_units[norm_key(grid.name)], a1(t.top, t.label_col)
+            unit, unit_cell = found if found else (None, a1(t.top, t.label_col))
+            table = Table(sheet.key, grid.name, t.sub_row + 1, dict(t.headers), dict(t.columns),
+                          a1(t.top, t.label_col))
+            table.columns[sheet.block_label] = t.label_col
+            sub.tables.setdefault(sheet.key, []).append(table)
+            block: list[Record] = []
+            row = t.sub_row + 1
+            while row < grid.height:
+                label = labels.get(grid.key(row, t.label_col))
+                numbers = any(not is_blank(grid.get(row, c)) for c in t.columns.values())
+                if label is None:
+                    if not numbers or is_footer(grid, row):
+                        break
+                    row += 1
+                    continue
+                head = label == sheet.block[0]
+                rec = Record(sheet.key, grid.name, row + 1, content=label, head=head)
+                rec.values["content"] = label
+                rec.cells["content"] = a1(row, t.label_col)
+                own_unit = clean_text(grid.get(row, t.unit_col)) if t.unit_col is not None else ""
+                rec.values["unit"] = own_unit or unit
+                rec.cells["unit"] = a1(row, t.unit_col) if own_unit else unit_cell
+                for key, col in t.columns.items():
+                    column = sheet.column(key)
+                    rec.cells[key] = a1(row, col)
+                    value = coerce(grid.get(row, col), column, policy)
+                    if not head and column.is_input:
+                        rec.values[key] = value
+                    elif value is not None:
+                        rec.typed[key] = value
+                block.append(rec)
+                row += 1
+            floor = row
+            # Heads first, then the contents in the policy's order, as compute.derive reads a block.
+            order = {label: i for i, label in enumerate(sheet.block)}
+            block.sort(key=lambda r: (order[r.content], r.row))
+            if any(not is_blank(v) for r in block for k, v in r.values.items() if k.startswith("amount")) \
+                    or any(r.typed for r in block):
+                records.extend(block)
+    return records
+
+
+def read_printed(grids: list[Grid], schema: Schema, policy: Policy, sub: Submission) -> bool:
+    """Fill `sub` from the printed layouts; False when no table of the schema was found at all."""
+    sub.layout = LAYOUT_PRINTED
+    visible = [g for g in grids if not g.hidden]
+    hits = locate(visible, schema)
+    for key, hit in hits.items():
+        sheet = schema.sheet(key)
+        sub.tables[key] = [table_of(hit)]
+        stop = _next_header_row(hit, hits)
+        if sheet.block:
+            sub.sheets[key] = read_blocks(hit, sheet, policy, printed=True)
+        else:
+            sub.sheets[key] = read_rows(hit, sheet, policy, printed=True, stop=stop)
+
+    for rec in sub.rows("studios"):
+        # 附件8 prints 工作室规模 as one text ("120㎡ 8人"); the template keeps 面积 and 人数 apart.
+        parsed = parse_size(rec.typed.get("size")) if "area" not in rec.values else None
+        if parsed:
+            rec.values["area"], rec.values["members"] = parsed
+            rec.cells["area"] = rec.cells["members"] = rec.cells["size"]
+
+    if "funding" not in hits:
+        bases = {norm_key(r.values.get("unit")): r.values.get("unit") for r in sub.rows("bases")
+                 if not is_blank(r.values.get("unit"))}
+        records = read_funding_tables(visible, schema, policy, sub, bases)
+        if records or sub.tables.get("funding"):
+            sub.sheets["funding"] = records
+
+    found = find_recommender(visible)
+    if found:
+        sub.recommender, sub.recommender_sheet, sub.recommender_cell = found
+    if not sub.tables:
+        return False
+    recompute(sub, policy, schema)
+    return True
+
+
+def _next_header_row(hit: HeaderHit, hits: dict[str, HeaderHit]) -> int | None:
+    """Where the next table on the same worksheet begins (附件7 and 附件8 on one sheet)."""
+    rows = [h.row for h in hits.values() if h.grid is hit.grid and h.row > hit.row]
+    return min(rows) - 1 if rows else None

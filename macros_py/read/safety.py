@@ -1,0 +1,162 @@
+"""What is checked on a file's bytes before any spreadsheet parser sees it.
+
+Lock files, empty files, text files renamed .xlsx, encrypted workbooks, broken or hostile zips and
+sheets too large to hold are stopped here with a Chinese reason (UnusableFileError). Zip sizes are
+the declared ones, read from the central directory without inflating anything (DESIGN: facts); a
+sheet's extent is counted by streaming its XML in bounded chunks, so memory stays bounded whatever
+the file claims. No macro is ever run: a VBA project is only noticed.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+from macros_py.model.errors import UnusableFileError
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+KIND_OOXML, KIND_XLS, KIND_OTHER_ZIP = "ooxml", "xls", "zip"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50 * 1024 * 1024          # a county workbook is well under 1 MB
+    max_unzipped_bytes: int = 200 * 1024 * 1024     # all parts together, as declared
+    max_part_bytes: int = 100 * 1024 * 1024         # one part, as declared
+    max_ratio: int = 200                            # inflated / compressed, for parts over 1 MB
+    max_rows: int = 100_000                         # rows in one worksheet
+    max_cells: int = 5_000_000                      # rows x columns of one worksheet's extent
+
+
+DEFAULT_LIMITS = Limits()
+
+# Cell references (r="AB12"; a row's own r="12" has no letters and is not matched). Scanning for all
+# of them costs more than calamine's whole read, so first only the unusual ones are looked for:
+# a column past Z or a row past 99999. Without them a sheet is at most 26 x 99999 cells.
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})(\d+)"')
+_FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{6,})"')
+_CHUNK = 1 << 20
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+# What the readers take by its name: the rest of a folder is listed with a reason, never read.
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"})
+LOCK_FILE_REASON = "Excel/WPS 打开工作簿时生成的临时锁定文件（~$ 开头），不是报送文件，已跳过。"
+
+
+def sniff(name: str, data_head: bytes, size: int, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The container kind from the first bytes; an UnusableFileError for what is not a workbook."""
+    if name.startswith("~$"):
+        raise UnusableFileError("这是 Excel 或 WPS 打开工作簿时生成的临时锁定文件（文件名以 ~$ 开头），不是报送文件；"
+                                "请关闭工作簿后删除它，报送原文件。")
+    if size == 0:
+        raise UnusableFileError("文件是空的（0 字节），请重新导出后报送。")
+    if size > limits.max_file_bytes:
+        raise UnusableFileError(f"文件有 {size / 1048576:.1f} MB，超过 {limits.max_file_bytes // 1048576} MB 的上限；"
+                                "申报工作簿通常不到 1 MB，请检查是否误插入了图片或大量空行。")
+    if data_head.startswith(ZIP_MAGIC) or data_head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if data_head.startswith(CFB_MAGIC):
+        return "cfb"
+    text_like = data_head[:512]
+    if b"," in text_like or b"\t" in text_like or _looks_like_text(text_like):
+        raise UnusableFileError("这不是 Excel 工作簿，而是文本文件（可能是改了扩展名的 CSV）。"
+                                "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再报送。")
+    raise UnusableFileError("这不是 Excel 工作簿（文件内容无法识别）。请报送 .xlsx、.xlsm 或 .xls 文件。")
+
+
+def _looks_like_text(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        try:
+            data.decode("gb18030")
+            return b"\x00" not in data
+        except UnicodeDecodeError:
+            return False
+
+
+def check_cfb(data: bytes) -> str:
+    """An OLE compound file is an .xls workbook, or an encrypted .xlsx (its package inside)."""
+    # Directory entry names are UTF-16LE; an encrypted OOXML package carries EncryptionInfo and
+    # EncryptedPackage streams instead of a Workbook stream.
+    if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+        raise UnusableFileError("文件已加密（设置了打开密码），请去掉密码后重新报送。"
+                                "（Excel：文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码后保存。）")
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return KIND_XLS
+    raise UnusableFileError("这是 Office 复合文档，但不是 Excel 工作簿（可能是 Word 文档改了扩展名）。")
+
+
+@dataclass
+class ZipFacts:
+    kind: str
+    has_vba: bool
+    sheet_parts: list[str]
+
+
+def check_zip(path, limits: Limits = DEFAULT_LIMITS) -> ZipFacts:
+    """Declared sizes against the limits, then each worksheet's extent by streaming its XML."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise UnusableFileError("文件已损坏（压缩包不完整，可能传输或保存时被截断），请重新保存后报送。") from None
+    with zf:
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+            if "content.xml" in names:
+                return ZipFacts(KIND_OTHER_ZIP, False, [])  # OpenDocument: calamine reads it
+            raise UnusableFileError("这是压缩文件，但不是 Excel 工作簿（缺少 xl/workbook.xml）。")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > limits.max_part_bytes or total > limits.max_unzipped_bytes:
+                raise UnusableFileError(
+                    f"文件解压后超过 {limits.max_unzipped_bytes // 1048576} MB（{info.filename}），"
+                    "不像正常的申报工作簿，已停止读取。")
+            if info.file_size > 1 << 20 and info.compress_size and \
+                    info.file_size / info.compress_size > limits.max_ratio:
+                raise UnusableFileError(f"文件中的 {info.filename} 压缩比异常（可能是“压缩炸弹”），已停止读取。")
+        sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        for part in sheets:
+            _check_extent(zf, part, limits)
+        return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets)
+
+
+def _check_extent(zf: zipfile.ZipFile, part: str, limits: Limits) -> None:
+    """Stream one worksheet's XML: the highest row and column it uses, stopping past the limits.
+    (calamine allocates a sheet densely, so two cells far apart would cost as much as all between.)"""
+    max_row = max_col = rows = 0
+    tail = b""
+    try:
+        with zf.open(part) as fh:
+            while True:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    break
+                rows += chunk.count(b"<row") + chunk.count(b":row ")
+                data = tail + chunk
+                if _FAR_REF.search(data):
+                    refs = _CELL_REF.findall(data)
+                    max_col = max(max_col, max(_col_number(c) for c, _ in refs))
+                    max_row = max(max_row, max(int(r) for _, r in refs))
+                tail = data[-64:]
+                height = max(max_row, rows)
+                if height > limits.max_rows or height * max(max_col, 26) > limits.max_cells:
+                    raise UnusableFileError(
+                        f"工作表（{part.rsplit('/', 1)[-1]}）有超过 {limits.max_rows} 行或 "
+                        f"{limits.max_cells} 个单元格的范围，不像正常的申报工作簿，已停止读取。"
+                        "请删除多余的行后重新报送。")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError):
+        raise UnusableFileError("文件已损坏（工作表数据不完整），请重新保存后报送。") from None

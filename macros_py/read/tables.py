@@ -1,0 +1,142 @@
+"""What both readers share: data rows under a found header, the 推荐单位 line, and recomputation.
+
+Rows become Records of normalised values (cell_values.coerce) with the address of every field. Which
+columns count as typed depends on the layout: the project's template computes its formula columns
+(their cached values are never read), a printed form has only typed cells.
+"""
+
+from __future__ import annotations
+
+import re
+
+from macros_py.model.normalize import clean_text, norm_key
+from macros_py.model.submission import Record, Submission, Table
+from macros_py.policy.compute import derive
+from macros_py.policy.load import Policy
+from macros_py.policy.schema import FORMULA, LABEL, Schema, Sheet
+from macros_py.policy.values import converter, is_blank
+from macros_py.read.grid import Grid, a1, column_name
+from macros_py.read.headers import HeaderHit
+
+# Lines that end a printed table: its footer (备注：此表由推荐单位填写…) and "以下空白" marks.
+_FOOTER = re.compile(r"^(备注|注|说明|填表说明|填报说明)[:：]")
+_END_MARK = re.compile(r"^(以下空白|以下无|此行以下空白|空白)")
+_SEAL = re.compile(r"[（(]\s*(公章|盖章|章|签章)\s*[)）]")
+_COLON = re.compile("[:：]")
+
+
+def is_footer(grid: Grid, row: int) -> bool:
+    first = grid.first_text(row)
+    return bool(first and (_FOOTER.match(first[1]) or _END_MARK.match(first[1])))
+
+
+def table_of(hit: HeaderHit) -> Table:
+    sheet_col = hit.columns
+    anchor_col = min(sheet_col.values()) if sheet_col else 0
+    return Table(hit.sheet_key, hit.grid.name, hit.row + 1, dict(hit.headers), dict(sheet_col),
+                 a1(hit.row, anchor_col))
+
+
+def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
+              stop: int | None = None) -> list[Record]:
+    """The data rows under `hit` until `stop` (exclusive), a footer, or the end of the sheet.
+
+    printed=False (the template): formula columns are not read at all, only their addresses kept.
+    printed=True: every recognised column is read; what the template computes goes to `typed`.
+    (Written for speed: this loop meets every cell of a file.)
+    """
+    grid = hit.grid
+    stop = grid.height if stop is None else min(stop, grid.height)
+    readers = []
+    for key, c in hit.columns.items():
+        col = sheet.column(key)
+        computed = col.kind == FORMULA
+        example = norm_key(col.printed_example) if col.printed_example else None
+        readers.append((key, c, column_name(c), computed, col.kind == LABEL, example,
+                        converter(col, policy, nonblank=True)))
+    records = []
+    for row in range(hit.row + 1, stop):
+        if printed and is_footer(grid, row):
+            break
+        line = grid.rows[row]
+        width = len(line)
+        number = str(row + 1)
+        values, cells, typed = {}, {}, {}
+        in_use = False
+        for key, c, letter, computed, label, example, convert in readers:
+            cells[key] = letter + number
+            if computed and not printed:
+                continue
+            raw = line[c] if c < width else ""
+            value = None if raw == "" or raw is None else convert(raw)
+            if value is not None and example is not None and norm_key(value) == example:
+                value = None  # the notice's guidance text ("可写简称", "XX㎡ XX人"), not data
+            if computed:
+                # Typed where the template computes: kept for comparison, but (as the template's
+                # [in_use]) only input columns make a row count: a 推荐单位 written down every
+                # pre-numbered row is not four applications.
+                if value is not None and key != "seq":
+                    typed[key] = value
+                continue
+            values[key] = value
+            if value is not None and not label:
+                in_use = True
+        if in_use:
+            records.append(Record(sheet.key, grid.name, row + 1, values, cells, typed))
+    return records
+
+
+def find_recommender(grids: list[Grid], rows: int = 12) -> tuple[str | None, str, str] | None:
+    """The '推荐单位：X（公章）' line: (name or None, sheet, the cell holding or awaiting the name).
+
+    The name may follow the colon in the same cell (the printed forms) or sit in the next filled
+    cell to the right (the template's 填报说明!C3). A cell without a colon is a 推荐单位 column's
+    header, not the line."""
+    for grid in grids:
+        if grid.hidden:
+            continue
+        for row in range(min(rows, grid.height)):
+            for col, text in grid.row_texts(row):
+                parts = _COLON.split(text, maxsplit=1)
+                if len(parts) != 2 or norm_key(parts[0]) != "推荐单位":
+                    continue
+                name = _SEAL.sub("", parts[1]).strip()
+                if name:
+                    return name, grid.name, a1(row, col)
+                for c2 in range(col + 1, min(col + 6, grid.width(row))):
+                    value = _SEAL.sub("", clean_text(grid.get(row, c2))).strip()
+                    if value:
+                        return value, grid.name, a1(row, c2)
+                # Nothing written: a label alone in its cell (the template) takes the name beside it;
+                # the printed '推荐单位：（公章）' takes it after the colon, in the same cell.
+                return None, grid.name, a1(row, col + 1 if not parts[1].strip() else col)
+    return None
+
+
+def recompute(sub: Submission, policy: Policy, schema: Schema) -> None:
+    """Fill every formula column from the inputs (compute.derive), then, for printed forms, fall back to
+    what the file typed where the inputs give nothing (a 推荐单位 per row, an unparsed 工作室规模).
+    The records' own value dicts are handed to derive (with its _row/_head keys added for the call
+    and removed after), so nothing is copied."""
+    rows: dict[str, list[dict]] = {}
+    for key, records in sub.sheets.items():
+        table = sub.table(key)
+        header = table.header_row if table else schema.sheet(key).header_row
+        out = rows.setdefault(key, [])
+        for rec in records:
+            data = rec.values
+            data["_row"], data["_header_row"] = rec.row, header
+            if rec.head:
+                data["_head"] = True
+            if rec.content is not None:
+                data["content"] = rec.content
+            out.append(data)
+    derive(rows, sub.recommender, policy)
+    for records in sub.sheets.values():
+        for rec in records:
+            data = rec.values
+            del data["_row"], data["_header_row"]
+            data.pop("_head", None)
+            for key, value in rec.typed.items():
+                if is_blank(data.get(key)):
+                    data[key] = value

@@ -1,0 +1,106 @@
+"""The reader's entry: any county file in, one Submission out (or a Chinese reason it cannot be used).
+
+.xlsx, .xlsm and .xls (and .ods) are read with python-calamine, which never runs macros. The layout
+is found by content: the project's template by its version sheet, else the printed forms of the
+notice. The file's bytes are checked first (file_safety), and the input is only ever read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from macros_py.model.errors import UnusableFileError
+from macros_py.model.submission import LAYOUT_PRINTED, Submission
+from macros_py.policy.load import Policy, default_policy
+from macros_py.policy.schema import build_schema
+from macros_py.read.grid import Grid
+from macros_py.read.printed import read_printed
+from macros_py.read.safety import DEFAULT_LIMITS, KIND_XLS, Limits, check_cfb, check_zip, sniff
+from macros_py.read.template import find_meta, read_template
+
+NOTE_VBA = "工作簿含有 VBA 宏工程；只读取了数据，没有运行任何宏。"
+
+
+def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset()) -> list[Grid]:
+    """Every worksheet as a Grid; chart sheets, unreadable sheets and the sheets named in `skip` are left out."""
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except PasswordError:
+        raise UnusableFileError("文件已加密（设置了打开密码），请去掉密码后重新报送。") from None
+    except Exception as exc:  # calamine's own errors: zip, XML, BIFF records
+        raise UnusableFileError(f"文件已损坏或格式无法识别，无法读取（{type(exc).__name__}）。"
+                                "请用 Excel 或 WPS 打开后重新保存再报送。") from None
+    grids = []
+    try:
+        for meta in wb.sheets_metadata:
+            if "WorkSheet" not in str(meta.typ) or meta.name in skip:
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
+            if sheet.height * max(sheet.width, 1) > limits.max_cells or sheet.height > limits.max_rows:
+                raise UnusableFileError(f"工作表“{meta.name}”有 {sheet.height} 行、{sheet.width} 列，"
+                                        "不像正常的申报工作簿，已停止读取。请删除多余的行后重新报送。")
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = list(sheet.merged_cell_ranges or [])
+            hidden = "Visible" not in str(meta.visible)
+            grids.append(Grid(meta.name, rows, merged, hidden))
+    except UnusableFileError:
+        raise
+    except PasswordError:
+        raise UnusableFileError("文件已加密（设置了打开密码），请去掉密码后重新报送。") from None
+    except Exception as exc:
+        raise UnusableFileError(f"文件中的工作表无法读取（{type(exc).__name__}），可能已损坏。"
+                                "请用 Excel 或 WPS 打开后重新保存再报送。") from None
+    finally:
+        wb.close()
+    return grids
+
+
+def read_submission(path: str | Path, policy: Policy | None = None, limits: Limits = DEFAULT_LIMITS, *,
+                    skip_sheets: frozenset[str] = frozenset()) -> Submission:
+    """Read one submitted file. Raises UnusableFileError (Chinese reason) when it cannot be used.
+
+    skip_sheets: worksheets that are not the submission's (the add-in's own 校验结果 and bookkeeping
+    sheets in a workbook it has marked), never read."""
+    policy = policy or default_policy()
+    path = Path(path)
+    if not path.exists():
+        raise UnusableFileError(f"找不到文件 {path}。")
+    if path.is_dir():
+        raise UnusableFileError(f"{path} 是文件夹，不是工作簿。")
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    container = sniff(path.name, head, size, limits)
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    has_vba = False
+    if container == "cfb":
+        check_cfb(data)
+        kind = KIND_XLS
+        has_vba = "_VBA_PROJECT".encode("utf-16-le") in data
+    else:
+        facts = check_zip(path, limits)
+        kind, has_vba = facts.kind, facts.has_vba
+    del data
+
+    grids = read_grids(path, limits, frozenset(skip_sheets))
+    sub = Submission(path=str(path), name=path.name, sha256=sha256, size=size, layout=LAYOUT_PRINTED,
+                     has_vba=has_vba)
+    if has_vba:
+        sub.notes.append(NOTE_VBA)
+    schema = build_schema(policy)
+    meta = find_meta(grids)
+    if meta is not None:
+        read_template(grids, meta, schema, policy, sub)
+        if not sub.tables:
+            raise UnusableFileError("文件有本项目模板的版本信息，但找不到任何数据表（表头被改动或工作表被删除）。"
+                                    "请使用市人社局下发的标准化申报工作簿重新填报。")
+    elif not read_printed(grids, schema, policy, sub):
+        what = "（.xls）" if kind == KIND_XLS else ""
+        raise UnusableFileError(f"工作簿{what}中没有可识别的表格：既不是本项目的标准化申报工作簿，"
+                                "也找不到附件7、附件8 或表4-2 格式的表头。请使用标准化申报工作簿，"
+                                "或按通知附件7/附件8 的表头填写。")
+    return sub

@@ -1,0 +1,209 @@
+"""One entry per rule ID of docs/RULES.md: severity, where it is checked, Chinese title, and the message
+and fix-hint templates every finding is built from (STYLE 2). Nothing else writes a message.
+
+A rule may say different things (B-RATIO above 1:20 is 错误, below 1:16 提示), so an entry holds named
+cases; each case has its severity and its two templates with named placeholders. Every entry also
+has the case NA: the rule could not be applied to this file (a sheet or column is missing), which is
+said once, as a 提示.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from macros_py.model.findings import ERROR, INFO, WARNING
+
+COUNTY, BUREAU = "county", "bureau"
+NA = "na"
+
+
+@dataclass(frozen=True)
+class Case:
+    severity: str
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    severity: str            # the severity RULES.md gives (its main case)
+    where: str               # COUNTY or BUREAU
+    title: str
+    cases: dict[str, Case] = field(default_factory=dict)
+
+
+_NA = Case(INFO, "无法核对“{title}”：{reason}。", "该项需由审核人员按纸质材料核对；使用标准化申报工作簿可自动核对。")
+_MISSING = "“{column}”未填写。"
+_NOT_NUMBER = "“{column}”应为数字，现为“{value}”。"
+_NUMBER_HINT = "只填阿拉伯数字，不带单位或文字。"
+
+
+def _spec(rule_id, severity, where, title, **cases) -> RuleSpec:
+    built = {name: (c if isinstance(c, Case) else Case(severity, *c)) for name, c in cases.items()}
+    built[NA] = _NA
+    return RuleSpec(rule_id, severity, where, title, built)
+
+
+_SPECS = (
+    # ------------------------------------------------------------------ training bases
+    _spec("B-REQ", ERROR, COUNTY, "基地必填项",
+          missing=(_MISSING, "请填写“{column}”。"),
+          recommender=("推荐单位未填写。", "在{sheet}的 {cell} 填写或选择推荐单位（县区人社局或市直主管部门）。"),
+          unknown_unit=("项目单位“{value}”不在“{bases}”中。", "从下拉框选择附件7 已填的项目单位，或先在“{bases}”补填该基地。"),
+          no_row=("基地“{value}”在“{other}”中没有对应的{what}。", "在“{other}”为该基地补填{what}。"),
+          columns=("“{sheet}”缺少必填的列：{columns}。", "按通知的表头补上这些列并填写。")),
+    _spec("B-ATTR", ERROR, COUNTY, "属性",
+          bad=("属性“{value}”不是规定的选项。", "属性只能填：{choices}。")),
+    _spec("B-TIER", ERROR, COUNTY, "申报档次",
+          bad=("申报档次“{value}”不是 {choices} 之一。", "申报档次只能填 {choices} 中的一个字母。")),
+    _spec("B-MAJORS", WARNING, COUNTY, "特色专业数量",
+          few=("只申报了 {count} 个专业，通知要求 {min}–{max} 个特色专业（职业）。",
+               "核实专业数量；多个专业用顿号“、”分隔。"),
+          many=("申报了 {count} 个专业，超过通知要求的 {min}–{max} 个特色专业（职业）。",
+                "保留 {max} 个以内的特色专业；多个专业用顿号“、”分隔。")),
+    _spec("B-SCALE", ERROR, COUNTY, "年培训规模",
+          low=("年培训规模 {value} 人次，低于 {tier} 档要求的 {min} 人次。", "核实人数；达不到门槛的应改报较低档次。"),
+          missing=(_MISSING, "填写年培训规模（人次）。"),
+          not_number=(_NOT_NUMBER, _NUMBER_HINT)),
+    _spec("B-CERT", ERROR, COUNTY, "年取得高级工证书人次",
+          low=("年取得高级工证书 {value} 人次，低于 {tier} 档要求的 {min} 人次。", "核实人数；达不到门槛的应改报较低档次。"),
+          missing=(_MISSING, "填写经培训后年度内取得高级工证书的人次。"),
+          not_number=(_NOT_NUMBER, _NUMBER_HINT)),
+    _spec("B-TIER-FIT", ERROR, COUNTY, "申报档次与数据相符",
+          above=("申报 {tier} 档，但年培训规模 {training} 人次、高级工证书 {certs} 人次只够 {supported} 档。",
+                 "改报 {supported} 档，或核实两项人数。"),
+          none=("申报 {tier} 档，但年培训规模 {training} 人次、高级工证书 {certs} 人次达不到任何档次的门槛。",
+                "核实两项人数；达不到 {lowest} 档门槛的不能申报。"),
+          below=Case(INFO, "申报 {tier} 档，数据可支持更高的 {supported} 档。", "如确有依据可改报 {supported} 档；否则无需修改。")),
+    _spec("B-RATIO", ERROR, COUNTY, "师生比",
+          high=("师生比 1:{ratio}，每名教师对应的学员超过 {max} 名（要求 1:{min}–1:{max}）。",
+                "核实专兼职教师数和在训学员数；师资不足的须补充教师。"),
+          low=Case(INFO, "师生比 1:{ratio}，每名教师对应的学员少于 {min} 名（通知为 1:{min}–1:{max}）。",
+                   "师资充足，无需修改；如人数填错请更正。"),
+          missing=("“{column}”未填写，无法计算师生比。", "填写专兼职教师数和在训学员数。"),
+          zero=("专兼职教师数为 0，无法计算师生比。", "填写专兼职教师人数。"),
+          not_number=(_NOT_NUMBER, _NUMBER_HINT)),
+    _spec("B-SENIOR", ERROR, COUNTY, "高级教师占比",
+          low=("高级实习指导教师和技师占实训教师总数的 {share}%，低于 {min}%。", "核实人数；占比须达到 {min}% 以上。"),
+          over=("高级实习指导教师及技师 {senior} 人，多于实训教师总数 {total} 人。", "核实两项人数。"),
+          missing=("“{column}”未填写，无法计算高级教师占比。", "填写实训教师总数和高级实习指导教师及技师人数。"),
+          zero=("实训教师总数为 0，无法计算高级教师占比。", "填写实训教师总数。"),
+          not_number=(_NOT_NUMBER, _NUMBER_HINT)),
+    _spec("B-COOP", ERROR, COUNTY, "校企合作企业数",
+          low=("与 {value} 家大中型企业建立校企合作，少于 {min} 家。", "须与 {min} 家以上大、中型企业建立稳定的校企合作关系。"),
+          missing=(_MISSING, "填写建立稳定校企合作关系的大中型企业数。"),
+          not_number=(_NOT_NUMBER, _NUMBER_HINT)),
+    _spec("B-EDUFUND", ERROR, COUNTY, "职工教育经费（企业办基地）",
+          low=("职工教育经费用于高技能人才培养的比例为 {value}%，低于 {min}%。", "企业办基地此比例须不低于 {min}%，并附证明材料。"),
+          missing=("属性为“{attribute}”的基地须填写职工教育经费用于高技能人才培养的比例。", "填写百分数（不低于 {min}）。"),
+          not_number=(_NOT_NUMBER, _NUMBER_HINT)),
+    _spec("B-PENALTY", ERROR, COUNTY, "近3年无处罚和失信惩戒",
+          bad=("“{column}”为“{value}”：近 {years} 年受过刑事行政处罚或失信联合惩戒的单位不能申报。",
+               "如确无处罚和惩戒，请改填“是”并附证明材料；否则不能申报。"),
+          missing=(_MISSING, "填“是”或“否”。")),
+    _spec("B-ALREADY", ERROR, COUNTY, "未获国家级或省级基地",
+          bad=("已是国家级或省级高技能人才培训基地（“{column}”为“{value}”），不再申报市级基地。", "撤回该基地的申报；如填错请改为“否”。"),
+          missing=(_MISSING, "填“是”或“否”。")),
+    _spec("B-SUBSIDY", ERROR, COUNTY, "上级财政补助与档次",
+          mismatch=("上级财政补助合计 {amount} 万元，与 {tier} 档的补助 {subsidy} 万元不符。",
+                    "调整三项内容的上级财政补助金额，使合计为 {subsidy} 万元。")),
+    _spec("B-SUMS", ERROR, COUNTY, "表4-2 合计",
+          column=("“{column}”合计行为 {typed}，三项内容相加为 {computed}（相差 {diff}）。", "使合计行等于三项内容之和。"),
+          row=("本行各资金来源相加为 {computed} 万元，合计栏为 {typed} 万元（相差 {diff}）。", "使合计栏等于本行各来源金额之和。")),
+    _spec("B-SHARES", ERROR, COUNTY, "表4-2 比例",
+          share=("“{column}”为 {typed}%，按金额 ÷ 本行合计 × 100 应为 {computed}%。", "比例由金额除以本行合计乘 100 得出，请按此更正。"),
+          sum=("本行各来源的比例相加为 {typed}%，不是 100%。", "核对本行各来源的比例。")),
+    _spec("B-MAJOR-BUDGET", WARNING, COUNTY, "专业预算与表4-2",
+          mismatch=("“{content}”：各专业预算合计 {major_sum} 万元，表4-2 中为 {amount} 万元（相差 {diff}）。",
+                    "使各专业在该项内容上的预算之和等于表4-2 中的金额。")),
+    _spec("B-DUP", ERROR, BUREAU, "属地与市直重复推荐",
+          dup=("项目单位“{value}”同时由“{first}”和“{second}”推荐。", "同一项目不得同时通过属地人社部门和市直主管部门申报，请协调撤回其一。")),
+    _spec("B-QUOTA", INFO, BUREAU, "各档申报数与名额",
+          ratio=("{tier} 档：申报 {count} 个，名额 {places} 个（{ratio}:1）。", "供评审参考。")),
+    # ------------------------------------------------------------------ master studios
+    _spec("S-REQ", ERROR, COUNTY, "工作室必填项",
+          missing=(_MISSING, "请填写“{column}”。"),
+          recommender=("推荐单位未填写。", "在{sheet}的 {cell} 填写或选择推荐单位（县区人社局或市直主管部门）。"),
+          unknown_leader=("领办人“{value}”不在“{studios}”中。", "从下拉框选择附件8 已填的领办人，或先在“{studios}”补填该工作室。"),
+          no_row=("领办人“{value}”在“{other}”中没有对应的一行。", "在“{other}”为该技能大师补填一行（附件4 信息）。"),
+          columns=("“{sheet}”缺少必填的列：{columns}。", "按通知的表头补上这些列并填写。")),
+    _spec("S-HONOR", WARNING, COUNTY, "主要荣誉",
+          none=("主要荣誉“{value}”中没有通知所列的荣誉。", "通知要求：{honours}。如有请写明；否则由评审人员核实。")),
+    _spec("S-LEVEL", WARNING, COUNTY, "职业技能等级",
+          low=("职业技能等级“{value}”不是高技能人才等级。", "技能大师应为：{levels}。")),
+    _spec("S-SIZE", ERROR, COUNTY, "工作室规模",
+          unparsed=("工作室规模“{value}”无法识别出面积（㎡）和人数。", "按“120㎡ 8人”的格式填写面积和人数。"),
+          not_number=(_NOT_NUMBER, _NUMBER_HINT),
+          not_positive=("“{column}”为 {value}，应大于 0。", "填写工作室的实际面积和人数。")),
+    _spec("S-EDUFUND", ERROR, COUNTY, "职工教育经费（依托企业的工作室）",
+          low=("职工教育经费用于高技能人才培养的比例为 {value}%，低于 {min}%。", "依托企业的工作室此比例须不低于 {min}%，并附证明材料。"),
+          missing=("单位性质为“{nature}”的工作室须填写职工教育经费用于高技能人才培养的比例。", "填写百分数（不低于 {min}）。"),
+          not_number=(_NOT_NUMBER, _NUMBER_HINT)),
+    _spec("S-ALREADY", ERROR, COUNTY, "未获国家级或省级工作室",
+          bad=("已是国家级或省级技能大师工作室（“{column}”为“{value}”），不再申报市级工作室。", "撤回该工作室的申报；如填错请改为“否”。"),
+          missing=(_MISSING, "填“是”或“否”。")),
+    _spec("S-ID", ERROR, COUNTY, "身份证号",
+          length=("身份证号“{value}”有 {length} 位，应为 18 位。", "按居民身份证填写 18 位号码（末位可为 X）。"),
+          format=("身份证号“{value}”含有不该有的字符。", "前 17 位为数字，末位为数字或 X。"),
+          checksum=("身份证号“{value}”的校验位不对（按前 17 位应为 {expected}）。", "对照身份证逐位核对，通常是某一位抄错。"),
+          date=("身份证号“{value}”中的出生日期 {digits} 不是有效日期。", "对照身份证核对第 7–14 位。"),
+          future=("身份证号“{value}”中的出生日期 {birth} 晚于今天。", "对照身份证核对第 7–14 位。"),
+          number=("身份证号被存成了数字（{value}），末几位已丢失。", "把单元格设为“文本”格式后重新输入 18 位号码。"),
+          sex=("性别填“{value}”，身份证号第 17 位表示“{expected}”。", "核对性别或身份证号。"),
+          birth=("出生年月为 {value}，身份证号中为 {expected}。", "核对出生年月或身份证号。"),
+          region=Case(INFO, "身份证号“{value}”的前 6 位 {code} 不在现行或历史行政区划代码中。",
+                      "校验位正确，号码可以使用；请对照身份证确认前 6 位。")),
+    _spec("S-APPRENTICE", WARNING, COUNTY, "年培养青年骨干和学徒",
+          low=("年培养青年技术技能骨干和学徒 {value} 人，少于 {min} 人。", "工作室每年应培养 {min} 人以上。"),
+          missing=(_MISSING, "填写每年计划培养的青年技术技能骨干和学徒人数。"),
+          not_number=(_NOT_NUMBER, _NUMBER_HINT)),
+    _spec("S-QUOTA", INFO, BUREAU, "工作室申报数与名额",
+          ratio=("技能大师工作室：申报 {count} 个，名额 {places} 个。", "供评审参考。")),
+    _spec("S-DUP", ERROR, BUREAU, "技能大师重复申报",
+          dup=("技能大师“{value}”在“{first}”和“{second}”中重复出现。", "同一技能大师全市只能申报一个工作室。")),
+    # ------------------------------------------------------------------ common
+    _spec("C-USCC", ERROR, COUNTY, "统一社会信用代码",
+          length=("统一社会信用代码“{value}”有 {length} 位，应为 18 位。", "对照营业执照或事业单位法人证书填写 18 位代码。"),
+          format=("统一社会信用代码“{value}”含有不允许的字符（不用 I、O、Z、S、V）。", "对照证照逐位核对。"),
+          checksum=("统一社会信用代码“{value}”的校验位不对。", "对照证照逐位核对，通常是某一位抄错。"),
+          number=("统一社会信用代码被存成了数字（{value}），已丢失位数。", "把单元格设为“文本”格式后重新输入。")),
+    _spec("C-PHONE", WARNING, COUNTY, "电话号码",
+          mobile=("手机号“{value}”不是 11 位、以 13–19 开头的号码。", "填写 11 位手机号码，不加区号和空格。"),
+          landline=("电话“{value}”不像有效的号码。", "固定电话填 7–8 位号码，可加区号，如 {area}-7930134；也可填手机号。")),
+    _spec("C-EMAIL", WARNING, COUNTY, "电子邮箱",
+          bad=("电子邮箱“{value}”格式不对。", "形如 name@example.com，不含空格和中文标点。")),
+    _spec("C-POSTCODE", WARNING, COUNTY, "邮政编码",
+          bad=("邮政编码“{value}”不是 6 位数字。", "填写 6 位邮政编码，大同市为 {prefix}xxx。"),
+          other=("邮政编码“{value}”不是大同市的邮编（{prefix}xxx）。", "核实邮编；项目在大同市的应为 {prefix}xxx。")),
+    _spec("C-ROWDUP", ERROR, COUNTY, "重复的行",
+          dup=("与第 {first_row} 行重复（{what}）。", "删除重复的一行，或核实是否填错。")),
+    _spec("C-TEMPLATE", ERROR, BUREAU, "工作簿格式",
+          unusable=("文件无法使用：{reason}", "按提示处理后重新报送。"),
+          version=Case(WARNING, "模板版本为 {version}（{year} 年度），与当前的 {current}（{current_year} 年度）不同。",
+                       "请使用市人社局下发的最新标准化申报工作簿重新填报。"),
+          vba=Case(INFO, "工作簿含有 VBA 宏工程；只读取了数据，没有运行任何宏。", "报送文件不需要宏，可另存为 .xlsx 后报送。")),
+    _spec("C-LATE", WARNING, BUREAU, "逾期报送",
+          late=("{received} 收到，晚于报送截止日 {deadline}。", "由审核人员决定是否受理。")),
+    _spec("C-MISSING", INFO, BUREAU, "未报送的推荐单位",
+          missing=("“{value}”尚未报送。", "联系该推荐单位报送，或确认其无项目推荐。")),
+)
+
+CATALOG: dict[str, RuleSpec] = {spec.id: spec for spec in _SPECS}
+
+
+def county_ids() -> list[str]:
+    return [s.id for s in _SPECS if s.where == COUNTY]
+
+
+def case_of(rule_id: str, case: str) -> Case:
+    return CATALOG[rule_id].cases[case]
+
+
+def render(rule_id: str, case: str, params: dict) -> tuple[str, str, str]:
+    """(severity, message, hint) of one case with its placeholders filled. A missing placeholder is a
+    bug in the rule that raised it, so it fails loudly (KeyError) in tests rather than print braces."""
+    spec = CATALOG[rule_id]
+    c = spec.cases[case]
+    values = {"title": spec.title, **params}
+    return c.severity, c.message.format_map(values), c.hint.format_map(values)

@@ -1,0 +1,50 @@
+"""Rules on the workbook as a whole: the same row twice (C-ROWDUP) and the file's form (C-TEMPLATE).
+
+C-TEMPLATE is a bureau-side ID in RULES.md (a file whose layout is not recognised is rejected at
+intake). The county check uses the same ID for what it learns while reading: an unusable file
+(engine.check_paths reports it with the reason), a template of another version or year, a VBA project.
+"""
+
+from __future__ import annotations
+
+from macros_py.model.normalize import norm_key
+from macros_py.model.submission import LAYOUT_TEMPLATE
+from macros_py.policy.values import is_blank
+from macros_py.rules.registry import RuleContext, rule
+
+
+@rule("C-ROWDUP")
+def duplicate_rows(ctx: RuleContext) -> None:
+    for sheet in ctx.schema.sheets:
+        if len(sheet.row_key) == 1:
+            # Fast path: the name index (shared with other rules) holds one record per name, so
+            # without duplicates it has as many entries as there are named rows.
+            named = [r for r in ctx.rows(sheet.key) if not (sheet.block and not r.head)
+                     and not is_blank(r.values.get(sheet.row_key[0]))]
+            if len(ctx.index(sheet.key, sheet.row_key[0])) == len(named):
+                continue
+        seen: dict[tuple, int] = {}
+        for rec in ctx.rows(sheet.key):
+            if sheet.block and not rec.head:
+                continue
+            values = [rec.values.get(k) for k in sheet.row_key]
+            if any(is_blank(v) for v in values):
+                continue
+            key = tuple(norm_key(v) for v in values)
+            if key in seen:
+                what = "，".join(f"{ctx.header(sheet.key, k)}“{v}”" for k, v in zip(sheet.row_key, values, strict=True))
+                ctx.emit("C-ROWDUP", "dup", rec=rec, key=sheet.row_key[-1] if sheet.key == "majors" else sheet.row_key[0],
+                         first_row=seen[key], what=what)
+            else:
+                seen[key] = rec.row
+
+
+@rule("C-TEMPLATE")
+def template_form(ctx: RuleContext) -> None:
+    sub = ctx.sub
+    if sub.layout == LAYOUT_TEMPLATE and (sub.template_version != ctx.schema.version
+                                          or sub.template_year != ctx.policy.year):
+        ctx.emit("C-TEMPLATE", "version", value=sub.template_version, version=sub.template_version or "未知",
+                 year=sub.template_year or "未知", current=ctx.schema.version, current_year=ctx.policy.year)
+    if sub.has_vba:
+        ctx.emit("C-TEMPLATE", "vba")

@@ -1,0 +1,121 @@
+"""Headless LibreOffice: the spreadsheet engine we prove our workbooks against, and the PDF printer.
+
+One `soffice` start costs about 1.5 s, so `convert` takes many files in one call. Each call gets its
+own throw-away user profile (-env:UserInstallation): two runs at once would otherwise fight over
+the default profile's lock and one of them silently converts nothing. The profile is pre-seeded to
+recalculate every formula on load, so values come from the engine, never from a stale cache.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from macros_py.model.errors import ShenbaoError
+
+# Where soffice lives when it is not on PATH (Debian/Ubuntu, the upstream .deb, macOS, Windows).
+_KNOWN_PLACES = (
+    "/usr/bin/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+)
+
+# The export filter for each target format: without one LibreOffice picks by extension, and for
+# xlsx it may pick the Excel 2003 XML filter on some builds.
+FILTERS = {
+    "xlsx": "xlsx:Calc MS Excel 2007 XML",
+    "pdf": "pdf:calc_pdf_Export",
+    "ods": "ods",
+    "csv": "csv",
+}
+
+# Recalculate on load for both OOXML and ODF files ("0" = always), instead of trusting cached values.
+_RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+NOT_FOUND = ("找不到 LibreOffice（soffice）。请安装 LibreOffice（Debian/Ubuntu：apt-get install "
+             "libreoffice-calc-nogui），或用环境变量 SHENBAO_SOFFICE 指定 soffice 的完整路径。")
+
+
+class LibreOfficeError(ShenbaoError):
+    """LibreOffice is missing, timed out or did not write what it was asked to."""
+
+
+def find_soffice() -> str | None:
+    """The soffice executable: $SHENBAO_SOFFICE, then PATH, then the usual install places."""
+    explicit = os.environ.get("SHENBAO_SOFFICE")
+    if explicit:
+        return explicit if Path(explicit).is_file() else None
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return next((p for p in _KNOWN_PLACES if Path(p).is_file()), None)
+
+
+def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess:
+    # Own process group, so that a timeout ends soffice.bin too and not only the shell wrapper.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise LibreOfficeError(f"LibreOffice 在 {timeout:.0f} 秒内没有完成转换，已终止。") from None
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def convert(paths: Iterable[str | Path], outdir: str | Path, fmt: str = "xlsx",
+            timeout: float | None = None) -> list[Path]:
+    """Open every file in one headless LibreOffice, recalculate, and save it as `fmt` in `outdir`.
+
+    Returns the written files in the order of `paths`. The output keeps each input's stem, so two
+    inputs with the same stem, or an output that would overwrite its own input, are refused.
+    """
+    paths = [Path(p).resolve() for p in paths]
+    if not paths:
+        return []
+    soffice = find_soffice()
+    if not soffice:
+        raise LibreOfficeError(NOT_FOUND)
+    outdir = Path(outdir).resolve()
+    outdir.mkdir(parents=True, exist_ok=True)
+    targets = [outdir / f"{p.stem}.{fmt}" for p in paths]
+    if len(set(targets)) != len(targets):
+        raise LibreOfficeError("要转换的文件中有同名文件，转换结果会相互覆盖；请分批转换。")
+    for src, dst in zip(paths, targets, strict=True):
+        if not src.is_file():
+            raise LibreOfficeError(f"找不到要转换的文件 {src}")
+        if src == dst:
+            raise LibreOfficeError(f"转换结果会覆盖原文件 {src}；请换一个输出目录。")
+        dst.unlink(missing_ok=True)  # so that a stale file is never mistaken for a result
+    timeout = timeout if timeout is not None else 60 + 10 * len(paths)
+    with tempfile.TemporaryDirectory(prefix="shenbao-lo-") as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(_RECALC_XCU, encoding="utf-8")
+        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+               "--nolockcheck", "--nodefault", "--convert-to", FILTERS.get(fmt, fmt),
+               "--outdir", str(outdir), *map(str, paths)]
+        result = _run(cmd, timeout)
+    missing = [t.name for t in targets if not t.is_file()]
+    if missing:
+        detail = (result.stderr or result.stdout or "").strip().splitlines()[-3:]
+        raise LibreOfficeError(f"LibreOffice 没有生成 {'、'.join(missing)}（退出码 {result.returncode}）"
+                               + (f"：{' / '.join(detail)}" if detail else "。"))
+    return targets
