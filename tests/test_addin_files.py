@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -18,6 +17,7 @@ from macros_py.addin import ribbon as xl_addin
 from macros_py.addin.mark_plan import LEDGER_SHEET, RESULT_SHEET
 from macros_py.addin.merge_runs import STATE_FILE, outputs_for
 from macros_py.check.engine import check_paths
+from macros_py.model.errors import ShenbaoError
 from macros_py.model.paths import SAMPLES_DIR, WORKBOOKS_DIR
 from macros_py.policy.load import default_policy
 from macros_py.read.workbook import read_submission
@@ -147,10 +147,6 @@ def test_new_workbook_refuses_another_file_type_in_chinese(tmp_path):
     assert app.alerts[-1]["mode"] == "critical" and "应保存为 .xlsx" in app.alerts[-1]["prompt"]
 
 
-MERGE_ON_BRANCH = (Path(macros_py.__file__).parent / "cli_merge.py").is_file()
-
-
-@pytest.mark.skipif(not MERGE_ON_BRANCH, reason="shenbao merge (cli_merge.py) is not on this branch yet")
 def test_merge_folder_writes_master_and_report_beside_the_inbox_and_remembers_them(tmp_path, monkeypatch):
     monkeypatch.setenv("APPDATA", str(tmp_path / "appdata"))
     opened = []
@@ -203,13 +199,10 @@ def test_help_and_version(tmp_path):
 def test_a_merge_that_fails_says_why_in_chinese(tmp_path, monkeypatch):
     monkeypatch.setenv("APPDATA", str(tmp_path / "appdata"))
 
-    def refuse(argv):
-        import sys
+    def refuse(*args, **kwargs):
+        raise ShenbaoError("汇总工作簿正在 Excel 中打开")
 
-        print("错误：汇总工作簿正在 Excel 中打开", file=sys.stderr)
-        return 2
-
-    monkeypatch.setattr("macros_py.cli.main.main", refuse)
+    monkeypatch.setattr("macros_py.jobs.merge.run_merge", refuse)
     inbox = tmp_path / "收件"
     inbox.mkdir()
     app = StandInApp(folder=str(inbox))

@@ -1,7 +1,7 @@
 """合并文件夹… and 打开汇总报告: the bureau's merge run from the ribbon, and the memory of its last report.
 
-The merge is the command line's own (`shenbao merge INBOX -o MASTER --html REPORT`), called through
-cli.main so that the ribbon and the command do the same thing. Its outputs go to a folder beside the
+The merge is the command line's own (`shenbao merge INBOX -o MASTER --html REPORT`): both run
+jobs.merge, so that the ribbon and the command do the same thing. Its outputs go to a folder beside the
 inbox, `<收件文件夹>_汇总`: never inside the inbox, which the merge reads with its subfolders, and
 always the same folder for the same inbox, so that the merge's ledger (kept beside the master) makes
 a re-run after corrected files arrive safe and fast.
@@ -12,9 +12,7 @@ The last report is remembered in a small JSON file in the user's application-dat
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
 import os
 from dataclasses import dataclass
@@ -47,25 +45,20 @@ def outputs_for(inbox: Path) -> tuple[Path, Path]:
 
 
 def run_merge(inbox: str | Path) -> MergeResult:
-    from macros_py.cli.main import main
+    from macros_py.jobs.merge import run_merge as merge_job
+    from macros_py.policy.load import default_policy
 
     inbox = Path(inbox)
     if not inbox.is_dir():
         raise ShenbaoError(f"找不到文件夹 {inbox}。")
     master, report = outputs_for(inbox)
     master.parent.mkdir(parents=True, exist_ok=True)
-    out, err = io.StringIO(), io.StringIO()
     # One process: the merge's worker processes would each start another Python from Excel's process.
-    argv = ["merge", str(inbox), "-o", str(master), "--html", str(report), "--jobs", "1"]
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exc:  # argparse refusing the arguments
-            code = exc.code if isinstance(exc.code, int) else 2
-    if code != 0 or not master.is_file():
-        text = (err.getvalue() or out.getvalue()).strip() or f"汇总命令返回 {code}"
-        raise ShenbaoError(f"汇总没有完成：{text.removeprefix('错误：')}")
-    return MergeResult(inbox, master, report, out.getvalue().strip())
+    try:
+        result = merge_job(inbox, master, default_policy(), html=report, jobs=1)
+    except ShenbaoError as exc:
+        raise ShenbaoError(f"汇总没有完成：{exc}") from None
+    return MergeResult(inbox, master, report, "\n".join(result.lines).strip())
 
 
 def remember(result: MergeResult, folder: Path | None = None) -> Path:

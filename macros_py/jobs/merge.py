@@ -1,0 +1,82 @@
+"""A whole merge run: read and check the inbox, write the master and the outputs asked for, commit the
+ledger. The command line and the ribbon's 合并文件夹… both run this, so they do the same thing."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from macros_py.model.summary import MergeSummary
+from macros_py.policy.load import Policy
+
+
+@dataclass
+class MergeOutputs:
+    summary: MergeSummary
+    master: Path
+    lines: list[str] = field(default_factory=list)   # what the run tells its user, in order
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def reconciliation_lines(summary: MergeSummary) -> list[str]:
+    s = summary
+    lines = [f"对账：读取 {s.rows_read} 行 = 汇总 {s.rows_merged} 行 + 未汇总 {s.rows_rejected} 行"]
+    width = max([_width(f.name) for f in s.files] + [4])
+    lines.append(f"  {_pad('文件', width)}  读取  汇总  未汇总  状态")
+    for f in s.files:
+        lines.append(f"  {_pad(f.name, width)}  {f.rows_read:>4}  {f.rows_merged:>4}  {f.rows_rejected:>6}  {f.status}"
+                     + (f"：{f.reason}" if f.reason and f.status != "已汇总" else ""))
+    if s.rows_read != s.rows_merged + s.rows_rejected:
+        lines.append("  对账不平！请把收件文件夹发给系统维护人员。")
+    return lines
+
+
+def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: str | Path | None = None,
+              feedback: str | Path | None = None, summary_json: str | Path | None = None,
+              html: str | Path | None = None, jobs: int | None = None) -> MergeOutputs:
+    from macros_py.merge.run import commit_ledger, merge
+    from macros_py.write.master import write_master
+
+    inbox, master = Path(inbox), Path(master)
+    run_ = merge(inbox, master, ledger_path=ledger, policy=policy, jobs=jobs)
+    s = run_.summary
+    write_master(master, s, run_.currents, run_.findings, policy)
+    extra = []
+    if feedback:
+        from macros_py.write.feedback import write_feedback
+
+        paths = write_feedback(feedback, s, policy)
+        extra.append(f"反馈工作簿 {len(paths)} 个：{feedback}")
+    if summary_json:
+        from macros_py.write.xlsx_pack import write_atomic
+
+        write_atomic(summary_json, (s.to_json() + "\n").encode("utf-8"))
+        extra.append(f"汇总 JSON：{summary_json}")
+    if html:
+        from macros_py.report.html import write_report
+
+        write_report(s, html, policy)
+        extra.append(f"HTML 报告：{html}")
+    commit_ledger(run_, inbox, master)
+
+    by_status: dict[str, int] = {}
+    for f in s.files:
+        by_status[f.status] = by_status.get(f.status, 0) + 1
+    lines = [f"收到文件 {len(s.files)} 个：" + "，".join(f"{k} {v}" for k, v in by_status.items())]
+    lines += reconciliation_lines(s)
+    sev: dict[str, int] = {}
+    for f in s.findings:
+        sev[f["severity"]] = sev.get(f["severity"], 0) + 1
+    lines.append("问题：" + "，".join(f"{k} {sev.get(k, 0)} 条" for k in ("错误", "警告", "提示"))
+                 + "（见汇总工作簿“问题清单”）")
+    lines.append(f"汇总工作簿：{master.resolve()}")
+    return MergeOutputs(s, master, lines + extra)
