@@ -42,10 +42,11 @@ WORKSHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"  # Excel's Worksheet 
 CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"  # what the VBA editor gives every class module
 
 # References every Excel project carries; "Office" holds IRibbonControl, which OnAction needs.
-# The paths are informational: VBA resolves a reference by its GUID and major version.
+# The paths are informational: VBA resolves a reference by its GUID and major version. Office's is
+# the one xlwings' quickstart_addin_ribbon.xlam carries (32-bit Office, as PROJECTSYSKIND says).
 REFERENCES = (
     ("stdole", r"*\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\Windows\System32\stdole2.tlb#OLE Automation"),
-    ("Office", r"*\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#C:\Program Files\Common Files"
+    ("Office", r"*\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#C:\Program Files (x86)\Common Files"
                r"\Microsoft Shared\OFFICE16\MSO.DLL#Microsoft Office 16.0 Object Library"),
 )
 
