@@ -54,7 +54,9 @@ def run_check(args) -> int:
     for option in (args.json, args.annotate, args.html):
         if option and Path(option).resolve() in inputs:
             raise UsageError(f"输出文件 {option} 与输入文件相同：原文件不能被改写。")
-    report = check_paths(args.files, policy, max_findings=args.max_findings)
+    from macros_py.check.workers import default_jobs
+
+    report = check_paths(args.files, policy, max_findings=args.max_findings, jobs=default_jobs())
     print(render_text(report, details=not args.brief))
 
     if args.json:
