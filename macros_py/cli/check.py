@@ -60,9 +60,10 @@ def run_check(args) -> int:
     print(render_text(report, details=not args.brief))
 
     if args.json:
+        from macros_py.model.privacy import mask_data
         from macros_py.write.xlsx_pack import write_atomic
 
-        text = json.dumps([f.to_dict() for f in report.findings], ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(mask_data([f.to_dict() for f in report.findings]), ensure_ascii=False, indent=2) + "\n"
         write_atomic(args.json, text.encode("utf-8"))
         print(f"问题清单（JSON）：{args.json}")
     if args.annotate:

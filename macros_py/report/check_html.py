@@ -21,8 +21,10 @@ TEMPLATE_NAME = "check_report.html.j2"
 def render_html(report: Report, *, generated: dt.datetime | None = None) -> str:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+    from macros_py.report.html import masked_output
+
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "j2"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=masked_output)
     template = env.get_template(TEMPLATE_NAME)
     by_file = {entry.file: [f for f in report.findings if f.file == entry.file] for entry in report.files}
     rules = [(rule, CATALOG[rule].title if rule in CATALOG else "", counts)
