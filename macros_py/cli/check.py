@@ -79,6 +79,6 @@ def run_check(args) -> int:
     if args.html:
         from macros_py.report.check_html import write_html
 
-        write_html(report, args.html)
+        write_html(report, args.html, policy.time_zone)
         print(f"HTML 报告：{args.html}")
     return report.exit_code

@@ -142,7 +142,7 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy):
         if known and not registered(out.item, register):
             received[rel] = dt.datetime.fromisoformat(known.received)
         else:
-            received[rel] = received_time(out.item, register)
+            received[rel] = received_time(out.item, register, policy.time_zone)
         if out.reason:
             status[rel] = (UNUSABLE, out.reason)
         elif out.sha256 in by_sha:
