@@ -254,7 +254,8 @@ def _check_consistency(path: Path, text: str, raw: dict, tiers: dict[str, Tier])
     try:
         _zone(raw["notice"]["time_zone"])
     except (ValueError, KeyError, OSError):
-        raise _fail(path, text, "notice.time_zone", f"“{raw['notice']['time_zone']}”不是已知的时区名（应如 Asia/Shanghai）")
+        raise _fail(path, text, "notice.time_zone",
+                    f"“{raw['notice']['time_zone']}”不是已知的时区名（应如 Asia/Shanghai）") from None
     if raw["notice"]["deadline"] < raw["notice"]["issued"]:
         raise _fail(path, text, "notice.deadline", "报送截止日早于发文日")
     names = [r for r in raw["recommenders"]["city_departments"]]
