@@ -223,6 +223,32 @@ def xls_far_cells(path: Path) -> Path:
     return path
 
 
+def with_dtd_and_slash(src: Path, dst: Path, sheet: str, renamed: str) -> Path:
+    """A real workbook with a DTD and an entity in docProps/core.xml, xl/workbook.xml and every table
+    part, and one sheet renamed to a name Excel would not allow (with a /)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename in ("docProps/core.xml", "xl/workbook.xml") or info.filename.startswith("xl/tables/"):
+                at = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
+                data = data[:at] + b'<!DOCTYPE x [<!ENTITY e "E">]>' + data[at:]
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(f'name="{sheet}"'.encode(), f'name="{renamed}"'.encode())
+            zout.writestr(info, data)
+    dst.write_bytes(buf.getvalue())
+    return dst
+
+
+def abort_on_three(_context, item: int) -> int:
+    """For run_isolated: the item 3 kills its process the way a failed allocation in the reader does."""
+    import os
+
+    if item == 3:
+        os.abort()
+    return item * item
+
+
 KINDS = {
     "far_no_r.xlsx": far_no_r, "far_single_quote.xlsx": far_single_quote, "far_tab.xlsx": far_tab,
     "far_long_column.xlsx": far_long_column, "many_rows.xlsx": many_r_less_cells,

@@ -83,6 +83,9 @@ def _limit_memory() -> None:
 
 
 def _child(conn, func, context, parent_pid: int) -> None:
+    import faulthandler
+
+    faulthandler.disable()      # a crash dump would go to a copy of the caller's stderr
     _die_with_parent(parent_pid)
     _detach_std_streams()
     _limit_memory()
