@@ -23,6 +23,7 @@ from pathlib import Path
 from macros_py.check.marks import NOTE_AUTHOR, marks_by_cell
 from macros_py.model.errors import UsageError
 from macros_py.model.findings import Finding
+from macros_py.write.xlsx_cells import legal_text
 from macros_py.write.xlsx_pack import save_workbook
 
 RESULT_SHEET = "校验结果"
@@ -137,7 +138,7 @@ def _mark(wb, findings: list[Finding]) -> None:
             cell.fill = PatternFill("solid", fgColor=mark.fill, bgColor=mark.fill)
             cell.font = Font(name=cell.font.name, size=cell.font.size, bold=cell.font.bold, color=mark.font_color)
             text = mark.note if cell.comment is None else f"{cell.comment.text}\n{mark.note}"
-            comment = Comment(text, NOTE_AUTHOR)
+            comment = Comment(legal_text(text), NOTE_AUTHOR)
             comment.width, comment.height = 320, min(60 + 40 * len(mark.findings), 400)
             cell.comment = comment
 
