@@ -4,7 +4,7 @@
 
 Writing thousands of workbooks with openpyxl would take most of an hour, so 20 distinct submissions are
 generated once (samples.generate_load) and the rest are copies of them whose names (recommender,
-units, studio leaders) are changed inside the package: every copy is its own recommender with its
+units, studio leaders) and 统一社会信用代码 are changed inside the package: every copy is its own recommender with its
 own projects, so every row of every file is merged, as in bench_merge. The inboxes are cached under
 --cache and reused.
 
@@ -68,6 +68,16 @@ def _code(old: str, n: int, j: int) -> str:
     return first + calc_check_digit(first)
 
 
+def _new_name(old: str, n: int, j: int) -> str:
+    """A name of its own for copy n: four made-up characters before the old name's kind (培训中心, 有限公司…),
+    so that no two copies are the same unit, nor alike enough to be shown as possibly the same."""
+    import random
+
+    rnd = random.Random(n * 1000 + j)
+    made = "".join(chr(rnd.randrange(0x4E00, 0x9FA5)) for _ in range(4 if len(old) > 4 else 2))
+    return made + (old[-4:] if len(old) > 4 else old[:1])
+
+
 def _renamed(package: bytes, mapping: dict[bytes, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -104,7 +114,7 @@ def make_inbox(folder: Path, count: int) -> Path:
     for n in range(count):
         package, recommender, names, codes = packages[n % BASES]
         tag = f"{n:05d}"
-        mapping = {name.encode(): f"{name}{tag}".encode() for name in names}
+        mapping = {name.encode(): _new_name(name, n, j).encode() for j, name in enumerate(sorted(names))}
         mapping.update({code.encode(): _code(code, n, j).encode() for j, code in enumerate(codes)})
         mapping[recommender.encode()] = f"测试推荐单位{tag}".encode()
         (folder / f"{tag}_测试推荐单位{tag}.xlsx").write_bytes(_renamed(package, mapping))

@@ -89,6 +89,25 @@ def far_long_column(path: Path) -> Path:
     return write_xlsx(path, '<row r="54"><c r="A54"><v>1</v></c><c r="ZZZZZZ54"><v>2</v></c></row>')
 
 
+def far_entity_ref(path: Path) -> Path:
+    """The reference written with a character entity (&#88; is X): a parser reads XFD1048576."""
+    return write_xlsx(path, '<row r="1"><c r="A1"><v>1</v></c></row>'
+                            '<row r="1048576"><c r="&#88;FD1048576"><v>2</v></c></row>')
+
+
+def far_gt_in_value(path: Path) -> Path:
+    """A ">" inside an attribute value (legal XML) before r=: a regex that stops at ">" sees no r."""
+    return write_xlsx(path, '<row r="1"><c r="A1"><v>1</v></c></row>'
+                            '<row r="1048576"><c t="n" x=">" r="XFD1048576"><v>2</v></c></row>')
+
+
+def far_after_comment(path: Path) -> Path:
+    """A row in a comment: a scan that counts it puts the next r-less cell on row 2, the parser on row
+    1,048,576; and a cell at XFD in single quotes."""
+    return write_xlsx(path, "<row r='1'><c r='XFD1'><v>1</v></c></row>"
+                            '<row r="1048576"><!--<row r="1">--><c><v>2</v></c></row>')
+
+
 def many_r_less_cells(path: Path, rows: int = 200_000) -> Path:
     """Rows without r= (each follows the last): more rows than any submission (numbers that vary, so
     that the part does not look like a zip bomb and only the row limit can stop it)."""
@@ -252,6 +271,8 @@ def abort_on_three(_context, item: int) -> int:
 KINDS = {
     "far_no_r.xlsx": far_no_r, "far_single_quote.xlsx": far_single_quote, "far_tab.xlsx": far_tab,
     "far_long_column.xlsx": far_long_column, "many_rows.xlsx": many_r_less_cells,
+    "far_entity_ref.xlsx": far_entity_ref, "far_gt_in_value.xlsx": far_gt_in_value,
+    "far_after_comment.xlsx": far_after_comment,
     "ods_repeated.ods": ods_repeated, "xls_far_cells.xls": xls_far_cells,
 }
 

@@ -38,6 +38,7 @@ REASONS = {
     "far_no_r.xlsx": "超过上限", "far_single_quote.xlsx": "超过上限", "far_tab.xlsx": "超过上限",
     "far_long_column.xlsx": "超出 Excel 的范围", "many_rows.xlsx": "超过上限",
     "ods_repeated.ods": "超过上限", "xls_far_cells.xls": "超过上限",
+    "far_entity_ref.xlsx": "超过上限", "far_gt_in_value.xlsx": "超过上限", "far_after_comment.xlsx": "超过上限",
 }
 
 
@@ -59,6 +60,27 @@ def test_hostile_file_is_rejected_with_its_reason_in_bounded_memory_and_time(hos
     assert finding["rule"] == "C-TEMPLATE" and REASONS[name] in finding["message"]
     assert r["rss_mb"] < MEMORY_MB, f"{name}: peak {r['rss_mb']:.0f} MB"
     assert r["cpu_s"] < CPU_S, f"{name}: {r['cpu_s']:.2f} s of CPU"
+
+
+def test_the_fast_scans_agree_with_the_parser_on_every_sample_sheet():
+    # The regex fast paths of read.extent must give what expat gives, on the files counties send.
+    import zipfile
+
+    from macros_py.read import extent
+    from macros_py.read.safety import DEFAULT_LIMITS
+
+    for path in SAMPLE_FILES:
+        with zipfile.ZipFile(path) as zf:
+            for part in (n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+                data = zf.read(part)
+                fast = extent._Cells(part)
+                assert extent._fast_scan(data, fast, DEFAULT_LIMITS)
+                slow = extent._Cells(part)
+                parser = extent.xml_parser()
+                parser.StartElementHandler = lambda name, attrs, c=slow: (
+                    c.cell(attrs.get("r")) if name == "c" else c.new_row(attrs.get("r")) if name == "row" else None)
+                parser.Parse(data, True)
+                assert (fast.ext.rows, fast.ext.cols, fast.ext.cells) == (slow.ext.rows, slow.ext.cols, slow.ext.cells)
 
 
 def test_an_ods_as_libreoffice_writes_it_is_not_mistaken_for_a_hostile_one(tmp_path):
