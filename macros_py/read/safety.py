@@ -2,9 +2,10 @@
 
 Lock files, empty files, text files renamed .xlsx, encrypted workbooks, broken or hostile zips and
 sheets too large to hold are stopped here with a Chinese reason (UnusableFileError). Zip sizes are
-the declared ones, read from the central directory without inflating anything (DESIGN: facts); a
-sheet's extent is counted by streaming its XML in bounded chunks, so memory stays bounded whatever
-the file claims. No macro is ever run: a VBA project is only noticed.
+the declared ones, read from the central directory without inflating anything (DESIGN: facts); each
+sheet's true extent (.xlsx, .ods and .xls alike) is measured the way a parser sees its cells
+(read.extent), before the reader builds anything, so memory stays bounded whatever the file claims.
+No macro is ever run: a VBA project is only noticed.
 """
 
 from __future__ import annotations
