@@ -27,7 +27,7 @@ from macros_py.model.privacy import mask_value
 from macros_py.write.cell_text import FONT_NAME, FONT_SIZE
 from macros_py.write.xlsx_pack import write_atomic
 
-_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+_OPTIONS = {"in_memory": False, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False}
 _DATE = "yyyy-mm-dd"
 _RISKY = ("=", "+", "-", "@")
