@@ -97,13 +97,26 @@ def _failed(item: InboxItem, text: str) -> Outcome:
                    reason=f"程序读取该文件时出错（{text}）。请把文件发给系统维护人员。")
 
 
+def _compact(out: Outcome) -> Outcome:
+    """A file's records as the parent keeps them until the outputs are written: the column keys and the
+    A1 addresses (the same few thousand strings in every file) shared through sys.intern instead of
+    one copy per file as they arrive from the worker, so that memory grows by less per submission."""
+    if out.sub is not None:
+        intern = sys.intern
+        for records in out.sub.sheets.values():
+            for rec in records:
+                rec.cells = {intern(k): intern(v) for k, v in rec.cells.items()}
+                rec.values = {intern(k): v for k, v in rec.values.items()}
+    return out
+
+
 def read_all(items: list[InboxItem], policy: Policy, jobs: int, progress: Callable[[int, int, Outcome], None]):
     """Read and check every workbook, each in a worker process (check.workers): a file whose reading
     kills its worker is that file's failure, with the reason, and the other files are read all the same."""
     outcomes: list[Outcome] = []
     for n, (_, out) in enumerate(run_isolated(_read_one, str(policy.path), items, jobs=jobs, died=_dead,
                                               failed=_failed), 1):
-        outcomes.append(out)
+        outcomes.append(_compact(out))
         progress(n, len(items), out)
     return outcomes
 
