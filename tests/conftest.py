@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("OPENPYXL_LXML", "False")  # before openpyxl loads: see macros_py/__init__.py
+# Logs of unexpected errors (cli/main.py) go to a folder of the test run, not the machine's temp folder.
+os.environ.setdefault("SHENBAO_LOG_DIR", __import__("tempfile").mkdtemp(prefix="shenbao-test-logs-"))
 sys.path.insert(0, str(Path(__file__).parent))  # the helpers beside the tests
 
 from cf_probe import Probe, add_probes  # noqa: E402

@@ -25,7 +25,7 @@ from macros_py.check.engine import check_file, file_sha256, unusable_finding
 from macros_py.merge.inbox import InboxItem, discover, read_register, received_time, registered
 from macros_py.merge.ledger import FileEntry as LedgerEntry
 from macros_py.merge.ledger import Ledger
-from macros_py.model.errors import UsageError
+from macros_py.model.errors import NothingToDo, UsageError
 from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
 from macros_py.model.normalize import norm_key
 from macros_py.model.submission import Submission
@@ -235,9 +235,14 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
     items = discover(inbox)
     register, register_problems = read_register(inbox)
     workbooks = [i for i in items if i.kind == "workbook"]
+    if not workbooks:
+        others = [f"{i.relpath}（{i.reason}）" for i in items if i.kind != "register"]
+        raise NothingToDo(f"收件文件夹 {inbox} 中没有任何工作簿（.xlsx/.xlsm/.xls），没有生成汇总工作簿。"
+                          + ("其中只有：" + "；".join(others[:10]) + ("……" if len(others) > 10 else "")
+                             if others else "文件夹是空的。") + "请检查文件夹是否选对。")
     outcomes = read_all(workbooks, policy, jobs or default_jobs(), progress or Progress())
 
-    ledger = Ledger(ledger_path or master.parent / LEDGER_NAME)
+    ledger = Ledger.for_reading(ledger_path or master.parent / LEDGER_NAME)
     try:
         status, received, currents, entries = _settle(outcomes, ledger, register, policy)
         history = ledger.history()
@@ -288,11 +293,16 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
                     list(entries.values()))
 
 
-def commit_ledger(run: MergeRun, inbox: Path, master: Path) -> None:
+def commit_ledger(run: MergeRun, inbox: Path, master: Path, token: str | None = None,
+                  before_commit: Callable[[], None] | None = None) -> None:
+    """Record the run in one transaction, under the ledger's write lock (LedgerError if another
+    program holds it past the busy timeout); `before_commit` runs inside, just before COMMIT."""
     s = run.summary
     with Ledger(run.ledger_path) as ledger, ledger.transaction():
         ledger.record_run(ledger.next_run_id(), run.ledger_entries, str(inbox), str(master),
-                          (s.rows_read, s.rows_merged, s.rows_rejected))
+                          (s.rows_read, s.rows_merged, s.rows_rejected), token)
+        if before_commit:
+            before_commit()
 
 
 def _file_summaries(items, outcomes, status, received, counts, findings, policy, currents) -> list[FileSummary]:
