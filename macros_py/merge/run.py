@@ -153,17 +153,26 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy):
             by_sha[out.sha256] = out
             status[rel] = (MERGED, "")
     latest: dict[str, Outcome] = {}
+
+    def rank(o: Outcome) -> tuple:
+        # A blank file (C-EMPTY) never replaces one with projects, however late it came.
+        return (bool(o.sub.rows("bases") or o.sub.rows("studios")), received[o.item.relpath], o.item.relpath)
+
+    def replaced_by(winner: Outcome, loser: Outcome) -> str:
+        later = received[winner.item.relpath] >= received[loser.item.relpath]
+        return f"已被同一推荐单位{'后' if later else ''}报送的 {winner.item.relpath} 替代" + (
+            "" if later else "（本文件没有填写任何项目，C-EMPTY）")
+
     for out in by_sha.values():
         who = resolve(out.sub.recommender, policy)
         key = who.name if who else f"（未填写推荐单位：{out.item.relpath}）"
         rel = out.item.relpath
-        if key not in latest or (received[rel], rel) > (received[latest[key].item.relpath], latest[key].item.relpath):
+        if key not in latest or rank(out) > rank(latest[key]):
             if key in latest:
-                old = latest[key].item.relpath
-                status[old] = (SUPERSEDED, f"已被同一推荐单位后报送的 {rel} 替代")
+                status[latest[key].item.relpath] = (SUPERSEDED, replaced_by(out, latest[key]))
             latest[key] = out
         else:
-            status[rel] = (SUPERSEDED, f"已被同一推荐单位后报送的 {latest[key].item.relpath} 替代")
+            status[rel] = (SUPERSEDED, replaced_by(latest[key], out))
     currents = [Current(o.sub, resolve(o.sub.recommender, policy), received[o.item.relpath])
                 for o in sorted(latest.values(), key=lambda o: o.item.relpath)]
     for out in outcomes:
