@@ -20,7 +20,7 @@ class UsageError(ShenbaoError):
     """The command line asks for something that cannot be done (file exists without --force, ...)."""
 
 
-class OutputError(ShenbaoError):
+class OutputError(UsageError):
     """An output cannot or may not be written (it exists and is not ours, its folder is a file, ...)."""
 
 

@@ -89,7 +89,7 @@ def feedback_targets(outdir: str | Path, summary: MergeSummary, *, force: bool =
         if target.is_dir():
             raise OutputError(f"无法写入 {target}：这是一个文件夹，而反馈工作簿应是一个文件。")
         if target.exists() and not force and not FEEDBACK.ours(target):
-            raise OutputError(exists_message(target, FEEDBACK.what))
+            raise OutputError(exists_message(target, FEEDBACK))
     keep = {t.name.casefold() for t, _, _ in plan}
     old = []
     if outdir.is_dir():

@@ -30,11 +30,6 @@ MARKER_PROPERTY = "shenbao"   # the custom document property our write-once work
 HTML_GENERATOR = "shenbao"    # <meta name="generator" content="shenbao …"> in our HTML reports
 
 
-def exists_message(path: Path, what: str) -> str:
-    """The one wording of "exists; add --force", used by every command."""
-    return f"{path} 已存在，且不是 shenbao 生成的{what}；本程序不会覆盖它。请换一个文件名，或确认可以覆盖后加 --force。"
-
-
 def describe_os_error(exc: OSError) -> str:
     """An OSError as a Chinese reason (the path is named by the caller)."""
     code = exc.errno
@@ -149,6 +144,12 @@ TEMPLATE = Kind("申报工作簿", (".xlsx",))       # a template may have been 
 ADDIN = Kind("加载项", (".xlam",))
 
 
+def exists_message(path: Path, kind: Kind) -> str:
+    """The one wording of "exists; add --force", used by every command."""
+    whose = f"，且不是 shenbao 生成的{kind.what}" if kind.ours else ""
+    return f"文件 {path} 已存在{whose}；本程序不会覆盖它。请换一个文件名，或确认可以覆盖后加 --force。"
+
+
 # ---------------------------------------------------------------- the checks
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -187,7 +188,7 @@ def claim(path: str | Path, kind: Kind, *, force: bool = False, inputs: Iterable
     full = path.resolve()
     for raw in inputs:
         if full == Path(raw).resolve():
-            raise OutputError(f"{label}{path} 是输入文件本身：输入文件从不改写，请另选输出文件名。")
+            raise OutputError(f"{label}{path} 是输入文件本身：原文件从不改写，请另选输出文件名。")
     if inbox is not None and _inside(full, Path(inbox).resolve()):
         raise OutputError(f"{label}{path} 在收件文件夹 {inbox} 里面：下一次汇总会把它当成报送文件读取。"
                           "请把输出放在收件文件夹之外。")
@@ -197,7 +198,7 @@ def claim(path: str | Path, kind: Kind, *, force: bool = False, inputs: Iterable
     if path.exists() or path.is_symlink():
         _held(path)
         if not force and not (kind.ours and kind.ours(path)):
-            raise OutputError(exists_message(path, kind.what))
+            raise OutputError(exists_message(path, kind))
     return path
 
 

@@ -176,6 +176,11 @@ class OutputSet:
         STAGED[str(tmp)] = target
         return tmp
 
+    def forget(self, tmp: Path) -> None:
+        """A temporary from path() that was not written after all (its output is skipped)."""
+        tmp.unlink(missing_ok=True)
+        self.moves = [(a, b) for a, b in self.moves if a != tmp]
+
     def remove(self, old: str | Path) -> None:
         """An old output of ours that this run's outputs do not replace and that must go with them."""
         self.removes.append(Path(old))
