@@ -52,12 +52,8 @@ def _annotate_targets(files: list[str], out: Path, *, force: bool) -> list[tuple
 
 
 def run_check(args) -> int:
-    from macros_py.check.engine import check_paths
-    from macros_py.model.errors import NothingToDo
     from macros_py.policy.load import load_policy
-    from macros_py.report.text import render_text
     from macros_py.write import outputs as o
-    from macros_py.write.staging import OutputSet
 
     policy = load_policy(args.policy)
     if args.max_findings is not None and args.max_findings < 1:
@@ -71,13 +67,29 @@ def run_check(args) -> int:
     if args.html:
         o.claim(args.html, o.CHECK_HTML, force=args.force, inputs=inputs, inbox=inside, option="--html")
     targets = _annotate_targets(args.files, Path(args.annotate), force=args.force) if args.annotate else []
+    created: list[Path] = []
+    try:
+        return _run(args, policy, targets, created)
+    except BaseException:
+        o.remove_folders(created)
+        raise
+
+
+def _run(args, policy, targets, created) -> int:
+    from macros_py.check.engine import check_paths
+    from macros_py.model.errors import NothingToDo
+    from macros_py.report.text import render_text
+    from macros_py.write import outputs as o
+    from macros_py.write.staging import OutputSet
+
+    o.prepare_folders([Path(p) for p in (args.json, args.html) if p] + [t for _, _, t in targets], created)
     report = check_paths(args.files, policy, max_findings=args.max_findings)
     print(render_text(report, details=not args.brief))
     if not any(f.status != FILE_IGNORED for f in report.files):
         raise NothingToDo(f"{'、'.join(args.files)} 中没有任何工作簿（.xlsx/.xlsm/.xls），没有校验任何文件。")
 
     lines = []
-    with OutputSet() as out:
+    with OutputSet(created=created) as out:
         if args.json:
             from macros_py.write.xlsx_pack import write_atomic
 

@@ -7,6 +7,7 @@ handler, so that `shenbao --help` stays fast.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import sys
@@ -43,13 +44,24 @@ def _zh(text: str) -> str:
 argparse._ = _zh  # argparse looks its messages up through this module-level gettext alias
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """Lists a group of subcommands under its heading only: argparse would repeat the heading (子命令:)
+    as the group's first line (子命令) before the subcommands."""
+
+    def _format_action(self, action):
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(a) for a in self._iter_indented_subactions(action))
+        return super()._format_action(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="shenbao",
+        prog="shenbao", formatter_class=HelpFormatter,
         description="大同市高技能人才培训基地和技能大师工作室申报：生成标准化工作簿、校验、汇总、加载项。",
     )
     parser.add_argument("--version", action="version", version=f"shenbao {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(title="子命令", dest="command", metavar="子命令")
+    sub.add_parser = functools.partial(sub.add_parser, formatter_class=HelpFormatter)
     for name in SUBCOMMANDS:
         importlib.import_module(f"{__package__}.{name}").register(sub)
     return parser

@@ -85,10 +85,9 @@ def claim_outputs(inbox: Path, master: Path, *, ledger: Path, feedback: Path | N
 def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: str | Path | None = None,
               feedback: str | Path | None = None, summary_json: str | Path | None = None,
               html: str | Path | None = None, jobs: int | None = None, force: bool = False) -> MergeOutputs:
-    from macros_py.merge.run import LEDGER_NAME, commit_ledger, merge
+    from macros_py.merge.run import LEDGER_NAME
     from macros_py.model.errors import UsageError
-    from macros_py.write import staging
-    from macros_py.write.master import write_master
+    from macros_py.write.outputs import remove_folders
 
     inbox, master = Path(inbox), Path(master)
     if not inbox.is_dir():
@@ -97,6 +96,24 @@ def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: 
              "summary_json": Path(summary_json) if summary_json else None, "html": Path(html) if html else None}
     ledger_path = Path(ledger) if ledger else master.parent / LEDGER_NAME
     claim_outputs(inbox, master, ledger=ledger_path, force=force, **paths)
+    created: list[Path] = []
+    try:
+        return _run(inbox, master, policy, ledger_path, paths, jobs, force, created)
+    except BaseException:
+        remove_folders(created)  # the folders this run made for its outputs, if they stayed empty
+        raise
+
+
+def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: dict, jobs, force: bool,
+         created: list[Path]) -> MergeOutputs:
+    from macros_py.merge.run import commit_ledger, merge
+    from macros_py.write import staging
+    from macros_py.write.master import write_master
+    from macros_py.write.outputs import prepare_folders
+
+    feedback, summary_json, html = paths["feedback"], paths["summary_json"], paths["html"]
+    prepare_folders([master, ledger_path, *(p for p in (summary_json, html) if p)], created,
+                    folders=[feedback] if feedback else [])
     notes = []
     for folder in {str(p.parent if k != "feedback" else p): None
                    for k, p in (("master", master), *paths.items()) if p}:
@@ -106,7 +123,7 @@ def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: 
     run_ = merge(inbox, master, ledger_path=ledger_path, policy=policy, jobs=jobs)
     s = run_.summary
     extra = []
-    with staging.OutputSet(ledger=run_.ledger_path) as out:
+    with staging.OutputSet(ledger=run_.ledger_path, created=created) as out:
         write_master(out.path(master), s, run_.currents, run_.findings, policy)
         staging.step("master")
         if feedback:

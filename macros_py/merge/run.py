@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import sqlite3
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from pathlib import Path
 from macros_py.check.engine import check_file, file_sha256, unusable_finding
 from macros_py.merge.inbox import InboxItem, discover, read_register, received_time, registered
 from macros_py.merge.ledger import FileEntry as LedgerEntry
-from macros_py.merge.ledger import Ledger
+from macros_py.merge.ledger import Ledger, ledger_error
 from macros_py.model.errors import NothingToDo, UsageError
 from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
 from macros_py.model.normalize import norm_key
@@ -255,6 +256,8 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
     try:
         status, received, currents, entries = _settle(outcomes, ledger, register, policy)
         history = ledger.history()
+    except sqlite3.Error as exc:
+        raise ledger_error(ledger.path, exc) from None
     finally:
         ledger.close()
 

@@ -237,6 +237,36 @@ def claim_folder(path: str | Path, *, inputs: Iterable[str | Path] = (), inbox: 
     return path
 
 
+def prepare_folders(paths: Iterable[Path], created: list[Path], folders: Iterable[Path] = ()) -> None:
+    """Before a run does its work: create the folders its outputs go in (noting them in `created`, for
+    the caller to remove if the run fails) and prove each writable with a probe file, so that a folder
+    that cannot be created or written in is refused before anything is read (OutputError)."""
+    seen = set()
+    for path, folder in [(Path(p), Path(p).parent) for p in paths] + [(Path(f), Path(f)) for f in folders]:
+        if str(folder) in seen:
+            continue
+        seen.add(str(folder))
+        make_parents(folder / "x", created)
+        probe = folder / f".~shenbao-probe-{os.getpid()}"
+        try:
+            probe.open("xb").close()
+            probe.unlink()
+        except FileExistsError:
+            probe.unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"无法写入 {path}（在文件夹 {folder} 中）：{describe_os_error(exc)}。"
+                              "没有读取或写出任何文件。") from None
+
+
+def remove_folders(created: list[Path]) -> None:
+    """Remove the folders prepare_folders created, if they are still empty."""
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
 def make_parents(path: Path, created: list[Path] | None = None) -> None:
     """Create the missing folders above `path` (noting them in `created`), or raise OutputError."""
     missing = []

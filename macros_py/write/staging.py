@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from macros_py.model.errors import OutputError
-from macros_py.write.outputs import STAGED, describe_os_error, make_parents, write_failure
+from macros_py.write.outputs import STAGED, describe_os_error, make_parents, remove_folders, write_failure
 
 TEMP_PREFIX = ".~shenbao-"
 JOURNAL_SUFFIX = ".journal"
@@ -157,12 +157,12 @@ class OutputSet:
         out.commit()                   # the renames
     An exception before commit() removes the temporaries, the journal and the folders it created."""
 
-    def __init__(self, ledger: Path | None = None):
+    def __init__(self, ledger: Path | None = None, created: list[Path] | None = None):
         self.token = f"{tag()}{secrets.token_hex(3)}"
         self.ledger = ledger
         self.moves: list[tuple[Path, Path]] = []
         self.removes: list[Path] = []
-        self.created: list[Path] = []
+        self.created: list[Path] = created if created is not None else []
         self.journals: list[Path] = []
         self.done = False
 
@@ -236,11 +236,7 @@ class OutputSet:
             tmp.unlink(missing_ok=True)
         for journal in self.journals:
             journal.unlink(missing_ok=True)
-        for folder in reversed(self.created):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
+        remove_folders(self.created)
 
     def __enter__(self):
         return self
