@@ -362,7 +362,7 @@ def test_help_has_no_doubled_headings(capsys):
         with pytest.raises(SystemExit):
             main(argv)
         lines = [line.strip().rstrip(":：") for line in capsys.readouterr().out.splitlines() if line.strip()]
-        assert all(a != b for a, b in zip(lines, lines[1:])), lines
+        assert all(a != b for a, b in zip(lines, lines[1:], strict=False)), lines
 
 
 def test_root_can_be_denied_only_where_the_kernel_says_so():
