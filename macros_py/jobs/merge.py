@@ -129,8 +129,8 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
         if feedback:
             from macros_py.write.feedback import feedback_targets, write_feedback
 
-            _, old = feedback_targets(feedback, s, force=force)
-            written = write_feedback(feedback, s, policy, force=force, place=out.path)
+            plan, old = feedback_targets(feedback, s, force=force)
+            written = write_feedback(feedback, s, policy, force=force, place=out.path, plan=plan)
             for path in old:
                 out.remove(path)
             extra.append(f"反馈工作簿 {len(written)} 个：{feedback}")

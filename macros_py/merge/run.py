@@ -5,8 +5,8 @@ settle which file counts for each recommender (ledger, duplicates, supersession)
 MergeSummary → renderers (master, feedback files, JSON, HTML) → ledger commit.
 
 Every data row read ends up in the master or in the list of rows not merged, with the reason; the
-run prints that reconciliation. Inputs are only read. The master is written to a temporary file and
-renamed, and the ledger is committed only after it, in one transaction.
+run prints that reconciliation. Inputs are only read. The outputs and the ledger's transaction are
+jobs/merge.py's: they appear together or not at all (write/staging.py).
 """
 
 from __future__ import annotations

@@ -99,14 +99,16 @@ def feedback_targets(outdir: str | Path, summary: MergeSummary, *, force: bool =
 
 
 def write_feedback(outdir: str | Path, summary: MergeSummary, policy: Policy, *, force: bool = False,
-                   place: Callable[[Path], Path] | None = None) -> list[Path]:
+                   place: Callable[[Path], Path] | None = None, plan: list | None = None) -> list[Path]:
     """One workbook per recommender with a kept or unusable file; returns the paths written.
-    `place(target)` gives where to write each for now (a temporary, staging.OutputSet.path)."""
+    `place(target)` gives where to write each for now (a temporary, staging.OutputSet.path); `plan`
+    is feedback_targets' first result, when the caller has it already."""
     by_file = defaultdict(list)
     for f in summary.findings:
         if f["file"]:
             by_file[f["file"]].append(Finding.from_dict(f))
-    plan, _ = feedback_targets(outdir, summary, force=force)
+    if plan is None:
+        plan, _ = feedback_targets(outdir, summary, force=force)
     place = place or (lambda target: target)
     out = []
     for target, who, files in plan:

@@ -89,11 +89,20 @@ def is_master(path: Path) -> bool:
     from macros_py.model.summary import SUMMARY_SHEET
 
     xml = _zip_member(path, "xl/workbook.xml")
-    return bool(xml) and f'name="{SUMMARY_SHEET}"'.encode() in xml and b'state="hidden"' in xml
+    sheet = re.search(rb'<sheet\b[^>]*\bname="' + SUMMARY_SHEET.encode() + rb'"[^>]*>', xml or b"")
+    return bool(sheet) and re.search(rb'\bstate="(hidden|veryHidden)"', sheet.group(0)) is not None
 
 
-def _marked(kind: str) -> Callable[[Path], bool]:
-    return lambda path: workbook_marker(path) == kind
+def _written_by_us(path: Path, title_end: str) -> bool:
+    """A workbook of an earlier version, before the marker: author shenbao and the title it gave."""
+    xml = _zip_member(path, "docProps/core.xml") or b""
+    title = re.search(rb"<dc:title>([^<]*)</dc:title>", xml)
+    return b"<dc:creator>shenbao</dc:creator>" in xml and bool(title) and title.group(1).decode(
+        "utf-8", "replace").endswith(title_end)
+
+
+def _marked(kind: str, legacy_title: str | None = None) -> Callable[[Path], bool]:
+    return lambda path: workbook_marker(path) == kind or bool(legacy_title and _written_by_us(path, legacy_title))
 
 
 def _html_ours(path: Path) -> bool:
@@ -134,7 +143,7 @@ class Kind:
 
 FEEDBACK_MARK, ANNOTATED_MARK = "反馈工作簿", "批注副本"
 MASTER = Kind("汇总工作簿", (".xlsx",), is_master)
-FEEDBACK = Kind("反馈工作簿", (".xlsx",), _marked(FEEDBACK_MARK))
+FEEDBACK = Kind("反馈工作簿", (".xlsx",), _marked(FEEDBACK_MARK, " 审核反馈"))
 ANNOTATED = Kind("批注副本", (".xlsx", ".xlsm"), _marked(ANNOTATED_MARK))
 MERGE_HTML = Kind("HTML 汇总报告", (".html", ".htm"), _html_ours)
 CHECK_HTML = Kind("HTML 校验报告", (".html", ".htm"), _html_ours)
