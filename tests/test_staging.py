@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import resource
 import shutil
@@ -107,8 +108,10 @@ def killed_at(step: str, inbox: Path, out: Path) -> None:
     assert proc.returncode == -signal.SIGKILL
 
 
-BEFORE_COMMIT = ["master", "feedback", "journal", "ledger"]
-AFTER_COMMIT = ["commit", "swap:1", "swap:3"]
+UNTOUCHED = ["master", "feedback", "journal", "ledger"]       # killed before any rename
+SWAPPING = ["swap:1", "swap:3", "swap:5"]                    # killed among the renames, before COMMIT
+BEFORE_COMMIT = UNTOUCHED + SWAPPING
+AFTER_COMMIT = ["commit"]                                    # COMMIT done, the old outputs' backups not deleted
 
 
 @pytest.mark.parametrize("step", BEFORE_COMMIT + AFTER_COMMIT)
@@ -117,8 +120,10 @@ def test_a_run_killed_at_any_point_leaves_old_or_new_never_a_mix(world, tmp_path
     out = tmp_path / "out"
     shutil.copytree(old, out)
     killed_at(step, inbox, out)
-    if step in BEFORE_COMMIT:
+    if step in UNTOUCHED:
         assert state(out) == state(old) and ledger_runs(out) == 1     # untouched, even before any recovery
+    if step in AFTER_COMMIT:
+        assert state(out) == state(new) and ledger_runs(out) == 2     # in place already; backups left
     for folder in (out, out / "反馈"):
         staging.remove_stale(folder, again=True)                      # what the next run does first
     assert leftovers(out) == []
@@ -128,17 +133,53 @@ def test_a_run_killed_at_any_point_leaves_old_or_new_never_a_mix(world, tmp_path
         assert state(out) == state(new) and ledger_runs(out) == 2
 
 
+def test_the_next_run_undoes_a_run_killed_among_its_renames(world, tmp_path, capsys):
+    inbox, old, new = world
+    out = tmp_path / "out"
+    shutil.copytree(old, out)
+    killed_at("swap:3", inbox, out)
+    assert state(out) not in (state(old), state(new))                 # the one moment of a mix...
+    capsys.readouterr()
+    from macros_py.write.staging import remove_stale
+
+    said = remove_stale(out, again=True)                               # ...which the next run ends first
+    assert said and "上次中断的运行已撤销，原有输出保持不变" in said[0]
+    assert state(out) == state(old) and ledger_runs(out) == 1 and leftovers(out) == []
+    assert main(outputs_argv(inbox, out)) == 0
+    assert state(out) == state(new) and ledger_runs(out) == 2 and leftovers(out) == []
+
+
 def test_the_next_run_completes_a_run_killed_after_its_commit(world, tmp_path, capsys):
     inbox, old, new = world
     out = tmp_path / "out"
     shutil.copytree(old, out)
-    killed_at("swap:1", inbox, out)
-    assert state(out) not in (state(old), state(new))                 # the one moment of a mix...
+    killed_at("commit", inbox, out)
+    assert leftovers(out)                                              # the backups and the journal
     capsys.readouterr()
-    assert main(outputs_argv(inbox, out)) == 0                         # ...which the next run ends
+    assert main(outputs_argv(inbox, out)) == 0
     assert "上次中断的运行已完成" in capsys.readouterr().out
-    assert state(out) == state(new) and leftovers(out) == []
-    assert ledger_runs(out) == 3
+    assert state(out) == state(new) and leftovers(out) == [] and ledger_runs(out) == 3
+
+
+def test_a_rename_that_fails_puts_everything_back(world, tmp_path, capsys, monkeypatch):
+    """What Windows does to a file Excel holds open: it cannot be renamed or replaced (here s.json, whose
+    turn comes after the master and the feedback files are already in place)."""
+    inbox, old, _ = world
+    out = tmp_path / "out"
+    shutil.copytree(old, out)
+    real = os.replace
+
+    def replace(a, b):
+        if "s.json" in (Path(a).name, Path(b).name):
+            raise PermissionError(13, "Permission denied", str(a))
+        return real(a, b)
+
+    monkeypatch.setattr(staging.os, "replace", replace)
+    capsys.readouterr()
+    assert main(outputs_argv(inbox, out)) == 2
+    err = capsys.readouterr().err
+    assert "无法替换" in err and "没有改动任何文件" in err and "Traceback" not in err
+    assert state(out) == state(old) and ledger_runs(out) == 1 and leftovers(out) == []
 
 
 def test_stale_temporaries_are_removed_by_the_next_run(world, tmp_path, capsys):
@@ -256,3 +297,41 @@ def test_a_full_disk_is_a_message_and_nothing_changes(merged_once):
     assert "Traceback" not in proc.stderr and "磁盘空间不足" in proc.stderr and str(out) in proc.stderr
     assert state(out) == before and leftovers(out) == []
     assert (out / "汇总台账.sqlite").read_bytes() == ledger_bytes
+
+
+def test_a_run_that_fails_before_its_journal_never_touches_the_old_outputs(tmp_path):
+    target = tmp_path / "s.json"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), staging.OutputSet() as out:
+        out.path(target)                                                # its temporary never written
+        raise RuntimeError("写到一半")
+    assert target.read_bytes() == b"old" and leftovers(tmp_path) == []
+
+
+def test_two_merges_at_once_into_the_same_outputs_end_as_one_of_them(world, tmp_path):
+    """Each run swaps its outputs in under the ledger's write lock (and only then looks for the feedback
+    files it must remove), so what is left is one run's outputs, whole: the master, the JSON and the
+    feedback folder all of the same inbox."""
+    from macros_py.read.master import load_summary
+    from macros_py.write.feedback import feedback_plan
+
+    _, old, _ = world
+    inboxes = []
+    for n, files in enumerate((SAMPLES[:3], SAMPLES[3:6])):
+        folder = tmp_path / f"收件{n}"
+        folder.mkdir()
+        for p in files:
+            shutil.copy2(p, folder / p.name)
+        inboxes.append(folder)
+    out = tmp_path / "together"
+    shutil.copytree(old, out)
+    procs = [subprocess.Popen([sys.executable, "-m", "macros_py", *outputs_argv(folder, out)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for folder in inboxes]
+    for proc in procs:
+        assert proc.wait(timeout=300) == 0, proc.stderr.read()
+    summary = load_summary(out / "汇总.xlsx")
+    assert summary.to_dict() == json.loads((out / "s.json").read_text(encoding="utf-8"))
+    names = sorted(f.name for f in summary.files)
+    assert names in [sorted(p.name for p in folder.iterdir()) for folder in inboxes]
+    assert sorted(p.name for p in (out / "反馈").iterdir()) == sorted(n for n, _, _ in feedback_plan(summary))
+    assert ledger_runs(out) == 3 and leftovers(out) == []

@@ -7,8 +7,9 @@ or the new outputs with the new ledger, never a mix (write/staging.py):
 2. what killed runs left beside the outputs is completed or undone, their temporaries removed;
 3. the inbox is read and checked, the summary built;
 4. master, feedback workbooks, JSON and HTML are written to temporaries beside their targets;
-5. the journal; the ledger's write lock (busy timeout, then a message) and COMMIT with the run's token;
-6. the renames.
+5. the journal; the ledger's write lock (busy timeout, then a message); the run recorded with its token;
+   the renames (old outputs kept aside); COMMIT;
+6. the old outputs' backups deleted.
 """
 
 from __future__ import annotations
@@ -127,12 +128,11 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
         write_master(out.path(master), s, run_.currents, run_.findings, policy)
         staging.step("master")
         if feedback:
-            from macros_py.write.feedback import feedback_targets, write_feedback
+            from macros_py.write.feedback import feedback_targets, stale_feedback, write_feedback
 
-            plan, old = feedback_targets(feedback, s, force=force)
+            plan, _ = feedback_targets(feedback, s, force=force)
             written = write_feedback(feedback, s, policy, force=force, place=out.path, plan=plan)
-            for path in old:
-                out.remove(path)
+            out.sweep(lambda: stale_feedback(feedback, plan))
             extra.append(f"反馈工作簿 {len(written)} 个：{feedback}")
             staging.step("feedback")
         if summary_json:
@@ -146,9 +146,11 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
             write_report(s, out.path(html), policy)
             extra.append(f"HTML 报告：{html}")
         out.prepare()
-        commit_ledger(run_, inbox, master, token=out.token, before_commit=lambda: staging.step("ledger"))
+        # Under the ledger's write lock: the renames, then COMMIT (two merges never swap at once).
+        commit_ledger(run_, inbox, master, token=out.token,
+                      before_commit=lambda: (staging.step("ledger"), out.swap()))
         staging.step("commit")
-        out.commit()
+        out.finish()
 
     by_status: dict[str, int] = {}
     for f in s.files:

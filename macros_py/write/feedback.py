@@ -90,12 +90,17 @@ def feedback_targets(outdir: str | Path, summary: MergeSummary, *, force: bool =
             raise OutputError(f"无法写入 {target}：这是一个文件夹，而反馈工作簿应是一个文件。")
         if target.exists() and not force and not FEEDBACK.ours(target):
             raise OutputError(exists_message(target, FEEDBACK))
+    return plan, stale_feedback(outdir, plan)
+
+
+def stale_feedback(outdir: str | Path, plan: list) -> list[Path]:
+    """Our feedback workbooks in `outdir` that the plan has none for (they go with this run)."""
+    outdir = Path(outdir)
     keep = {t.name.casefold() for t, _, _ in plan}
-    old = []
-    if outdir.is_dir():
-        old = [p for p in sorted(outdir.glob("反馈_*.xlsx"))
-               if p.name.casefold() not in keep and p.is_file() and FEEDBACK.ours(p)]
-    return plan, old
+    if not outdir.is_dir():
+        return []
+    return [p for p in sorted(outdir.glob("反馈_*.xlsx"))
+            if p.name.casefold() not in keep and p.is_file() and FEEDBACK.ours(p)]
 
 
 def write_feedback(outdir: str | Path, summary: MergeSummary, policy: Policy, *, force: bool = False,

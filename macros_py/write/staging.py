@@ -1,13 +1,16 @@
 """One run's outputs appear together or not at all, and a killed run leaves nothing behind for long.
 
 Every output of a run is first written to a temporary file beside its target (`.~shenbao-<tag>-…`),
-the old outputs untouched. When all are written, a journal (temporary → target, old files to remove)
-goes into every folder involved; then comes the run's commit point — the ledger's COMMIT for a merge,
-the journal itself otherwise; then the renames. So:
-- killed before the commit point: the old outputs stand; the temporaries and journal are removed by
-  the next run that writes into that folder;
-- killed after it: the next run finds the journal and finishes the renames, so the outputs and the
-  ledger are the new ones together.
+the old outputs untouched. When all are written, a journal (temporary → target, and where each old
+file is kept meanwhile) goes into every folder involved. Then, for a merge inside the ledger's
+transaction (so two merges never swap at once): each old output is renamed aside as a backup, the new
+one renamed into its place; then the ledger's COMMIT, the run's commit point; then the backups and the
+journal are deleted. So:
+- killed or failed before COMMIT: the backups are put back (at once, or by the next run that finds the
+  journal), and the ledger rolls back: the old outputs with the old ledger;
+- killed after it: the next run finds the journal and deletes the backups: the new outputs with the
+  new ledger.
+A run without a ledger (check) commits when its journal is written, and is completed, never undone.
 A temporary is stale when the process that made it (its tag names the host and the process id) is no
 longer running; temporaries of another computer (a shared folder) are left for a day.
 """
@@ -21,6 +24,7 @@ import re
 import secrets
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from macros_py.model.errors import OutputError
@@ -93,13 +97,18 @@ def remove_stale(folder: Path, *, again: bool = False) -> list[str]:
         entries = sorted(p for p in Path(folder).iterdir() if p.name.startswith(TEMP_PREFIX))
     except OSError:
         return done
+    undecided = []
     for journal in (p for p in entries if p.name.endswith(JOURNAL_SUFFIX)):
         if is_stale(journal):
             outcome = recover(journal)
             if outcome:
                 done.append(outcome)
+            elif journal.exists():
+                undecided.append(journal.name[:-len(JOURNAL_SUFFIX)])  # its backups must stay
     for path in entries:
-        if not path.name.endswith(JOURNAL_SUFFIX) and path.is_file() and is_stale(path):
+        if path.name.endswith(JOURNAL_SUFFIX) or any(path.name.startswith(f"{u}-") for u in undecided):
+            continue
+        if path.is_file() and is_stale(path) and path.exists():
             try:
                 path.unlink()
             except OSError:
@@ -118,33 +127,72 @@ def _committed(data: dict) -> bool | None:
     return None if token is False else token == data.get("token")
 
 
+def _entries(data: dict) -> list[tuple[Path, Path, Path, bool]]:
+    """(temporary, target, backup, whether the target existed before) of each output, old files to
+    remove included (no temporary: they only go to their backup)."""
+    return [(Path(t) if t else None, Path(g), Path(b), bool(e)) for t, g, b, e in data["entries"]]
+
+
+def _each(entries, do) -> None:
+    """`do` for every entry, going on past one that fails; the first failure is raised at the end (the
+    journal then stays, and the next run does the rest)."""
+    failed = None
+    for entry in entries:
+        try:
+            do(*entry)
+        except OSError as exc:
+            failed = failed or exc
+    if failed:
+        raise failed
+
+
+def _finish_one(tmp, target, backup, existed) -> None:
+    if tmp is not None and tmp.exists():
+        os.replace(tmp, target)
+    elif tmp is None and target.exists() and existed:
+        os.replace(target, backup)
+    backup.unlink(missing_ok=True)
+
+
+def _undo_one(tmp, target, backup, existed) -> None:
+    if backup.exists():
+        os.replace(backup, target)
+    elif not existed and tmp is not None and not tmp.exists() and target.exists():
+        target.unlink()
+    if tmp is not None:
+        tmp.unlink(missing_ok=True)
+
+
+def _finish(entries) -> None:
+    """After the commit point: whatever is not in place yet goes there; the backups are deleted."""
+    _each(entries, _finish_one)
+
+
+def _undo(entries) -> None:
+    """Before the commit point: every old file back where it was, the new ones gone."""
+    _each(list(reversed(entries)), _undo_one)
+
+
 def recover(journal: Path) -> str | None:
     """Complete (committed) or undo (not committed) the run a journal describes."""
     try:
         data = json.loads(journal.read_text(encoding="utf-8"))
-        moves = [(Path(a), Path(b)) for a, b in data["moves"]]
+        entries = _entries(data)
     except (OSError, ValueError, KeyError, TypeError):
-        journal.unlink(missing_ok=True)  # half-written: the run never reached its commit point
+        journal.unlink(missing_ok=True)  # half-written: the run had not begun its renames
         return None
     committed = _committed(data)
     if committed is None:
         return None  # the ledger cannot be read now: decide another time
     try:
-        if committed:
-            for tmp, target in moves:
-                if tmp.exists():
-                    os.replace(tmp, target)
-            for old in data.get("removes", []):
-                Path(old).unlink(missing_ok=True)
-        else:
-            for tmp, _ in moves:
-                tmp.unlink(missing_ok=True)
+        (_finish if committed else _undo)(entries)
         for copy in data.get("journals", [str(journal)]):
             Path(copy).unlink(missing_ok=True)
     except OSError:
         return None
-    targets = "、".join(str(t) for _, t in moves[:3]) + ("等" if len(moves) > 3 else "")
-    return (f"上次中断的运行已完成：{targets}" if committed else f"上次中断的运行已撤销，原有输出保持不变：{targets}")
+    targets = [t for tmp, t, _, _ in entries if tmp is not None]
+    shown = "、".join(str(t) for t in targets[:3]) + ("等" if len(targets) > 3 else "")
+    return (f"上次中断的运行已完成：{shown}" if committed else f"上次中断的运行已撤销，原有输出保持不变：{shown}")
 
 
 class OutputSet:
@@ -153,52 +201,68 @@ class OutputSet:
     with OutputSet(ledger) as out:
         write(out.path(target), ...)   # for each output
         out.prepare()                  # the journal
-        ...                            # the commit point (the ledger's COMMIT), if any
-        out.commit()                   # the renames
-    An exception before commit() removes the temporaries, the journal and the folders it created."""
+        out.swap()                     # inside the ledger's transaction, before its COMMIT
+        out.finish()                   # after the COMMIT
+    An exception before finish() puts everything back as it was — unless the ledger says the run was
+    committed after all, then it finishes — and removes the temporaries and the folders it created."""
 
     def __init__(self, ledger: Path | None = None, created: list[Path] | None = None):
         self.token = f"{tag()}{secrets.token_hex(3)}"
         self.ledger = ledger
-        self.moves: list[tuple[Path, Path]] = []
-        self.removes: list[Path] = []
+        self.entries: list[tuple[Path | None, Path, Path, bool]] = []
         self.created: list[Path] = created if created is not None else []
         self.journals: list[Path] = []
+        self.sweeps: list[Callable[[], list[Path]]] = []
+        self.swapped = False
         self.done = False
+
+    def _backup(self, target: Path) -> Path:
+        return target.parent / f"{TEMP_PREFIX}{self.token}-b{len(self.entries)}{target.suffix}"
 
     def path(self, target: str | Path) -> Path:
         """Where to write `target` for now."""
         target = Path(target)
         make_parents(target, self.created)
         remove_stale(target.parent)
-        tmp = target.parent / f"{TEMP_PREFIX}{self.token}-{len(self.moves)}{target.suffix}"
-        self.moves.append((tmp, target))
+        tmp = target.parent / f"{TEMP_PREFIX}{self.token}-{len(self.entries)}{target.suffix}"
+        self.entries.append((tmp, target, self._backup(target), False))
         STAGED[str(tmp)] = target
         return tmp
 
     def forget(self, tmp: Path) -> None:
         """A temporary from path() that was not written after all (its output is skipped)."""
         tmp.unlink(missing_ok=True)
-        self.moves = [(a, b) for a, b in self.moves if a != tmp]
+        self.entries = [e for e in self.entries if e[0] != tmp]
 
     def remove(self, old: str | Path) -> None:
         """An old output of ours that this run's outputs do not replace and that must go with them."""
-        self.removes.append(Path(old))
+        old = Path(old)
+        self.entries.append((None, old, self._backup(old), True))
+
+    def sweep(self, find_old: Callable[[], list[Path]]) -> None:
+        """Old outputs to remove, found when the renames begin (under the ledger's lock, so that a run
+        that finished meanwhile is seen): a feedback folder's workbooks this run has none for."""
+        self.sweeps.append(find_old)
 
     def folders(self) -> list[Path]:
         seen: dict[str, Path] = {}
-        for p in [t for _, t in self.moves] + self.removes:
-            seen.setdefault(str(p.parent.resolve()), p.parent)
+        for _, target, _, _ in self.entries:
+            seen.setdefault(str(target.parent.resolve()), target.parent)
         return list(seen.values())
 
     def prepare(self) -> None:
-        """Write the journal into every folder involved: from here the run can be completed."""
-        for tmp, _ in self.moves:
-            if not tmp.is_file():
+        """Write the journal into every folder involved: from here a killed run can be finished or undone."""
+        for tmp, _, _, _ in self.entries:
+            if tmp is not None and not tmp.is_file():
                 raise OutputError(f"内部错误：临时文件 {tmp} 没有写出。")
+        self._journal()
+        step("journal")
+
+    def _journal(self) -> None:
+        self.entries = [(t, g, b, t is None or g.exists()) for t, g, b, _ in self.entries]
         self.journals = [f / f"{TEMP_PREFIX}{self.token}{JOURNAL_SUFFIX}" for f in self.folders()]
         data = {"token": self.token, "ledger": str(self.ledger) if self.ledger else None,
-                "moves": [[str(a), str(b)] for a, b in self.moves], "removes": [str(p) for p in self.removes],
+                "entries": [[str(t) if t else None, str(g), str(b), e] for t, g, b, e in self.entries],
                 "journals": [str(j) for j in self.journals]}
         text = json.dumps(data, ensure_ascii=False, indent=1)
         for journal in self.journals:
@@ -206,34 +270,63 @@ class OutputSet:
                 journal.write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise write_failure(journal.parent, exc) from None
-        step("journal")
 
-    def commit(self) -> None:
-        """The renames, after the commit point. A rename that fails leaves the journal for the next run."""
-        failed = []
-        for n, (tmp, target) in enumerate(self.moves):
-            step(f"swap:{n}")
-            try:
-                os.replace(tmp, target)
-            except OSError as exc:
-                failed.append((target, exc))
-        for old in self.removes:
-            try:
-                old.unlink(missing_ok=True)
-            except OSError as exc:
-                failed.append((old, exc))
+    def swap(self) -> None:
+        """Each old output aside as a backup, each new one into its place. A rename that fails (a file
+        Windows holds open) puts everything back and raises OutputError: nothing has changed."""
+        if self.sweeps:
+            for find_old in self.sweeps:
+                for old in find_old():
+                    self.remove(old)
+            self._journal()
+        try:
+            for n, (tmp, target, backup, existed) in enumerate(self.entries):
+                step(f"swap:{n}")
+                if existed and target.exists():
+                    os.replace(target, backup)
+                if tmp is not None:
+                    os.replace(tmp, target)
+            self.swapped = True
+        except OSError as exc:
+            shown = STAGED.get(getattr(exc, "filename", "") or "", None) or target
+            self._undo_now()
+            raise OutputError(f"无法替换 {shown}：{describe_os_error(exc)}。本次运行没有改动任何文件，"
+                              "请关闭占用它的程序后重试。") from None
+
+    def _undo_now(self) -> None:
+        try:
+            _undo(self.entries)
+        except OSError:
+            return  # the journal stays: the next run puts the rest back
+        for journal in self.journals:
+            journal.unlink(missing_ok=True)
+        self.journals = []
+
+    def finish(self) -> None:
+        """After the commit point: the backups and the journal go."""
         self.done = True
-        if failed:
-            target, exc = failed[0]
-            raise OutputError(f"本次运行已提交，但 {target} 无法替换：{describe_os_error(exc)}。"
-                              "请关闭占用它的程序后再运行一次，本次的结果会被补齐。")
+        try:
+            _finish(self.entries)
+        except OSError:
+            return  # the journal stays: the next run finishes
         for journal in self.journals:
             journal.unlink(missing_ok=True)
         step("done")
 
+    def commit(self) -> None:
+        """For a run without a ledger: the journal is its commit point."""
+        self.swap()
+        self.finish()
+
     def abort(self) -> None:
-        for tmp, _ in self.moves:
-            tmp.unlink(missing_ok=True)
+        if self.swapped and _committed({"ledger": str(self.ledger) if self.ledger else None, "token": self.token}):
+            self.finish()  # the run was committed after all: keep it, so that outputs and ledger agree
+            return
+        if self.journals:  # the renames may have begun: put the old files back (never before the journal)
+            self._undo_now()
+        for tmp, _, _, _ in self.entries:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
         for journal in self.journals:
             journal.unlink(missing_ok=True)
         remove_folders(self.created)
