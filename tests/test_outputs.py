@@ -389,3 +389,11 @@ def test_a_feedback_folder_that_cannot_be_used_is_a_message(merged, inbox, tmp_p
     err = refused(capsys, ["merge", str(inbox), "-o", str(merged / "汇总.xlsx"), "--feedback", str(folder)], folder)
     assert words in err
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("option", ["--json", "--html", "--annotate"])
+def test_check_refuses_outputs_inside_a_folder_it_reads(inbox, tmp_path, capsys, option):
+    name = {"--json": "问题.json", "--html": "报告.html", "--annotate": "批注"}[option]
+    before = snapshot(tmp_path)
+    err = refused(capsys, ["check", str(inbox), option, str(inbox / name), "--force"], inbox)
+    assert "收件文件夹" in err and snapshot(tmp_path) == before

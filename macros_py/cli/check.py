@@ -40,12 +40,13 @@ def _annotate_targets(files: list[str], out: Path, *, force: bool) -> list[tuple
     from macros_py.write.annotated import annotated_name
 
     inputs = [(p, shown) for p, shown, ignored in expand_paths(files) if not ignored]
-    if len(files) == 1 and not Path(files[0]).is_dir() and out.suffix.lower() in (".xlsx", ".xlsm"):
+    folders = [f for f in files if Path(f).is_dir()]
+    if len(files) == 1 and not folders and out.suffix.lower() in (".xlsx", ".xlsm"):
         return [(p, shown, o.claim(out, o.ANNOTATED, force=force, inputs=[p], option="--annotate"))
                 for p, shown in inputs]
     if out.suffix.lower() in (".xlsx", ".xlsm") and not out.is_dir():
         raise UsageError(f"检查多个文件或一个文件夹时 --annotate 应为文件夹，而 {out} 是工作簿文件名。")
-    o.claim_folder(out, inputs=files, option="--annotate", what="批注副本文件夹")
+    o.claim_folder(out, inputs=files, inbox=folders, option="--annotate", what="批注副本文件夹")
     names = unique_names([annotated_name(p) for p, _ in inputs])
     return [(p, shown, o.claim(out / name, o.ANNOTATED, force=force, inputs=[p], option="--annotate"))
             for (p, shown), name in zip(inputs, names, strict=True)]
@@ -61,11 +62,10 @@ def run_check(args) -> int:
     # Every output is claimed before anything is read (write/outputs.py): a refusal costs nothing.
     inputs = [f for f in args.files if not Path(f).is_dir()]
     folders = [f for f in args.files if Path(f).is_dir()]
-    inside = folders[0] if len(folders) == 1 else None
     if args.json:
-        o.claim(args.json, o.CHECK_JSON, force=args.force, inputs=inputs, inbox=inside, option="--json")
+        o.claim(args.json, o.CHECK_JSON, force=args.force, inputs=inputs, inbox=folders, option="--json")
     if args.html:
-        o.claim(args.html, o.CHECK_HTML, force=args.force, inputs=inputs, inbox=inside, option="--html")
+        o.claim(args.html, o.CHECK_HTML, force=args.force, inputs=inputs, inbox=folders, option="--html")
     targets = _annotate_targets(args.files, Path(args.annotate), force=args.force) if args.annotate else []
     created: list[Path] = []
     try:

@@ -310,11 +310,17 @@ def commit_ledger(run: MergeRun, inbox: Path, master: Path, token: str | None = 
     """Record the run in one transaction, under the ledger's write lock (LedgerError if another
     program holds it past the busy timeout); `before_commit` runs inside, just before COMMIT."""
     s = run.summary
-    with Ledger(run.ledger_path) as ledger, ledger.transaction():
-        ledger.record_run(ledger.next_run_id(), run.ledger_entries, str(inbox), str(master),
-                          (s.rows_read, s.rows_merged, s.rows_rejected), token)
-        if before_commit:
-            before_commit()
+    new = not run.ledger_path.exists()
+    try:
+        with Ledger(run.ledger_path) as ledger, ledger.transaction():
+            ledger.record_run(ledger.next_run_id(), run.ledger_entries, str(inbox), str(master),
+                              (s.rows_read, s.rows_merged, s.rows_rejected), token)
+            if before_commit:
+                before_commit()
+    except BaseException:
+        if new:  # a ledger this run created and did not commit to: no ledger, as before the run
+            run.ledger_path.unlink(missing_ok=True)
+        raise
 
 
 def _file_summaries(items, outcomes, status, received, counts, findings, policy, currents) -> list[FileSummary]:

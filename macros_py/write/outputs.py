@@ -185,8 +185,14 @@ def lock_file(path: Path) -> Path | None:
     return None
 
 
+def _folders(inbox) -> list[Path]:
+    if inbox is None:
+        return []
+    return [Path(inbox)] if isinstance(inbox, str | Path) else [Path(f) for f in inbox]
+
+
 def claim(path: str | Path, kind: Kind, *, force: bool = False, inputs: Iterable[str | Path] = (),
-          inbox: str | Path | None = None, option: str = "") -> Path:
+          inbox: str | Path | Iterable[str | Path] | None = None, option: str = "") -> Path:
     """Raise OutputError unless `path` may be written as a `kind`; return it as a Path.
 
     Nothing is created here: the caller writes only after every output of its run has been claimed."""
@@ -198,9 +204,10 @@ def claim(path: str | Path, kind: Kind, *, force: bool = False, inputs: Iterable
     for raw in inputs:
         if full == Path(raw).resolve():
             raise OutputError(f"{label}{path} 是输入文件本身：原文件从不改写，请另选输出文件名。")
-    if inbox is not None and _inside(full, Path(inbox).resolve()):
-        raise OutputError(f"{label}{path} 在收件文件夹 {inbox} 里面：下一次汇总会把它当成报送文件读取。"
-                          "请把输出放在收件文件夹之外。")
+    for folder in _folders(inbox):
+        if _inside(full, folder.resolve()):
+            raise OutputError(f"{label}{path} 在收件文件夹 {folder} 里面：下一次汇总会把它当成报送文件读取。"
+                              "请把输出放在收件文件夹之外。")
     if path.is_dir():
         raise OutputError(f"无法写入 {path}：这是一个文件夹，而{kind.what}应是一个文件。")
     _parent_ok(path)
@@ -224,8 +231,9 @@ def _held(path: Path) -> None:
                           "请去掉只读属性或换一个文件名。")
 
 
-def claim_folder(path: str | Path, *, inputs: Iterable[str | Path] = (), inbox: str | Path | None = None,
-                 option: str = "", what: str = "输出文件夹") -> Path:
+def claim_folder(path: str | Path, *, inputs: Iterable[str | Path] = (),
+                 inbox: str | Path | Iterable[str | Path] | None = None, option: str = "",
+                 what: str = "输出文件夹") -> Path:
     """Raise OutputError unless `path` can be (or already is) a folder for our outputs."""
     path = Path(path)
     label = f"{option} " if option else ""
@@ -233,9 +241,10 @@ def claim_folder(path: str | Path, *, inputs: Iterable[str | Path] = (), inbox: 
     for raw in inputs:
         if Path(raw).resolve() == full:
             raise OutputError(f"{label}{path} 是输入本身，不能作为{what}。")
-    if inbox is not None and _inside(full, Path(inbox).resolve()):
-        raise OutputError(f"{label}{path} 在收件文件夹 {inbox} 里面：下一次汇总会把其中的文件当成报送文件读取。"
-                          f"请把{what}放在收件文件夹之外。")
+    for folder in _folders(inbox):
+        if _inside(full, folder.resolve()):
+            raise OutputError(f"{label}{path} 在收件文件夹 {folder} 里面：下一次汇总会把其中的文件当成报送文件读取。"
+                              f"请把{what}放在收件文件夹之外。")
     if path.exists() and not path.is_dir():
         raise OutputError(f"无法写入 {path}：这是一个文件，而{what}应是一个文件夹。")
     if path.is_dir():
