@@ -118,7 +118,8 @@ def test_merge_refuses_an_input_as_output(inbox, tmp_path, capsys):
     assert snapshot(tmp_path) == before
 
 
-@pytest.mark.parametrize("option,name", [("-o", "汇总.csv"), ("--html", "报告.txt"), ("--summary-json", "s.txt")])
+@pytest.mark.parametrize("option,name", [("-o", "汇总.csv"), ("--html", "报告.txt"), ("--summary-json", "s.txt"),
+                                         ("--ledger", "台账.xlsx")])
 def test_merge_checks_each_outputs_suffix(inbox, tmp_path, capsys, option, name):
     argv = ["merge", str(inbox), "-o", str(tmp_path / "汇总.xlsx")]
     argv = argv[:3] + [str(tmp_path / name)] if option == "-o" else argv + [option, str(tmp_path / name)]

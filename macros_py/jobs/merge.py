@@ -52,6 +52,9 @@ def reconciliation_lines(summary: MergeSummary) -> list[str]:
     return lines
 
 
+LEDGER_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
 def claim_outputs(inbox: Path, master: Path, *, ledger: Path, feedback: Path | None, summary_json: Path | None,
                   html: Path | None, force: bool) -> None:
     """Refuse (OutputError) before any work if an output may not or cannot be written."""
@@ -73,6 +76,8 @@ def claim_outputs(inbox: Path, master: Path, *, ledger: Path, feedback: Path | N
         raise OutputError(f"台账 {ledger} 在收件文件夹 {inbox} 里面；请把台账放在收件文件夹之外。")
     if ledger.is_dir():
         raise OutputError(f"无法写入台账 {ledger}：这是一个文件夹，而台账应是一个文件。")
+    if ledger.suffix.lower() not in LEDGER_SUFFIXES:
+        raise OutputError(f"--ledger {ledger}：台账的文件名应以 {' 或 '.join(LEDGER_SUFFIXES)} 结尾。")
     if ledger.is_file():
         with ledger.open("rb") as fh:
             head = fh.read(16)
