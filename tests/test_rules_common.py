@@ -72,3 +72,37 @@ def test_other_template_version_is_a_warning(tmp_path, clean_data, policy):
     found = [f for f in check_submission(read_submission(path, policy), policy) if f.rule == "C-TEMPLATE"]
     assert [(f.severity, f.value) for f in found] == [(WARNING, "2024.3")]
     assert "2024.3" in found[0].message and "2025" in found[0].message
+
+
+# C-EMPTY is about the file as a whole (no cell), so it has no break at a cell: these tests break it.
+RULES = RULES | {"C-EMPTY"}
+
+
+def _empty(policy):
+    return {"recommender": policy.recommenders[0].name, "bases": [], "conditions": [], "funding": [], "majors": [],
+            "studios": [], "masters": []}
+
+
+def test_c_empty_a_blank_template_is_an_error_for_the_file(policy):
+    from macros_py.check.engine import check_paths
+    from macros_py.model.paths import WORKBOOKS_DIR
+
+    report = check_paths([WORKBOOKS_DIR / "申报工作簿_2025.xlsx"], policy)
+    (f,) = [f for f in report.findings if f.rule == "C-EMPTY"]
+    assert (f.severity, f.sheet, f.cell) == (ERROR, None, None)
+    assert "附件7 基地汇总" in f.message and "附件8 工作室汇总" in f.message
+    assert report.exit_code == 1
+
+
+def test_c_empty_an_empty_printed_form_is_an_error(tmp_path, policy):
+    from macros_py.write.printed import write_printed_submission
+
+    path = write_printed_submission(tmp_path / "printed_empty.xlsx", _empty(policy), policy)
+    found = [f.rule for f in check_submission(read_submission(path, policy), policy)]
+    assert "C-EMPTY" in found
+
+
+def test_c_empty_not_for_a_file_with_only_studios(tmp_path, clean_data, policy):
+    clean_data.update(bases=[], conditions=[], funding=[], majors=[])
+    path = write_filled(tmp_path / "studios_only.xlsx", clean_data, policy)
+    assert "C-EMPTY" not in [f.rule for f in check_submission(read_submission(path, policy), policy)]

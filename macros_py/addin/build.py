@@ -194,12 +194,15 @@ def build_addin(*, selftest: bool = False, interpreter_win: str = "", interprete
     return pkg.write_package([(n, d.encode("utf-8") if isinstance(d, str) else d) for n, d in parts])
 
 
+def claim_addin(path: str | Path, *, force: bool = False) -> Path:
+    """Refuse (OutputError) before building if the add-in may not be written at `path`."""
+    from macros_py.write.outputs import ADDIN, claim
+
+    return claim(path, ADDIN, force=force)
+
+
 def write_addin(path: str | Path, data: bytes, *, force: bool = False) -> Path:
     """Write the add-in through a temporary file and a rename, so no half-written file is left."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlam":
-        raise UsageError(f"加载项文件名应以 .xlam 结尾：{path}")
-    if path.exists() and not force:
-        raise UsageError(f"文件已存在：{path}（加 --force 覆盖）")
+    path = claim_addin(path, force=force)
     write_atomic(path, data)
     return path

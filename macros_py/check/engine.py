@@ -15,7 +15,8 @@ from macros_py.model.findings import FILE_IGNORED, FILE_OK, FILE_UNUSABLE, FileE
 from macros_py.model.submission import Submission
 from macros_py.policy.load import Policy, default_policy
 from macros_py.policy.schema import build_schema
-from macros_py.read.safety import DEFAULT_LIMITS, LOCK_FILE_REASON, WORKBOOK_SUFFIXES, Limits
+from macros_py.read.folder import discover
+from macros_py.read.safety import DEFAULT_LIMITS, Limits
 from macros_py.read.workbook import read_submission
 from macros_py.rules import bases, common, funding, ident, studios  # noqa: F401  (importing registers the rules)
 from macros_py.rules.catalog import render
@@ -50,15 +51,23 @@ def check_submission(sub: Submission, policy: Policy | None = None,
                                                f.sheet or "", _cell_order(f.cell), f.rule))
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; a folder stands for the workbooks directly in it (sorted by name)."""
-    out: list[Path] = []
+def expand_paths(paths: Iterable[str | Path]) -> list[tuple[Path, str, str | None]]:
+    """(file, the name shown for it, why it is not read or None) for each input: a file as given; a folder
+    walked as `shenbao merge` walks its inbox (read/folder.py): subfolders included, every file that is
+    not a workbook listed with its reason, names relative to the folder."""
+    out: list[tuple[Path, str, str | None]] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES)
-        else:
-            out.append(path)
+        if not path.is_dir():
+            out.append((path, path.name, None))
+            continue
+        for item in discover(path):
+            if item.kind == "workbook":
+                out.append((item.path, item.relpath, None))
+            elif item.kind == "register":
+                out.append((item.path, item.relpath, "收文登记（汇总时用于判断逾期），校验时不读取"))
+            else:
+                out.append((item.path, item.relpath, item.reason))
     return out
 
 
@@ -114,24 +123,26 @@ def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, ma
     the run goes on with the others. Never raises for a bad file."""
     policy = policy or default_policy()
     report = Report(limit=max_findings)
-    paths = list(paths)
-    from_folder = {p for raw in paths if Path(raw).is_dir() for p in expand_paths([raw])}
     entries, todo = [], []
-    for path in expand_paths(paths):
-        entry = FileEntry(file=path.name, path=str(path))
+    for path, shown, ignored in expand_paths(paths):
+        entry = FileEntry(file=shown, path=str(path))
         entries.append(entry)
-        if path in from_folder and path.name.startswith("~$"):
-            entry.status, entry.reason = FILE_IGNORED, LOCK_FILE_REASON
+        if ignored:
+            entry.status, entry.reason = FILE_IGNORED, ignored
         else:
             todo.append((path, entry))
     results = check_isolated([p for p, _ in todo], policy, limits, jobs)
-    by_entry = {id(e): n for n, (_, e) in enumerate(todo)}
+    to_read = {id(e) for _, e in todo}
     for entry in entries:
         report.files.append(entry)
-        if id(entry) not in by_entry:
+        if id(entry) not in to_read:
             continue
-        path = Path(entry.path)
+        path, shown = Path(entry.path), entry.file
         _, (sub, findings, reason) = next(results)
+        if sub is not None and shown != sub.name:
+            sub.name = shown
+            for f in findings:
+                f.file = shown
         if sub is None:
             entry.status, entry.reason = FILE_UNUSABLE, reason
             entry.sha256 = file_sha256(path)

@@ -52,14 +52,11 @@ def _load(args):
 
 
 def run_template(args) -> int:
+    from macros_py.write.outputs import TEMPLATE, claim
     from macros_py.write.template import write_template
 
     policy = _load(args)
-    out = Path(args.output)
-    if out.exists() and not args.force:
-        raise UsageError(f"文件 {out} 已存在；如需覆盖请加 --force。")
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError("输出文件应以 .xlsx 结尾。")
+    out = claim(args.output, TEMPLATE, force=args.force, inputs=[policy.path], option="-o")
     recommender = resolve_recommender(args.recommender, policy, args.allow_new)
     write_template(out, policy, recommender)
     print(f"已生成申报工作簿：{out}" + (f"（推荐单位：{recommender}）" if recommender else ""))

@@ -5,14 +5,15 @@ settle which file counts for each recommender (ledger, duplicates, supersession)
 MergeSummary → renderers (master, feedback files, JSON, HTML) → ledger commit.
 
 Every data row read ends up in the master or in the list of rows not merged, with the reason; the
-run prints that reconciliation. Inputs are only read. The master is written to a temporary file and
-renamed, and the ledger is committed only after it, in one transaction.
+run prints that reconciliation. Inputs are only read. The outputs and the ledger's transaction are
+jobs/merge.py's: they appear together or not at all (write/staging.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import sqlite3
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -23,8 +24,8 @@ from macros_py.check.engine import check_file, crash_reason, file_sha256, unusab
 from macros_py.check.workers import default_jobs, run_isolated
 from macros_py.merge.inbox import InboxItem, discover, read_register, received_time, registered
 from macros_py.merge.ledger import FileEntry as LedgerEntry
-from macros_py.merge.ledger import Ledger
-from macros_py.model.errors import UsageError
+from macros_py.merge.ledger import Ledger, ledger_error
+from macros_py.model.errors import NothingToDo, UsageError
 from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
 from macros_py.model.normalize import norm_key
 from macros_py.model.submission import Submission
@@ -164,17 +165,26 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy):
             by_sha[out.sha256] = out
             status[rel] = (MERGED, "")
     latest: dict[str, Outcome] = {}
+
+    def rank(o: Outcome) -> tuple:
+        # A blank file (C-EMPTY) never replaces one with projects, however late it came.
+        return (bool(o.sub.rows("bases") or o.sub.rows("studios")), received[o.item.relpath], o.item.relpath)
+
+    def replaced_by(winner: Outcome, loser: Outcome) -> str:
+        later = received[winner.item.relpath] >= received[loser.item.relpath]
+        return f"已被同一推荐单位{'后' if later else ''}报送的 {winner.item.relpath} 替代" + (
+            "" if later else "（本文件没有填写任何项目，C-EMPTY）")
+
     for out in by_sha.values():
         who = resolve(out.sub.recommender, policy)
         key = who.name if who else f"（未填写推荐单位：{out.item.relpath}）"
         rel = out.item.relpath
-        if key not in latest or (received[rel], rel) > (received[latest[key].item.relpath], latest[key].item.relpath):
+        if key not in latest or rank(out) > rank(latest[key]):
             if key in latest:
-                old = latest[key].item.relpath
-                status[old] = (SUPERSEDED, f"已被同一推荐单位后报送的 {rel} 替代")
+                status[latest[key].item.relpath] = (SUPERSEDED, replaced_by(out, latest[key]))
             latest[key] = out
         else:
-            status[rel] = (SUPERSEDED, f"已被同一推荐单位后报送的 {latest[key].item.relpath} 替代")
+            status[rel] = (SUPERSEDED, replaced_by(latest[key], out))
     currents = [Current(o.sub, resolve(o.sub.recommender, policy), received[o.item.relpath])
                 for o in sorted(latest.values(), key=lambda o: o.item.relpath)]
     for out in outcomes:
@@ -246,12 +256,19 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
     items = discover(inbox)
     register, register_problems = read_register(inbox)
     workbooks = [i for i in items if i.kind == "workbook"]
+    if not workbooks:
+        others = [f"{i.relpath}（{i.reason}）" for i in items if i.kind != "register"]
+        raise NothingToDo(f"收件文件夹 {inbox} 中没有任何工作簿（.xlsx/.xlsm/.xls），没有生成汇总工作簿。"
+                          + ("其中只有：" + "；".join(others[:10]) + ("……" if len(others) > 10 else "")
+                             if others else "文件夹是空的。") + "请检查文件夹是否选对。")
     outcomes = read_all(workbooks, policy, jobs or default_jobs(), progress or Progress())
 
-    ledger = Ledger(ledger_path or master.parent / LEDGER_NAME)
+    ledger = Ledger.for_reading(ledger_path or master.parent / LEDGER_NAME)
     try:
         status, received, currents, entries = _settle(outcomes, ledger, register, policy)
         history = ledger.history()
+    except sqlite3.Error as exc:
+        raise ledger_error(ledger.path, exc) from None
     finally:
         ledger.close()
 
@@ -299,11 +316,22 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
                     list(entries.values()))
 
 
-def commit_ledger(run: MergeRun, inbox: Path, master: Path) -> None:
+def commit_ledger(run: MergeRun, inbox: Path, master: Path, token: str | None = None,
+                  before_commit: Callable[[], None] | None = None) -> None:
+    """Record the run in one transaction, under the ledger's write lock (LedgerError if another
+    program holds it past the busy timeout); `before_commit` runs inside, just before COMMIT."""
     s = run.summary
-    with Ledger(run.ledger_path) as ledger, ledger.transaction():
-        ledger.record_run(ledger.next_run_id(), run.ledger_entries, str(inbox), str(master),
-                          (s.rows_read, s.rows_merged, s.rows_rejected))
+    new = not run.ledger_path.exists()
+    try:
+        with Ledger(run.ledger_path) as ledger, ledger.transaction():
+            ledger.record_run(ledger.next_run_id(), run.ledger_entries, str(inbox), str(master),
+                              (s.rows_read, s.rows_merged, s.rows_rejected), token)
+            if before_commit:
+                before_commit()
+    except BaseException:
+        if new:  # a ledger this run created and did not commit to: no ledger, as before the run
+            run.ledger_path.unlink(missing_ok=True)
+        raise
 
 
 def _file_summaries(items, outcomes, status, received, counts, findings, policy, currents) -> list[FileSummary]:

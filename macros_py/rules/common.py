@@ -1,5 +1,6 @@
-"""Rules on the workbook as a whole: the same row twice (C-ROWDUP), the file's form (C-TEMPLATE), and
-text longer than a cell holds (C-VALUE, case too_long).
+"""Rules on the workbook as a whole: the same row twice (C-ROWDUP), a file with no project at all
+(C-EMPTY: a blank template, an empty printed form), the file's form (C-TEMPLATE), and text longer than
+a cell holds (C-VALUE, case too_long).
 
 C-TEMPLATE is a bureau-side ID in RULES.md (a file whose layout is not recognised is rejected at
 intake). The county check uses the same ID for what it learns while reading: an unusable file
@@ -57,3 +58,12 @@ def template_form(ctx: RuleContext) -> None:
                  year=sub.template_year or "未知", current=ctx.schema.version, current_year=ctx.policy.year)
     if sub.has_vba:
         ctx.emit("C-TEMPLATE", "vba")
+
+
+@rule("C-EMPTY")
+def empty_submission(ctx: RuleContext) -> None:
+    if ctx.rows("bases") or ctx.rows("studios"):
+        return
+    titles = [ctx.schema.sheet(k).title for k in ("bases", "studios")]
+    found = [t.sheet for k in ("bases", "studios") for t in ctx.sub.tables.get(k, [])]
+    ctx.emit("C-EMPTY", "empty", sheets="、".join(f"“{t}”" for t in (found or titles)))

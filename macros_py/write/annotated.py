@@ -32,7 +32,11 @@ _WIDTHS = (6, 8, 14, 18, 10, 20, 20, 60, 50)
 
 
 def annotated_name(path: Path) -> str:
-    return f"{path.stem}_校验{path.suffix.lower()}"
+    """`<name>_校验.xlsx`; a long name is shortened (model/paths.safe_name) so the copy can be written."""
+    from macros_py.model.paths import NAME_BYTES, safe_name
+
+    stem = path.stem if len(path.stem.encode("utf-8")) <= NAME_BYTES else safe_name(path.stem, "文件")
+    return f"{stem}_校验{path.suffix.lower()}"
 
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.S)
@@ -117,6 +121,7 @@ def write_annotated(source: str | Path, findings: list[Finding], target: str | P
     try:
         _mark(wb, findings)
         _results_sheet(wb, findings)
+        _mark_ours(wb)
         save_workbook(wb, target, dt.datetime.now().replace(microsecond=0))
     except UsageError:
         raise
@@ -149,6 +154,19 @@ def _renamed(f: Finding, renamed: dict[str, str]) -> Finding:
     import dataclasses
 
     return dataclasses.replace(f, sheet=renamed[f.sheet])
+
+
+def _mark_ours(wb) -> None:
+    """The document property by which write/outputs.py knows the copy as ours (and may replace it)."""
+    from openpyxl.packaging.custom import CustomPropertyList, StringProperty
+
+    from macros_py.write.outputs import ANNOTATED_MARK, MARKER_PROPERTY
+
+    kept = [p for p in wb.custom_doc_props.props if p.name != MARKER_PROPERTY]
+    wb.custom_doc_props = CustomPropertyList()
+    for prop in kept:
+        wb.custom_doc_props.append(prop)
+    wb.custom_doc_props.append(StringProperty(name=MARKER_PROPERTY, value=ANNOTATED_MARK))
 
 
 def _results_sheet(wb, findings: list[Finding]) -> None:

@@ -34,10 +34,14 @@ _RISKY = ("=", "+", "-", "@")
 
 
 class Book:
-    def __init__(self, when: dt.datetime, title: str | None = None):
+    def __init__(self, when: dt.datetime, title: str | None = None, marker: str | None = None):
         self._buffer = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self._buffer, _OPTIONS)
         self.wb.set_properties({"created": when, "author": "shenbao", "title": title or ""})
+        if marker:  # write/outputs.py recognises the file as ours by it, and may replace it
+            from macros_py.write.outputs import MARKER_PROPERTY
+
+            self.wb.set_custom_property(MARKER_PROPERTY, marker)
         self.wb.set_calc_mode("auto")
         self._formats: dict[tuple, object] = {}
         self._props: dict[int, dict] = {}
