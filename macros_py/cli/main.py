@@ -85,9 +85,15 @@ class SafeConsole:
         return getattr(self._stream, name)
 
 
+def _unraisable(hook_args) -> None:
+    """Errors Python can only report while collecting objects (a half-written zip after a full disk):
+    never a traceback on screen; the run's own message has said what failed."""
+
+
 def main(argv: list[str] | None = None) -> int:
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = SafeConsole(sys.stdout), SafeConsole(sys.stderr)
+    sys.unraisablehook = _unraisable
     try:
         return _main(argv)
     finally:
