@@ -50,8 +50,9 @@ def finalize(results, outdir, policy: Policy, *, decisions=None, ledger=None, fo
     selected = data["proposal"]["selected"]
     missing = [s["code"] for s in selected if s["code"] not in outcomes]
     if missing or problems:
-        raise ShenbaoError("公示结果还没有登记完整：" + "；".join(problems + [f"{c} 没有公示结果" for c in missing if
-                                                                    not any(c in p for p in problems)])
+        listed = problems + [f"{c} 没有公示结果" for c in missing if not any(f"（{c}）" in p for p in problems)]
+        more = f"等 {len(listed)} 处" if len(listed) > 5 else ""
+        raise ShenbaoError("公示结果还没有登记完整：" + "；".join(listed[:5]) + more
                            + f"。请在 {path} 中逐行填写“{NO_OBJECTION}”或“{WITHDRAWN}”。")
     out = FinalizeResult()
     for s in selected:

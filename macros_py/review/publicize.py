@@ -153,12 +153,16 @@ def _document(path: Path, t: dict, bases, studios, policy: Policy) -> None:
         run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT_NAME)
         return p
 
-    def table(headers, rows):
+    def table(headers, rows, widths):
         tb = doc.add_table(rows=1 + len(rows), cols=len(headers))
         tb.style = "Table Grid"
+        tb.autofit = False
+        for c, w in enumerate(widths):
+            tb.columns[c].width = Mm(w)
         for r, values in enumerate([list(headers), *rows]):
             for c, v in enumerate(values):
                 cell = tb.cell(r, c)
+                cell.width = Mm(widths[c])
                 cell.text = ""
                 run = cell.paragraphs[0].add_run(str(v))
                 run.font.name, run.font.size, run.font.bold = FONT_NAME, Pt(12), r == 0
@@ -169,9 +173,9 @@ def _document(path: Path, t: dict, bases, studios, policy: Policy) -> None:
     para(t["period"])
     para(t["contact"])
     para(f"一、市级高技能人才培训基地（{len(bases)}个）", bold=True, indent=False)
-    table(BASE_HEADERS, bases)
+    table(BASE_HEADERS, bases, (14, 50, 14, 40, 38))
     para(f"二、市级技能大师工作室（{len(studios)}个）", bold=True, indent=False)
-    table(STUDIO_HEADERS, studios)
+    table(STUDIO_HEADERS, studios, (14, 24, 74, 44))
     para("")
     for line in [*t["signers"], t["date"]]:
         para(line, align=WD_ALIGN_PARAGRAPH.RIGHT)
