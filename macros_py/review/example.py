@@ -103,11 +103,28 @@ def example_scores(projects, experts, policy: Policy, seed: int) -> dict[str, di
     return out
 
 
-def write_review_example(samples_dir: str | Path, policy: Policy, seed: int = 2025) -> Path:
-    """Merge the samples (in a scratch copy named like them), prepare, fill; write DIR/评审示例/."""
+def merge_samples(samples_dir: Path, tmp: Path, policy: Policy, keep=None):
+    """The master of the samples (a scratch copy named "samples": the master records its inbox by name, so
+    the same name gives the same bytes as `shenbao merge workbooks/samples`). `keep` filters file names."""
     import io
 
     from macros_py.merge.run import Progress, merge
+    from macros_py.write.master import write_master
+
+    inbox = tmp / "samples"
+    inbox.mkdir(parents=True)
+    for f in Path(samples_dir).iterdir():
+        if f.is_file() and (keep is None or keep(f.name)):
+            shutil.copyfile(f, inbox / f.name)
+    master = tmp / "out" / "汇总.xlsx"
+    result = merge(inbox, master, policy=policy, jobs=1, progress=Progress(io.StringIO()))
+    write_master(master, result.summary, result.currents, result.findings, policy)
+    return master, result.summary
+
+
+def write_review_example(samples_dir: str | Path, policy: Policy, seed: int = 2025) -> Path:
+    """Merge the samples (in a scratch copy named like them), prepare, fill; write DIR/评审示例/."""
+
     from macros_py.review.experts import recusal
     from macros_py.review.prepare import (
         CHECKSHEET_NAME,
@@ -117,27 +134,19 @@ def write_review_example(samples_dir: str | Path, policy: Policy, seed: int = 20
         scoresheet_name,
     )
     from macros_py.review.projects import review_projects
-    from macros_py.write.master import write_master
 
     samples_dir = Path(samples_dir)
     target = samples_dir / EXAMPLE_DIR
     with tempfile.TemporaryDirectory(prefix="shenbao-review-") as tmp:
         tmp = Path(tmp)
-        inbox = tmp / "samples"  # the master records its inbox by name: the same name gives the same bytes
-        inbox.mkdir()
-        for f in samples_dir.iterdir():
-            if f.is_file():
-                shutil.copyfile(f, inbox / f.name)
-        master = tmp / "out" / "汇总.xlsx"
-        result = merge(inbox, master, policy=policy, jobs=1, progress=Progress(io.StringIO()))
-        write_master(master, result.summary, result.currents, result.findings, policy)
+        master, summary = merge_samples(samples_dir, tmp, policy)
         experts_in = tmp / EXPERTS_FILE
         write_expert_input(experts_in, policy)
         prepared = tmp / "评审"
         prepare(master, experts_in, prepared, policy)
-        projects = review_projects(result.summary, policy)
+        projects = review_projects(summary, policy)
         verdicts, visit = {}, {}
-        dup_units = {m.name for g in result.summary.duplicates for m in g.members}
+        dup_units = {m.name for g in summary.duplicates for m in g.members}
         for p in projects:
             if p.unit in dup_units and p.kind == "base":
                 verdicts[p.code] = (FAIL, "同一项目同时通过属地人社部门和市直主管部门申报（B-DUP），取消申报资格")

@@ -127,6 +127,7 @@ def _document(path: Path, t: dict, bases, studios, policy: Policy) -> None:
 
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
@@ -159,6 +160,11 @@ def _document(path: Path, t: dict, bases, studios, policy: Policy) -> None:
         tb.autofit = False
         for c, w in enumerate(widths):
             tb.columns[c].width = Mm(w)
+        for r, row in enumerate(tb.rows):  # a row never splits over two pages; the header repeats on each
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))
+            if r == 0:
+                tr_pr.append(OxmlElement("w:tblHeader"))
         for r, values in enumerate([list(headers), *rows]):
             for c, v in enumerate(values):
                 cell = tb.cell(r, c)
