@@ -12,8 +12,9 @@ from macros_py.review.scoring import SELECT, TIED, groups
 TEMPLATE = "review_report.html.j2"
 
 
-def _label(pr: dict) -> str:
-    return f"{pr['code']} {pr['leader']}（{pr['unit']}）" if pr.get("leader") else f"{pr['code']} {pr['unit']}"
+def _label(pr: dict, code: bool = True) -> str:
+    name = f"{pr['leader']}（{pr['unit']}）" if pr.get("leader") else pr["unit"]
+    return f"{pr['code']} {name}" if code else name
 
 
 def build_view(data: dict, policy: Policy) -> dict:
@@ -25,7 +26,7 @@ def build_view(data: dict, policy: Policy) -> dict:
         for r in p["ranking"].get(group, []):
             line = not drawn and r["rank"] > places
             drawn = drawn or line
-            rows.append({"rank": r["rank"], "code": r["code"], "label": _label(projects[r["code"]]),
+            rows.append({"rank": r["rank"], "code": r["code"], "label": _label(projects[r["code"]], code=False),
                          "recommender": projects[r["code"]]["recommender"], "score": f"{r['score']:.{d}f}",
                          "status": r["status"], "line": line,
                          "css": "tied" if r["status"] == TIED else "selected" if r["status"] == SELECT else ""})
