@@ -77,7 +77,16 @@ def test_lower_tier_moves_only_when_the_policy_allows(policy):
     assert any(r.moved_from == "A档" for r in moved.ranking["B档"])
 
 
-@settings(max_examples=60, deadline=None)
+def test_a_tie_among_moved_bases_holds_the_places_and_is_not_also_a_vacancy(policy):
+    items = [project(f"A{i}", "A") for i in range(1, 9)]
+    scores = {f"A{i}": Decimal(99 - i) for i in range(1, 4)} | {f"A{i}": Decimal(60) for i in range(4, 9)}
+    p = propose(items, scores, {}, with_review(policy, allow_lower_tier=True))
+    [tie] = [t for t in p.ties if t["group"] == "B档"]
+    assert tie["left"] == 4 and len(tie["projects"]) == 5
+    assert not [v for v in p.vacancies if v["group"] == "B档"]
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["A", "B", "C", None]), st.integers(50, 60)), min_size=1, max_size=40),
        st.booleans())
 def test_quotas_are_never_exceeded_and_every_project_is_accounted_for(policy, entries, lower):

@@ -101,7 +101,7 @@ def propose(projects: list[ReviewProject], scores: dict[str, Decimal], blocked: 
         if tier is not None and rp.allow_lower_tier and not tie and len(chosen) < places and leftovers:
             moved = sorted(leftovers, key=lambda c: (-passed[c], c))
             extra: list[Ranked] = []
-            _fill(moved, passed, places, chosen, extra, group, decisions, out, by_code, moved=True)
+            tie = _fill(moved, passed, places, chosen, extra, group, decisions, out, by_code, moved=True)
             rows += extra
         out.ranking[group] = rows
         for r in rows:
