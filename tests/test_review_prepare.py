@@ -167,3 +167,20 @@ def test_experts_and_recusal_by_unit_recommender_or_an_extra_column(tmp_path, po
     bad.write_text("x", encoding="utf-8")
     with pytest.raises(ShenbaoError, match="专家名单"):
         read_experts(bad)
+
+
+def test_text_that_looks_like_a_formula_stays_text_and_the_checksheet_has_its_choices(tmp_path, policy, prepared):
+    from macros_py.review.scoresheet import write_scoresheet
+
+    evil = ReviewProject("J001", "base", "A", '=HYPERLINK("http://x","点我")', None, "+推荐单位", None, ["-焊工"])
+    path = tmp_path / "s.xlsx"
+    write_scoresheet(path, Expert(1, "甲", "山西大同大学 教授", ""), [evil], policy, master_sha="0", fingerprint="0",
+                     panel=5)
+    ws = load_workbook(path)["培训基地评分"]
+    row = data_of(path)["cells"]["J001"]["row"] + 1
+    assert [ws.cell(row, c).data_type for c in (2, 3, 4)] == ["s", "s", "s"]
+    assert ws.cell(row, 2).value == '=HYPERLINK("http://x","点我")'
+    out, _ = prepared
+    check = load_workbook(out / CHECKSHEET_NAME)["基地复核"]
+    lists = {dv.formula1 for dv in check.data_validations.dataValidation if dv.type == "list"}
+    assert '"合格,不合格"' in lists and '"有,缺"' in lists

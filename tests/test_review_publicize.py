@@ -129,6 +129,9 @@ def test_finalize_after_one_withdrawal(published, results, policy, tmp_path):
     result = finalize(results[0], tmp_path / "认定", policy, decisions=outcome)
     assert [s["code"] for s in result.withdrawn] == [gone["code"]]
     assert result.total == 560 - 80
+    first = {n: (tmp_path / "认定" / n).read_bytes() for n in (FINAL_NAME, FUNDS_NAME)}
+    finalize(results[0], tmp_path / "认定", policy, decisions=outcome)
+    assert {n: (tmp_path / "认定" / n).read_bytes() for n in first} == first
     wb = load_workbook(tmp_path / "认定" / FINAL_NAME)
     units = [c.value for c in wb["培训基地"]["B"][2:] if c.value]
     assert gone["unit"] not in units and len(units) == 12
