@@ -184,3 +184,17 @@ def test_text_that_looks_like_a_formula_stays_text_and_the_checksheet_has_its_ch
     check = load_workbook(out / CHECKSHEET_NAME)["基地复核"]
     lists = {dv.formula1 for dv in check.data_validations.dataValidation if dv.type == "list"}
     assert '"合格,不合格"' in lists and '"有,缺"' in lists
+
+
+def test_a_master_written_again_with_the_same_projects_is_only_a_note(tmp_path, policy, master):
+    changed = tmp_path / "汇总.xlsx"
+    changed.write_bytes(master.read_bytes())
+    from openpyxl import load_workbook as load
+
+    wb = load(changed)
+    wb.properties.title = "重新生成"
+    wb.save(changed)  # other bytes, the same summary
+    folder = copy_returned(tmp_path)
+    result = run_collect(folder, tmp_path / "out" / "评审结果.xlsx", policy, master=changed)
+    assert result.findings == [] and len(result.data["proposal"]["selected"]) == 19
+    assert any("项目清单没有变化" in line for line in result.lines)

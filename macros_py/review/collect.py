@@ -153,6 +153,10 @@ def _collect(files: list[ReturnedFile], folder: Path, policy: Policy, found: _Fo
     if now and now != made:
         found.add("R-PANEL", "stale", {"what": "复核表", "diff": differences(projects, now_projects)}, check.rel,
                   sha=check.sha256)
+    same_list_note = None
+    if now and now == made and state.sha256_of(master) != check.data.get("master_sha"):
+        same_list_note = (f"汇总工作簿 {Path(master).name} 在评分表发出后重新生成过（SHA256 与评分表中记录的不同），"
+                          "但项目清单没有变化，评分表仍然有效。")
 
     expert_files = [f for f in read if f.kind == KIND_EXPERTS]
     if experts_path:
@@ -280,6 +284,8 @@ def _collect(files: list[ReturnedFile], folder: Path, policy: Policy, found: _Fo
     notes: list[str] = []
     if decisions_path.exists():
         tie_decisions, notes = read_tie_decisions(decisions_path)
+    if same_list_note:
+        notes.insert(0, same_list_note)
     proposal = propose(projects, scores, blocked, policy, tie_decisions)
     return {
         "policy_year": policy.year, "fingerprint": made, "method": rp.method, "method_text": rp.method_text,
@@ -346,6 +352,7 @@ def _lines(data: dict, findings: list[Finding], files: list[ReturnedFile], polic
     for f in files:
         if f.status != READ:
             lines.append(f"  {f.rel}：{f.status}：{f.reason}")
+    lines += [f"注意：{n}" for n in data["notes"]]
     sev = Counter(f.severity for f in findings)
     lines.append("问题：" + "，".join(f"{k} {sev.get(k, 0)} 条" for k in ("错误", "警告", "提示")) + "（见评审结果“问题清单”）")
     for f in findings[:12]:
