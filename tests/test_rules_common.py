@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from macros_py.check.engine import check_submission
 from macros_py.model.findings import ERROR, WARNING
 from macros_py.read.workbook import read_submission
-from macros_py.write.fill import write_filled
+from macros_py.write.fill import cell_of, write_filled
 
 
 def copy_row(sheet, to, frm=0):
@@ -27,10 +27,27 @@ BREAKS = [
     Break("C-ROWDUP", "studios", copy_row("studios", 4), "studios", "leader", 4, severity=ERROR),
     Break("C-ROWDUP", "masters", copy_row("masters", 5), "masters", "leader", 5, severity=ERROR),
 ]
-RULES = {b.rule for b in BREAKS}
+RULES = {b.rule for b in BREAKS} | {"C-VALUE"}   # C-VALUE: test_long_text_is_cut_and_said_at_its_cell
 
 
-findings, test_break_is_reported_at_its_cell, test_clean_data_passes = family_tests("common", BREAKS, clean_rules=["C-ROWDUP", "C-TEMPLATE"])
+findings, test_break_is_reported_at_its_cell, test_clean_data_passes = family_tests("common", BREAKS, clean_rules=["C-ROWDUP", "C-TEMPLATE", "C-VALUE"])
+
+
+def test_long_text_is_cut_and_said_at_its_cell(tmp_path, clean_template, schema, policy):
+    # C-VALUE (too_long): 42,000 characters in 项目所在地址 (openpyxl cuts at 32,767 when it writes,
+    # so the text goes into the package afterwards); the reader keeps 32,767 and says so at the cell.
+    import copy
+
+    from hostile_files import replace_text
+
+    data = copy.deepcopy(clean_template)
+    data["bases"][2]["address"] = "LONGTEXTMARKER"
+    path = replace_text(write_filled(tmp_path / "long.xlsx", data, policy), "LONGTEXTMARKER", "大同市平城区" * 7000)
+    sub = read_submission(path, policy)
+    (f,) = [f for f in check_submission(sub, policy) if f.rule == "C-VALUE"]
+    assert (f.sheet, f.cell) == (schema.sheet("bases").title, cell_of(schema, "bases", "address", 2))
+    assert f.severity == WARNING and "42000 个字符" in f.message and "32767" in f.message
+    assert len(sub.rows("bases")[2].values["address"]) == 32767
 
 
 def test_duplicate_names_the_first_row(findings, schema):

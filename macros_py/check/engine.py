@@ -83,21 +83,55 @@ def check_file(path: str | Path, policy: Policy, limits: Limits = DEFAULT_LIMITS
         return None, [], f"程序读取该文件时出错（{type(exc).__name__}: {exc}）。请把文件发给系统维护人员。"
 
 
+def crash_reason(exitcode: int | None) -> str:
+    """Why a file is unusable when the process reading it died (an abort, a crash, memory exhausted)."""
+    how = f"（退出码 {exitcode}）" if exitcode is not None and exitcode >= 0 else \
+        f"（信号 {-exitcode}）" if exitcode is not None else ""
+    return (f"读取该文件时读取程序异常终止{how}：文件中的表格范围异常大、数据已损坏，或所需内存超出上限。"
+            "其余文件不受影响。请用 Excel 或 WPS 打开该文件、删除多余的行列后重新保存再报送。")
+
+
+def _check_job(context: tuple[Policy, Limits], path: Path):
+    """check_file in a worker process (check.workers): what comes back is plain data."""
+    policy, limits = context
+    return check_file(path, policy, limits)
+
+
+def check_isolated(paths: list[Path], policy: Policy, limits: Limits = DEFAULT_LIMITS, jobs: int = 1):
+    """check_file of each path in a child process, in order: one file's abort costs only that file."""
+    from macros_py.check.workers import run_isolated
+
+    yield from run_isolated(_check_job, (policy, limits), paths, jobs=jobs,
+                            died=lambda path, code: (None, [], crash_reason(code)),
+                            failed=lambda path, text: (None, [], f"程序读取该文件时出错（{text}）。请把文件发给系统维护人员。"))
+
+
 def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, max_findings: int | None = None,
-                limits: Limits = DEFAULT_LIMITS,
+                limits: Limits = DEFAULT_LIMITS, jobs: int = 1,
                 progress: Callable[[FileEntry], None] | None = None) -> Report:
-    """Read and check each file. A file that cannot be used becomes an entry with its reason (and a
-    C-TEMPLATE finding); the run goes on with the others. Never raises for a bad file."""
+    """Read and check each file, each in a child process (check.workers). A file that cannot be used,
+    or whose reading killed its process, becomes an entry with its reason (and a C-TEMPLATE finding);
+    the run goes on with the others. Never raises for a bad file."""
     policy = policy or default_policy()
     report = Report(limit=max_findings)
+    paths = list(paths)
     from_folder = {p for raw in paths if Path(raw).is_dir() for p in expand_paths([raw])}
+    entries, todo = [], []
     for path in expand_paths(paths):
         entry = FileEntry(file=path.name, path=str(path))
-        report.files.append(entry)
+        entries.append(entry)
         if path in from_folder and path.name.startswith("~$"):
             entry.status, entry.reason = FILE_IGNORED, LOCK_FILE_REASON
+        else:
+            todo.append((path, entry))
+    results = check_isolated([p for p, _ in todo], policy, limits, jobs)
+    by_entry = {id(e): n for n, (_, e) in enumerate(todo)}
+    for entry in entries:
+        report.files.append(entry)
+        if id(entry) not in by_entry:
             continue
-        sub, findings, reason = check_file(path, policy, limits)
+        path = Path(entry.path)
+        _, (sub, findings, reason) = next(results)
         if sub is None:
             entry.status, entry.reason = FILE_UNUSABLE, reason
             entry.sha256 = file_sha256(path)
@@ -114,6 +148,7 @@ def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, ma
             report.findings = report.findings[:max_findings]
             report.partial = True
             break
+    results.close()
     return report
 
 

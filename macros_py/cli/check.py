@@ -54,13 +54,16 @@ def run_check(args) -> int:
     for option in (args.json, args.annotate, args.html):
         if option and Path(option).resolve() in inputs:
             raise UsageError(f"输出文件 {option} 与输入文件相同：原文件不能被改写。")
-    report = check_paths(args.files, policy, max_findings=args.max_findings)
+    from macros_py.check.workers import default_jobs
+
+    report = check_paths(args.files, policy, max_findings=args.max_findings, jobs=default_jobs())
     print(render_text(report, details=not args.brief))
 
     if args.json:
+        from macros_py.model.privacy import mask_data
         from macros_py.write.xlsx_pack import write_atomic
 
-        text = json.dumps([f.to_dict() for f in report.findings], ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(mask_data([f.to_dict() for f in report.findings]), ensure_ascii=False, indent=2) + "\n"
         write_atomic(args.json, text.encode("utf-8"))
         print(f"问题清单（JSON）：{args.json}")
     if args.annotate:
@@ -76,6 +79,6 @@ def run_check(args) -> int:
     if args.html:
         from macros_py.report.check_html import write_html
 
-        write_html(report, args.html)
+        write_html(report, args.html, policy.time_zone)
         print(f"HTML 报告：{args.html}")
     return report.exit_code

@@ -52,7 +52,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class SafeConsole:
+    """What the command prints, on its way to the terminal: ID numbers masked and control characters
+    from the data (ESC, which can clear the screen or retitle the window) shown as escapes
+    (model.privacy.console_text). Everything the command prints passes here, whoever printed it."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from macros_py.model.privacy import console_text
+
+        self._stream.write(console_text(text))
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeConsole(sys.stdout), SafeConsole(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

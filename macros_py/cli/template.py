@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from macros_py.model.errors import UsageError
-from macros_py.model.paths import SAMPLES_DIR
+from macros_py.model.paths import SAMPLES_OUTPUT
 
 
 def register(sub) -> None:
@@ -20,7 +20,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("samples", help="生成内置的示例报送文件（含若干故意的错误，见 manifest.json）和评审示例",
                        description="按固定随机种子生成各推荐单位的示例报送工作簿。")
-    p.add_argument("-o", "--output", metavar="目录", default=str(SAMPLES_DIR), help="输出目录（默认 workbooks/samples）")
+    p.add_argument("-o", "--output", metavar="目录", default=str(SAMPLES_OUTPUT), help="输出目录（默认 workbooks/samples）")
     p.add_argument("--seed", type=int, default=2025, metavar="种子", help="随机种子（默认 2025）")
     p.add_argument("--printed", type=int, default=0, metavar="个数",
                    help="其中几个按通知印制的附件7、附件8、表4-2 格式写出（默认 0，全部用标准工作簿）")

@@ -2,7 +2,7 @@
 is not read. Nothing in the folder is passed over without a line saying why.
 
 The optional receipt register 收文登记.csv (文件名,收文日期) gives the date each file was received;
-files it does not list fall back to the file's modification time.
+files it does not list fall back to the file's modification time, read in the bureau's time zone.
 """
 
 from __future__ import annotations
@@ -108,6 +108,11 @@ def registered(item: InboxItem, register: dict[str, dt.datetime]) -> dt.datetime
     return None
 
 
-def received_time(item: InboxItem, register: dict[str, dt.datetime]) -> dt.datetime:
-    """When the bureau received a file: the register's date, else the file's modification time."""
-    return registered(item, register) or dt.datetime.fromtimestamp(item.path.stat().st_mtime).replace(microsecond=0)
+def received_time(item: InboxItem, register: dict[str, dt.datetime], zone: dt.tzinfo) -> dt.datetime:
+    """When the bureau received a file: the register's date, else the file's modification time as a
+    wall-clock time in the bureau's time zone (policy notice.time_zone), never the machine's."""
+    found = registered(item, register)
+    if found is not None:
+        return found
+    stamp = dt.datetime.fromtimestamp(item.path.stat().st_mtime, tz=zone)
+    return stamp.replace(tzinfo=None, microsecond=0)

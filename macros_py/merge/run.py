@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from macros_py.check.engine import check_file, file_sha256, unusable_finding
+from macros_py.check.engine import check_file, crash_reason, file_sha256, unusable_finding
+from macros_py.check.workers import default_jobs, run_isolated
 from macros_py.merge.inbox import InboxItem, discover, read_register, received_time, registered
 from macros_py.merge.ledger import FileEntry as LedgerEntry
 from macros_py.merge.ledger import Ledger
@@ -71,8 +70,7 @@ def _worker_policy(path: str) -> Policy:
     return load_policy(path)
 
 
-def _read_one(args: tuple[InboxItem, str]) -> Outcome:
-    item, policy_path = args
+def _read_one(policy_path: str, item: InboxItem) -> Outcome:
     policy = _worker_policy(policy_path)
     sub, findings, reason = check_file(item.path, policy)
     if sub is None:
@@ -90,24 +88,37 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _dead(item: InboxItem, exitcode: int | None) -> Outcome:
+    return Outcome(item, file_sha256(item.path), _size(item.path), reason=crash_reason(exitcode))
+
+
+def _failed(item: InboxItem, text: str) -> Outcome:
+    return Outcome(item, file_sha256(item.path), _size(item.path),
+                   reason=f"程序读取该文件时出错（{text}）。请把文件发给系统维护人员。")
+
+
+def _compact(out: Outcome) -> Outcome:
+    """A file's records as the parent keeps them until the outputs are written: the column keys and the
+    A1 addresses (the same few thousand strings in every file) shared through sys.intern instead of
+    one copy per file as they arrive from the worker, so that memory grows by less per submission."""
+    if out.sub is not None:
+        intern = sys.intern
+        for records in out.sub.sheets.values():
+            for rec in records:
+                rec.cells = {intern(k): intern(v) for k, v in rec.cells.items()}
+                rec.values = {intern(k): v for k, v in rec.values.items()}
+    return out
+
+
 def read_all(items: list[InboxItem], policy: Policy, jobs: int, progress: Callable[[int, int, Outcome], None]):
-    """Read and check every workbook; a process pool when there are enough files to repay it."""
-    work = [(item, str(policy.path)) for item in items]
+    """Read and check every workbook, each in a worker process (check.workers): a file whose reading
+    kills its worker is that file's failure, with the reason, and the other files are read all the same."""
     outcomes: list[Outcome] = []
-    if jobs > 1 and len(work) >= 2 * jobs:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for n, out in enumerate(pool.map(_read_one, work, chunksize=max(1, len(work) // (jobs * 8))), 1):
-                outcomes.append(out)
-                progress(n, len(work), out)
-    else:
-        for n, args in enumerate(work, 1):
-            outcomes.append(_read_one(args))
-            progress(n, len(work), outcomes[-1])
+    for n, (_, out) in enumerate(run_isolated(_read_one, str(policy.path), items, jobs=jobs, died=_dead,
+                                              failed=_failed), 1):
+        outcomes.append(_compact(out))
+        progress(n, len(items), out)
     return outcomes
-
-
-def default_jobs() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
 
 
 class Progress:
@@ -144,7 +155,7 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy):
         if known and not registered(out.item, register):
             received[rel] = dt.datetime.fromisoformat(known.received)
         else:
-            received[rel] = received_time(out.item, register)
+            received[rel] = received_time(out.item, register, policy.time_zone)
         if out.reason:
             status[rel] = (UNUSABLE, out.reason)
         elif out.sha256 in by_sha:

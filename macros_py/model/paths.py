@@ -1,18 +1,40 @@
-"""Where the project's data lives: the repository's workbooks/, templates/ and addin/ folders.
+"""Where the project's data lives: the folders workbooks/, templates/ and addin/.
 
-The package is installed editable (`pip install -e .`), so these sit beside it; SHENBAO_HOME points
-elsewhere when the folders were copied to another place.
+They are committed once, at the top of the repository. Three cases, in this order:
+- SHENBAO_HOME names a folder holding them (someone keeps edited copies elsewhere);
+- an installed wheel carries them as package data, macros_py/data/<folder>/ (setup.py copies them
+  in while the wheel is built), found with importlib.resources;
+- an editable install or a plain checkout (`python3 -m macros_py` in the repository) reads them
+  beside the package, in the checkout.
 """
 
 import os
 import re
+from importlib.resources import files
 from pathlib import Path
 
-PROJECT_ROOT = Path(os.environ.get("SHENBAO_HOME") or Path(__file__).resolve().parents[2])
+_CHECKOUT = Path(__file__).resolve().parents[2]
+_PACKAGED = Path(str(files("macros_py"))) / "data"
+
+
+def _data_root() -> tuple[Path, bool]:
+    """The folder holding workbooks/, templates/ and addin/, and whether it is the installed package's."""
+    home = os.environ.get("SHENBAO_HOME")
+    if home:
+        return Path(home), False
+    if (_PACKAGED / "workbooks").is_dir():
+        return _PACKAGED, True
+    return _CHECKOUT, False
+
+
+PROJECT_ROOT, PACKAGED = _data_root()
 WORKBOOKS_DIR = PROJECT_ROOT / "workbooks"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 ADDIN_DIR = PROJECT_ROOT / "addin"
 SAMPLES_DIR = WORKBOOKS_DIR / "samples"
+# Where `shenbao samples` writes by default: the checkout's own folder (the tests regenerate it byte for
+# byte); an installed package never writes into itself, so there it is workbooks/samples in the current folder.
+SAMPLES_OUTPUT = Path("workbooks") / "samples" if PACKAGED else SAMPLES_DIR
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 

@@ -61,6 +61,9 @@ class Submission:
     tables: dict[str, list[Table]] = field(default_factory=dict)  # printed 表4-2: one Table per base
     has_vba: bool = False
     notes: list[str] = field(default_factory=list)
+    # Cells whose text was longer than a cell holds, cut to `text_limit` characters: (sheet, A1, length).
+    long_texts: list[tuple[str, str, int]] = field(default_factory=list)
+    text_limit: int = 32_767
 
     def rows(self, sheet_key: str) -> list[Record]:
         return self.sheets.get(sheet_key, [])
