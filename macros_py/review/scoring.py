@@ -118,10 +118,11 @@ def propose(projects: list[ReviewProject], scores: dict[str, Decimal], blocked: 
     selected = {s["code"] for s in out.selected}
     tied = {x["code"] for t in out.ties for x in t["projects"]}
     listed = {e["code"] for e in out.excluded}
-    for group, rows in out.ranking.items():
+    for group, rows in reversed(list(out.ranking.items())):  # the lowest group a base reached speaks for it
         for r in rows:
             if r.code in selected or r.code in tied or r.code in listed:
                 continue
+            listed.add(r.code)  # a base moved down is ranked in two groups: listed once
             p = by_code[r.code]
             why = "裁定不入选（人工裁定）" if r.status == REJECT_STATUS else f"{group}第 {r.rank} 名，在名额线（{out.places[group]} 个）以外"
             out.excluded.append({**_entry(p, p.tier, r.score, r.rank, 0), "reason": why})
