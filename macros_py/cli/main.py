@@ -17,7 +17,7 @@ from pathlib import Path
 from macros_py import __version__
 from macros_py.model.errors import ShenbaoError
 
-SUBCOMMANDS = ("template", "check", "merge", "report", "addin")  # cli/template.py also registers "samples"
+SUBCOMMANDS = ("template", "check", "merge", "report", "review", "addin")  # cli/template.py also registers "samples"
 
 # argparse's own words, shown to the user: translated so that every help and error is Chinese.
 _ARGPARSE_ZH = {
