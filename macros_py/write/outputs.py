@@ -37,7 +37,7 @@ def describe_os_error(exc: OSError) -> str:
         return "没有写入权限（文件是只读的、正被 Excel 或 WPS 打开，或文件夹不允许写入）"
     if code == errno.EROFS:
         return "所在的磁盘是只读的"
-    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG):
         return "磁盘空间不足（或超过了允许的文件大小）"
     if code == errno.EISDIR:
         return "该路径是一个文件夹"
