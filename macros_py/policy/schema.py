@@ -56,6 +56,7 @@ class Column:
     printed: bool = False               # the column is in the notice's printed 附件7/附件8
     printed_header: str | None = None   # the header as the notice prints it, where it breaks lines
     printed_example: str | None = None  # the guidance the notice prints in the first row (not data)
+    printed_width: float | None = None  # the column's width on the printed form, where narrower than `width`
     rules: tuple[str, ...] = ()         # rule IDs that check this column
     masked: bool = False                # ID numbers: masked outside the one sheet that needs them
 
@@ -95,6 +96,7 @@ class Sheet:
     block_label: str | None = None      # funding: the column holding the block's row labels
     printed_label: str | None = None    # 附件7 / 附件8: the label printed above the form
     printed_title: str | None = None    # the title the notice prints
+    form_title: str | None = None       # the worksheet that prints this table as the notice's form
     checks: tuple[Check, ...] = ()
 
     @property
@@ -280,18 +282,19 @@ def _bases() -> Sheet:
         Column("seq", "编号", FORMULA, aliases=("序号",), width=6, printed=True,
                formula='=IF([unit]="","",ROW()-[header_row])'),
         Column("unit", "项目单位", required=True, width=28, printed=True, rules=("B-REQ", "C-ROWDUP", "B-DUP"),
-               aliases=("项目单位名称", "单位名称", "申报单位"), prompt="项目单位公章全称"),
+               aliases=("项目单位名称", "单位名称", "申报单位"), prompt="项目单位公章全称；每个基地一行，不要重复"),
         Column("attribute", "属性", CHOICE, choices="base_attributes", required=True, width=12, printed=True,
-               rules=("B-REQ", "B-ATTR"), prompt="政府办 / 行业、企业办 / 其它"),
+               rules=("B-REQ", "B-ATTR"), prompt="从下拉列表选择属性：{base_attributes}"),
         Column("address", "项目所在地址", required=True, width=30, printed=True, rules=("B-REQ",),
-               aliases=("项目单位地址", "地址")),
+               aliases=("项目单位地址", "地址"), prompt="项目所在的详细地址"),
         Column("recommender", "推荐单位", FORMULA, required=True, width=22, printed=True, rules=("B-REQ",),
                formula='=IF([unit]="","",[recommender]&"")'),
         Column("majors", "申报专业", required=True, width=30, printed=True, rules=("B-REQ", "B-MAJORS"),
                aliases=("申报专业（职业）", "特色专业", "特色专业（职业）"),
-               prompt="2–3 个特色专业（职业），用顿号“、”分隔"),
+               prompt="{majors_min}–{majors_max} 个特色专业（职业），用顿号“、”分隔"),
         Column("tier", "申报档次", CHOICE, choices="tiers", required=True, width=10,
-               rules=("B-REQ", "B-TIER"), aliases=("档次",), prompt="从下拉框选择 A、B 或 C 档"),
+               rules=("B-REQ", "B-TIER"), aliases=("档次",),
+               prompt="从下拉列表选择档次。补助：{subsidy}；年培训规模 {min_training} 人次，高级工证书 {min_certs} 人次"),
         _uscc_column(),
         *_contact_columns(),
         Column("note", "备注", width=16, printed=True),
@@ -311,7 +314,7 @@ def _bases() -> Sheet:
     return Sheet("bases", "附件7 基地汇总", "基地汇总表", "市级高技能人才培训基地项目申报汇总表", cols,
                  capacity=50, entity="base", row_key=("unit",), link="unit",
                  note="每行一个基地。推荐单位取自“填报说明”；多个专业用顿号分隔。",
-                 printed_label="附件7", printed_title="市级高技能人才培训基地项目申报汇总表",
+                 printed_label="附件7", printed_title="市级高技能人才培训基地项目申报汇总表", form_title="附件7 打印",
                  checks=checks)
 
 
@@ -322,27 +325,39 @@ def _conditions() -> Sheet:
                rules=("B-REQ", "C-ROWDUP"), prompt="从附件7 已填的项目单位中选择"),
         Column("attribute", "属性", FORMULA, width=12, formula=_lookup("bases", "attribute")),
         Column("tier", "申报档次", FORMULA, width=8, formula=_lookup("bases", "tier")),
-        Column("training", "年培训规模（人次）", rules=("B-SCALE", "B-TIER-FIT"), **count),
-        Column("certs", "年取得高级工证书人次", rules=("B-CERT", "B-TIER-FIT"), **count),
-        Column("teachers", "专兼职教师数", rules=("B-RATIO",), **count),
-        Column("trainees", "在训学员数", rules=("B-RATIO",), **count),
-        Column("practical_teachers", "实训教师总数", rules=("B-SENIOR",), **count),
-        Column("senior_teachers", "高级实习指导教师及技师人数", rules=("B-SENIOR",), **count),
-        Column("coop", "大中型合作企业数", rules=("B-COOP",), **count),
+        Column("training", "年培训规模（人次）", rules=("B-SCALE", "B-TIER-FIT"),
+               prompt="每年培训人次（整数）。所报档次须达到：{min_training}", **count),
+        Column("certs", "年取得高级工证书人次", rules=("B-CERT", "B-TIER-FIT"),
+               prompt="经培训后年度内取得高级工证书的人次（整数）。所报档次须达到：{min_certs}", **count),
+        Column("teachers", "专兼职教师数", rules=("B-RATIO",),
+               prompt="专兼职教师人数（整数）。师生比（在训学员数÷教师数）须在 1:{ratio_min}–1:{ratio_max}", **count),
+        Column("trainees", "在训学员数", rules=("B-RATIO",),
+               prompt="在训学员人数（整数）。师生比（在训学员数÷教师数）须在 1:{ratio_min}–1:{ratio_max}", **count),
+        Column("practical_teachers", "实训教师总数", rules=("B-SENIOR",),
+               prompt="实训教师总人数（整数）。其中高级实习指导教师和技师须占 {senior_min}% 以上", **count),
+        Column("senior_teachers", "高级实习指导教师及技师人数", rules=("B-SENIOR",),
+               prompt="高级实习指导教师和技师人数（整数），须占实训教师总数的 {senior_min}% 以上", **count),
+        Column("coop", "大中型合作企业数", rules=("B-COOP",),
+               prompt="建立稳定校企合作的大、中型企业家数（整数），须 {coop_min} 家以上", **count),
         Column("edu_fund_share", "职工教育经费用于高技能人才培养比例（%）", PERCENT, minimum=0, maximum=100,
                width=14, number_format="0.0", rules=("B-EDUFUND",),
-               prompt="企业办（行业、企业办）须填写，不低于 50"),
+               prompt="属性为{enterprise_attributes}的须填写（%，只填数字），不低于 {edu_min}"),
         Column("no_penalty", "近3年无刑事行政处罚和失信惩戒", CHOICE, choices="yes_no", width=12,
-               rules=("B-PENALTY",)),
-        Column("already", "已获国家级或省级基地", CHOICE, choices="yes_no", width=12, rules=("B-ALREADY",)),
+               rules=("B-PENALTY",), prompt="近 {penalty_years} 年未受刑事行政处罚和失信联合惩戒的选“是”；选“否”的不能申报"),
+        Column("already", "已获国家级或省级基地", CHOICE, choices="yes_no", width=12, rules=("B-ALREADY",),
+               prompt="已获评国家级或省级高技能人才培训基地的选“是”（不再申报市级）；否则选“否”"),
         Column("ratio", "师生比", FORMULA, width=10, number_format='"1:"0.0', rules=("B-RATIO",),
+               prompt="师生比 = 在训学员数 ÷ 专兼职教师数，须在 1:{ratio_min}–1:{ratio_max}",
                formula='=IF(OR([teachers]="",[trainees]=""),"",IF(N([teachers])=0,"",[trainees]/[teachers]))'),
         Column("senior_share", "高级教师占比（%）", FORMULA, width=10, number_format="0.0", rules=("B-SENIOR",),
+               prompt="高级实习指导教师和技师占实训教师总数的比例，须在 {senior_min}% 以上",
                formula='=IF(OR([practical_teachers]="",[senior_teachers]=""),"",'
                        'IF(N([practical_teachers])=0,"",[senior_teachers]/[practical_teachers]*100))'),
         Column("supported_tier", "数据支持的最高档次", FORMULA, width=10, rules=("B-TIER-FIT",),
+               prompt="年培训规模和高级工证书人次都达到的最高档次（{min_training} 人次；证书 {min_certs}），不得低于申报档次",
                formula='=IF(OR([training]="",[certs]=""),"",[tier_ladder])'),
-        Column("verdict", "条件是否满足", FORMULA, width=30, formula="=[verdict]"),
+        Column("verdict", "条件是否满足", FORMULA, width=30, formula="=[verdict]",
+               prompt="“满足”，或列出未满足的条件（档次、师生比、高级教师占比、合作企业数等）"),
     )
     checks = (
         Check("B-REQ", ERROR, ("unit",), '=AND([in_use],LEN([unit])=0)'),
@@ -389,7 +404,9 @@ def _funding(policy: Policy) -> Sheet:
     for i, source in enumerate(sources):
         cols.append(Column(f"amount{i}", f"{source}金额（万元）", NUMBER, minimum=0, maximum=100000, width=12,
                            number_format="0.00", rules=("B-SUMS", "B-SUBSIDY") if i == 0 else ("B-SUMS",),
-                           head_formula=f"=SUM([block_rows:amount{i}])", prompt="单位：万元"))
+                           head_formula=f"=SUM([block_rows:amount{i}])",
+                           prompt=(f"本行{source}金额（万元，只填数字）。" + (
+                               "三行之和（合计行）须等于所报档次的补助：{subsidy}" if i == 0 else "合计和比例自动计算"))))
         cols.append(Column(f"share{i}", f"{source}比例（%）", FORMULA, width=9, number_format="0.00",
                            rules=("B-SHARES",),
                            formula=f'=IF(N([total])=0,"",N([amount{i}])/[total]*100)'))
@@ -424,11 +441,12 @@ def _majors(policy: Policy) -> Sheet:
         Column("unit", "项目单位", CHOICE, choices="@bases.unit", required=True, width=26,
                rules=("B-REQ", "C-ROWDUP"), prompt="从附件7 已填的项目单位中选择"),
         Column("major", "专业（职业）", required=True, width=20, rules=("B-REQ", "C-ROWDUP", "B-MAJOR-BUDGET"),
-               aliases=("专业", "专业名称", "申报专业")),
+               aliases=("专业", "专业名称", "申报专业"), prompt="本基地在附件7“申报专业”中填写的一个专业（职业）"),
         Column("leader", "项目负责人", width=10),
     ]
     cols += [Column(f"content{i}", f"{c}（万元）", NUMBER, minimum=0, maximum=100000, width=16,
-                    number_format="0.00", rules=("B-MAJOR-BUDGET",), prompt="单位：万元")
+                    number_format="0.00", rules=("B-MAJOR-BUDGET",),
+                    prompt=f"本专业用于“{c}”的预算（万元，只填数字）。各专业之和应等于经费预算中该内容的合计")
              for i, c in enumerate(contents)]
     cols.append(Column("total", "合计（万元）", FORMULA, width=12, number_format="0.00",
                        formula="=SUM(" + ",".join(f"[content{i}]" for i in range(len(contents))) + ")"))
@@ -447,31 +465,33 @@ def _studios() -> Sheet:
     cols = (
         Column("seq", "序号", FORMULA, aliases=("编号",), width=6, printed=True,
                formula='=IF([leader]="","",ROW()-[header_row])'),
-        Column("recommender", "推荐单位", FORMULA, required=True, width=18, printed=True, rules=("S-REQ",),
+        Column("recommender", "推荐单位", FORMULA, required=True, width=18, printed_width=12, printed=True, rules=("S-REQ",),
                aliases=("推荐单位（可写简称）",), printed_example="可写简称", formula='=IF([leader]="","",[recommender]&"")'),
-        Column("leader", "领办人", required=True, width=10, printed=True, rules=("S-REQ", "S-DUP", "C-ROWDUP"),
-               aliases=("技能大师姓名", "领办人姓名", "大师姓名")),
-        Column("unit", "申报单位", required=True, width=26, printed=True, rules=("S-REQ",),
+        Column("leader", "领办人", required=True, width=10, printed_width=8, printed=True, rules=("S-REQ", "S-DUP", "C-ROWDUP"),
+               aliases=("技能大师姓名", "领办人姓名", "大师姓名"), prompt="领办工作室的技能大师姓名；每个工作室一行"),
+        Column("unit", "申报单位", required=True, width=26, printed_width=18, printed=True, rules=("S-REQ",),
                aliases=("申报单位名称", "申报单位公章全称"), prompt="申报单位公章全称",
                printed_example="申报单位公章全称"),
-        Column("nature", "单位性质", CHOICE, printed_header="单位\n性质", choices="unit_natures", strict=False, required=True, width=14,
-               printed=True, rules=("S-REQ", "S-EDUFUND")),
-        Column("address", "项目所在地址", required=True, width=26, printed=True, rules=("S-REQ",),
+        Column("nature", "单位性质", CHOICE, printed_header="单位\n性质", choices="unit_natures", strict=False, required=True, width=14, printed_width=8,
+               printed=True, rules=("S-REQ", "S-EDUFUND"),
+               prompt="从下拉列表选择单位性质，名单以外的可直接输入。{enterprise_natures}按依托企业核对职工教育经费"),
+        Column("address", "项目所在地址", required=True, width=26, printed_width=16, printed=True, rules=("S-REQ",),
                aliases=("通信地址", "地址")),
-        Column("category", "类别", CHOICE, choices="studio_categories", strict=False, width=10, printed=True,
-               prompt="技能大师所具备的条件：绝技绝活 / 创新创优 / 技术攻关 / 工艺传承"),
-        Column("occupation", "工作室职业（工种）", required=True, printed_header="工作室职业\n（工种）", width=16, printed=True, rules=("S-REQ",),
+        Column("category", "类别", CHOICE, choices="studio_categories", strict=False, width=10, printed_width=8, printed=True,
+               prompt="技能大师所具备的条件：{studio_categories}"),
+        Column("occupation", "工作室职业（工种）", required=True, printed_header="工作室职业\n（工种）", width=16, printed_width=12, printed=True, rules=("S-REQ",),
                aliases=("职业（工种）", "工作室职业")),
-        Column("level", "职业技能等级", CHOICE, choices="skill_levels", required=True, printed_header="职业\n技能等级", width=12, printed=True,
-               rules=("S-REQ", "S-LEVEL"), aliases=("领办人职业技能等级",)),
-        Column("honours", "主要荣誉", required=True, width=28, printed=True, rules=("S-REQ", "S-HONOR"),
-               prompt="如：全国技术能手（2019年）、三晋技术能手"),
-        Column("other_honours", "其他荣誉以及业绩", width=28, printed_header="其他荣誉\n以及业绩", printed=True, aliases=("其他荣誉及业绩",)),
+        Column("level", "职业技能等级", CHOICE, choices="skill_levels", required=True, printed_header="职业\n技能等级", width=12, printed_width=9, printed=True,
+               rules=("S-REQ", "S-LEVEL"), aliases=("领办人职业技能等级",),
+               prompt="从下拉列表选择领办人的职业技能等级；应为高技能人才：{high_skill_levels}"),
+        Column("honours", "主要荣誉", required=True, width=28, printed_width=20, printed=True, rules=("S-REQ", "S-HONOR"),
+               prompt="写明荣誉和年份，如：全国技术能手（2019年）。须有通知所列荣誉之一：{honours}"),
+        Column("other_honours", "其他荣誉以及业绩", width=28, printed_width=20, printed_header="其他荣誉\n以及业绩", printed=True, aliases=("其他荣誉及业绩",)),
         Column("area", "工作室面积（㎡）", NUMBER, minimum=1, maximum=100000, width=10, number_format="0",
-               rules=("S-REQ", "S-SIZE"), aliases=("工作室面积", "面积")),
+               rules=("S-REQ", "S-SIZE"), aliases=("工作室面积", "面积"), prompt="工作室面积，平方米（只填数字）"),
         Column("members", "工作室人数", INT, minimum=1, maximum=1000, width=10, rules=("S-REQ", "S-SIZE"),
-               aliases=("人数",)),
-        Column("size", "工作室规模", FORMULA, printed_header="工作室\n规模", width=14, printed=True, rules=("S-REQ", "S-SIZE"),
+               aliases=("人数",), prompt="工作室人员数（整数）"),
+        Column("size", "工作室规模", FORMULA, printed_header="工作室\n规模", width=14, printed_width=10, printed=True, rules=("S-REQ", "S-SIZE"),
                printed_example="XX㎡\nXX人",
                formula='=IF(OR([area]="",[members]=""),"",[area]&"㎡ "&[members]&"人")'),
         _uscc_column(),
@@ -492,7 +512,8 @@ def _studios() -> Sheet:
     return Sheet("studios", "附件8 工作室汇总", "工作室汇总表", "市级技能大师工作室项目申报汇总表", cols,
                  capacity=30, entity="studio", row_key=("leader", "unit"), link="leader",
                  note="每行一个工作室。推荐单位取自“填报说明”；工作室规模由面积和人数自动生成。",
-                 printed_label="附件8", printed_title="市级技能大师工作室项目申报汇总表", checks=checks)
+                 printed_label="附件8", printed_title="市级技能大师工作室项目申报汇总表", form_title="附件8 打印",
+                 checks=checks)
 
 
 def _masters() -> Sheet:
@@ -502,13 +523,16 @@ def _masters() -> Sheet:
                prompt="从附件8 已填的领办人中选择"),
         Column("unit", "申报单位", FORMULA, width=24, formula=_lookup("studios", "unit", "leader")),
         Column("nature", "单位性质", FORMULA, width=12, formula=_lookup("studios", "nature", "leader")),
-        Column("sex", "性别", CHOICE, choices="sexes", width=6, rules=("S-ID",)),
+        Column("sex", "性别", CHOICE, choices="sexes", width=6, rules=("S-ID",),
+               prompt="从下拉列表选择；须与身份证号第 17 位相符"),
         Column("ethnicity", "民族", CHOICE, choices="ethnic_groups", strict=False, width=8),
         Column("birth", "出生年月", MONTH, width=10, number_format="yyyy-mm", rules=("S-ID",),
-               prompt="如 1975-03（填日期即可）"),
+               prompt="出生年月，如 1975-03-01（填当月任一天即可）；须与身份证号中的出生日期相符"),
         Column("id_number", "身份证号", length=18, width=21, rules=("S-ID", "S-DUP"), masked=True,
-               aliases=("身份证号码", "公民身份号码"), prompt="18 位居民身份证号码"),
-        Column("work_start", "参加工作时间", MONTH, width=10, number_format="yyyy-mm"),
+               aliases=("身份证号码", "公民身份号码"),
+               prompt="18 位居民身份证号码（末位可为 X）；出生年月、性别须与本行一致"),
+        Column("work_start", "参加工作时间", MONTH, width=10, number_format="yyyy-mm",
+               prompt="参加工作的年月，如 1995-07-01（填当月任一天即可）"),
         Column("political", "政治面貌", CHOICE, choices="political_statuses", strict=False, width=10),
         Column("job", "工作单位及职务", width=24),
         Column("occupation", "从事职业（工种）", width=14),
@@ -520,10 +544,12 @@ def _masters() -> Sheet:
         Column("area", "工作室面积（㎡）", FORMULA, width=10, number_format="0",
                formula=_lookup("studios", "area", "leader")),
         Column("edu_fund_share", "职工教育经费用于高技能人才培养比例（%）", PERCENT, minimum=0, maximum=100,
-               width=14, number_format="0.0", rules=("S-EDUFUND",), prompt="依托企业的须填写，不低于 50"),
-        Column("already", "已获国家级或省级工作室", CHOICE, choices="yes_no", width=12, rules=("S-ALREADY",)),
+               width=14, number_format="0.0", rules=("S-EDUFUND",),
+               prompt="依托企业（{enterprise_natures}）的须填写（%，只填数字），不低于 {studio_edu_min}"),
+        Column("already", "已获国家级或省级工作室", CHOICE, choices="yes_no", width=12, rules=("S-ALREADY",),
+               prompt="已获评国家级或省级技能大师工作室的选“是”（不再申报市级）；否则选“否”"),
         Column("apprentices", "年培养青年骨干和学徒人数", INT, minimum=0, maximum=1000, width=12,
-               rules=("S-APPRENTICE",)),
+               rules=("S-APPRENTICE",), prompt="每年培养青年技术技能骨干和学徒人数（整数），须 {apprentices_min} 人以上"),
     )
     checks = (
         Check("S-REQ", ERROR, ("leader",), '=AND([in_use],LEN([leader])=0)'),
