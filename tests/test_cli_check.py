@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from macros_py.cli.main import main
 from macros_py.model.findings import FINDING_KEYS
+from macros_py.write.results_sheet import HEADER_ROW
 
 BROKEN = SAMPLES / "01_平城区人力资源和社会保障局.xlsx"
 CLEAN = SAMPLES / "10_左云县人力资源和社会保障局.xlsx"
@@ -65,8 +66,8 @@ def test_annotate_writes_a_marked_copy_and_never_the_input(tmp_path):
     assert d5.fill.fgColor.rgb.endswith("FFC7CE") and m6.fill.fgColor.rgb.endswith("FFEB9C")
     assert "B-SUBSIDY" in d5.comment.text and "修改：" in d5.comment.text
     ws = wb["校验结果"]
-    assert wb.sheetnames[0] == "校验结果" and ws.max_row == 3
-    links = {ws.cell(r, 5).value: ws.cell(r, 5).hyperlink.location for r in (2, 3)}
+    assert wb.sheetnames[0] == "校验结果" and ws.max_row == HEADER_ROW + 2
+    links = {ws.cell(r, 5).value: ws.cell(r, 5).hyperlink.location for r in (HEADER_ROW + 1, HEADER_ROW + 2)}
     assert links == {"D5": "'经费预算'!D5", "M6": "'经费预算'!M6"}
 
 
@@ -126,4 +127,4 @@ def test_libreoffice_opens_the_annotated_copy(tmp_path):
     subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(out)],
                    check=True, capture_output=True, timeout=180)
     wb = load_workbook(tmp_path / "lo" / out.name)
-    assert wb["校验结果"]["C2"].value == "B-SUBSIDY" and wb["经费预算"]["D5"].comment is not None
+    assert wb["校验结果"][f"C{HEADER_ROW + 1}"].value == "B-SUBSIDY" and wb["经费预算"]["D5"].comment is not None

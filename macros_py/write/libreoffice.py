@@ -20,6 +20,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from macros_py.model.errors import ShenbaoError
+from macros_py.write.print_areas import DYNAMIC_AREA, formula_print_areas, load_keeping_print_areas
 
 # Where soffice lives when it is not on PATH (Debian/Ubuntu, the upstream .deb, macOS, Windows).
 _KNOWN_PLACES = (
@@ -125,24 +126,13 @@ def convert(paths: Iterable[str | Path], outdir: str | Path, fmt: str = "xlsx",
 
 
 # ---------------------------------------------------------------------------------------- printing
-_DYNAMIC_AREA = re.compile(r"^OFFSET\((?P<anchor>.+?!\$A\$1),0,0,(?P<height>.+),(?P<width>\d+)\)$")
-
-
 def dynamic_print_areas(path: str | Path) -> dict[str, tuple[str, int]]:
     """Sheet name → (height expression, width in columns) of each print area given as
-    OFFSET(sheet!$A$1,0,0,height,width), as the county workbook writes them (read from the package:
-    openpyxl drops a print area that is not a plain range)."""
-    import xml.etree.ElementTree as ET
-
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-    with zipfile.ZipFile(path) as z:
-        root = ET.fromstring(z.read("xl/workbook.xml"))
-    sheets = [s.get("name") for s in root.findall("m:sheets/m:sheet", ns)]
+    OFFSET(sheet!$A$1,0,0,height,width), as the county workbook writes them."""
     out = {}
-    for name in root.findall("m:definedNames/m:definedName", ns):
-        match = _DYNAMIC_AREA.match((name.text or "").strip())
-        if name.get("name") == "_xlnm.Print_Area" and name.get("localSheetId") is not None and match:
-            out[sheets[int(name.get("localSheetId"))]] = (match["height"], int(match["width"]))
+    for sheet, text in formula_print_areas(path).items():
+        match = DYNAMIC_AREA.match(text)
+        out[sheet] = (match["height"], int(match["width"]))
     return out
 
 
@@ -154,8 +144,6 @@ def pdf_as_excel_prints(paths: Iterable[str | Path], outdir: str | Path) -> list
     Excel evaluates the name when it prints. So each print area's height is first computed by
     LibreOffice itself (a probe copy with the expression in a cell, recalculated), then written as
     the plain range it evaluates to into a copy, which LibreOffice prints."""
-    import warnings
-
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter, quote_sheetname
 
@@ -165,9 +153,7 @@ def pdf_as_excel_prints(paths: Iterable[str | Path], outdir: str | Path) -> list
     areas = {p: dynamic_print_areas(p) for p in paths}
     probes = []
     for i, p in enumerate(paths):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "Print area cannot be set to Defined name"
-            wb = load_workbook(p)
+        wb = load_keeping_print_areas(p.read_bytes())
         ws = wb.create_sheet("打印区域")
         for row, (height, _) in enumerate(areas[p].values(), start=1):
             ws.cell(row, 1, f"={height}")

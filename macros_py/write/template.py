@@ -272,13 +272,20 @@ def _add_validations(ws, sheet: Sheet, renderer: FormulaRenderer, layout: Layout
             dv.sqref = f"{letter}{sheet.first_row}:{letter}{sheet.last_row}"
             ws.add_data_validation(dv)
             continue
-        # A block's 合计 row and its content rows: typed on one, a formula on the other.
+        # A block's 合计 row and its content rows: typed on one, a formula on the other; one
+        # validation where both say the same (LibreOffice merges them on saving otherwise).
+        made: list[tuple[DataValidation, list[int]]] = []
         for head in (True, False):
             rows = [r for r, _, idx in _block_rows(sheet) if (idx == 0) == head]
             typed = col.is_input and (col.head_input == head)
             dv = (_validation(col, sheet, renderer, layout) if typed
                   else _formula_validation(col, sheet, renderer, head=head))
-            dv.sqref = " ".join(f"{letter}{r}" for r in rows)
+            if made and (made[0][0].type, made[0][0].prompt) == (dv.type, dv.prompt):
+                made[0][1].extend(rows)
+            else:
+                made.append((dv, rows))
+        for dv, rows in made:
+            dv.sqref = " ".join(f"{letter}{r}" for r in sorted(rows))
             ws.add_data_validation(dv)
 
 
