@@ -44,7 +44,15 @@ from macros_py.model.submission import Submission
 from macros_py.policy.load import Policy, default_policy
 from macros_py.read.grid import column_name
 from macros_py.read.workbook import read_submission
-from macros_py.write.results_sheet import FONT_NAME, FONT_SIZE, FOOTER, HEADER_ROW, RESULT_WIDTHS, TITLE_SIZE
+from macros_py.write.results_sheet import (
+    FONT_NAME,
+    FONT_SIZE,
+    FOOTER,
+    FOOTER_SIZE,
+    HEADER_ROW,
+    RESULT_WIDTHS,
+    TITLE_SIZE,
+)
 
 SHEET_VISIBLE, SHEET_VERY_HIDDEN = -1, 2   # XlSheetVisibility
 XL_CONTINUOUS, XL_TOP = 1, -4160           # XlLineStyle, XlVAlign
@@ -252,7 +260,7 @@ def write_results(book, findings: list[Finding], names: list[str]) -> None:
     setup.PaperSize, setup.Orientation = XL_PAPER_A4, XL_LANDSCAPE
     setup.Zoom, setup.FitToPagesWide, setup.FitToPagesTall = False, 1, False
     setup.PrintTitleRows = f"${HEADER_ROW}:${HEADER_ROW}"
-    setup.CenterFooter = FOOTER
+    setup.CenterFooter = f'&"{FONT_NAME}"&{FOOTER_SIZE}{FOOTER}'
     setup.LeftMargin = setup.RightMargin = 36       # points: 0.5″
     setup.TopMargin, setup.BottomMargin = 43, 54    # 0.6″, 0.75″
     setup.HeaderMargin = setup.FooterMargin = 22    # 0.3″: the footer line clear of the page edge

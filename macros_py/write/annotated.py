@@ -20,6 +20,7 @@ from macros_py.write.results_sheet import (
     FONT_NAME,
     FONT_SIZE,
     FOOTER,
+    FOOTER_SIZE,
     HEADER_ROW,
     NO_FINDINGS,
     RESULT_HEADERS,
@@ -103,6 +104,7 @@ def _results_sheet(wb, findings: list[Finding], file_name: str) -> None:
         cell.font, cell.border = bold, grid
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(i)].width = width
+    ws.row_dimensions[HEADER_ROW].height = row_heights([list(RESULT_HEADERS)])[0]
     link_font = Font(name=FONT_NAME, size=FONT_SIZE, color="0563C1", underline="single")
     rows = [(n, f.severity, f.rule, f.sheet or "（整个文件）", f.cell or "", f.column or "", f.value,
              f.message, f.hint) for n, f in enumerate(findings, start=1)]
@@ -134,8 +136,7 @@ def _results_sheet(wb, findings: list[Finding], file_name: str) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.75
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddFooter.center.text = FOOTER
-    ws.oddFooter.center.font = FONT_NAME
+    ws.oddFooter.center.text, ws.oddFooter.center.font, ws.oddFooter.center.size = FOOTER, FONT_NAME, FOOTER_SIZE
     for other in wb.worksheets:
         other.sheet_view.tabSelected = False
     ws.sheet_view.tabSelected = True

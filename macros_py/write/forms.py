@@ -54,6 +54,7 @@ _BLACK = Side(style="thin", color="000000")
 _GRID = Border(left=_BLACK, right=_BLACK, top=_BLACK, bottom=_BLACK)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+FOOTER_SIZE = 11
 _TEMPLATE_LINES = 2                 # an empty form's rows: room for a wrapped 专业 list or 荣誉
 
 
@@ -158,12 +159,12 @@ def _print_setup(ws, sheet: Sheet) -> None:
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_options.horizontalCentered = True
     set_margins(ws)
-    ws.oddFooter.left.text = PRINTED_FOOTER
-    ws.oddFooter.left.font = FONT_NAME
-    ws.oddFooter.left.size = 9
-    ws.oddFooter.right.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.right.font = FONT_NAME
-    ws.oddFooter.right.size = 9
+    # A footer's size is a whole number of points (&11; "&10.5" reads as 10 and a stray ".5"), and
+    # LibreOffice scales it with the sheet even where Excel is told not to (scaleWithDoc): 11 pt
+    # still prints above 9 pt after fit-to-width.
+    ws.HeaderFooter.scaleWithDoc = False
+    for part, text in ((ws.oddFooter.left, PRINTED_FOOTER), (ws.oddFooter.right, "第 &P 页，共 &N 页")):
+        part.text, part.font, part.size = text, FONT_NAME, FOOTER_SIZE
     ws.defined_names.add(DefinedName("_xlnm.Print_Area", attr_text=print_area_formula(sheet)))
 
 

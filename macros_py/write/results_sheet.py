@@ -16,12 +16,13 @@ from macros_py.write.cell_text import FONT_NAME, FONT_SIZE, row_height, wrapped_
 
 RESULT_SHEET = "校验结果"
 RESULT_HEADERS = ("序号", "严重程度", "规则", "工作表", "单元格", "列", "值", "说明", "修改建议")
-RESULT_WIDTHS = (5, 8, 14, 14, 12, 14, 14, 36, 28)
+RESULT_WIDTHS = (4, 9, 12, 12, 9, 11, 11, 31, 26)   # 125: A4 landscape at ≥ 9 pt, also in LibreOffice
 HEADER_ROW = 4            # 1-based: title, 文件, counts, then the header row
 TITLE_SIZE = 16
 NO_FINDINGS = "未发现问题。"
 FOOTER = "第 &P 页，共 &N 页"
-__all__ = ["FONT_NAME", "FONT_SIZE", "FOOTER", "HEADER_ROW", "NO_FINDINGS", "RESULT_HEADERS", "RESULT_SHEET",
+FOOTER_SIZE = 11
+__all__ = ["FONT_NAME", "FONT_SIZE", "FOOTER", "FOOTER_SIZE", "HEADER_ROW", "NO_FINDINGS", "RESULT_HEADERS", "RESULT_SHEET",
            "RESULT_WIDTHS", "TITLE_SIZE", "counts_text", "heading", "row_heights"]
 
 
