@@ -328,13 +328,15 @@ def _print_setup(ws, sheet: Sheet) -> None:
 
 
 def print_area_formula(sheet: Sheet) -> str:
-    """A data sheet prints its title rows down to its last row in use (at least one row): the
-    pre-sized empty rows and blocks below do not print. Excel evaluates the name when it prints."""
+    """A data sheet prints its title rows down to its last row in use (at least one row, or block):
+    the pre-sized empty rows and blocks below do not print. Excel evaluates the name when it prints;
+    LibreOffice does not (libreoffice.pdf_as_excel_prints)."""
     own = quote_sheetname(sheet.title)
     key = column_letter(sheet, sheet.link or sheet.row_key[0])
     rng = f"{own}!${key}${sheet.first_row}:${key}${sheet.last_row}"
     used = f"SUMPRODUCT(MAX((LEN({rng})>0)*ROW({rng})))"
-    return f"OFFSET({own}!$A$1,0,0,MAX({sheet.first_row},{used}),{len(sheet.columns)})"
+    floor = sheet.first_row + (len(sheet.block) or 1) - 1   # an empty sheet still prints one row (block)
+    return f"OFFSET({own}!$A$1,0,0,MAX({floor},{used}),{len(sheet.columns)})"
 
 
 # A4 landscape inside set_margins, in points: 11.69″ × 8.27″ less 0.5″ + 0.5″ and 0.6″ + 0.75″.
