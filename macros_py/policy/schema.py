@@ -26,6 +26,20 @@ from functools import cache
 
 from macros_py.model.findings import ERROR, INFO, WARNING
 from macros_py.policy.load import Policy
+from macros_py.policy.schema_formulas import (
+    MAJOR_SEPARATORS,
+    REQ,
+    email_bad,
+    expressions,
+    idcard_bad,
+    lookup,
+    mobile_bad,
+    phone_bad,
+    postcode_bad,
+    uscc_bad,
+)
+
+__all__ = ["MAJOR_SEPARATORS", "expressions"]  # formula_text and compute take them from here
 
 TEMPLATE_VERSION = "2025.1"
 
@@ -134,129 +148,13 @@ class Schema:
         raise KeyError(key)
 
 
-# ---------------------------------------------------------------- formulas built from the policy
-
-MAJOR_SEPARATORS = "、，,;；/／"      # what separates the majors typed in 申报专业 (B-MAJORS)
-
-
-def _tier_ladder(policy: Policy) -> str:
-    """Nested IF giving the highest tier whose two thresholds [training] and [certs] reach."""
-    expr = '"不达标"'
-    for tier in reversed(list(policy.tiers.values())):
-        expr = (f'IF(AND([training]>={tier.min_training},[certs]>={tier.min_senior_certs}),'
-                f'"{tier.name}",{expr})')
-    return expr
-
-
-def _per_tier(policy: Policy, attr: str) -> str:
-    """The applied tier's number (its subsidy, a threshold), 0 when the tier is blank or unknown."""
-    expr = "0"
-    for tier in reversed(list(policy.tiers.values())):
-        expr = f'IF([tier]="{tier.name}",{getattr(tier, attr)},{expr})'
-    return expr
-
-
-def _majors_count() -> str:
-    text = "TRIM([majors])"
-    seps = "+".join(f'LEN({text})-LEN(SUBSTITUTE({text},"{c}",""))' for c in MAJOR_SEPARATORS)
-    return f"IF(LEN({text})=0,0,1+{seps})"
-
-
-def expressions(policy: Policy) -> dict[str, str]:
-    """Named Excel expressions that formulas and checks share, built from the policy."""
-    ent_attr = ",".join(f'[attribute]="{a}"' for a in policy.base["enterprise_attributes"])
-    ent_nature = ",".join(f'[nature]="{n}"' for n in policy.studio["enterprise_natures"])
-    return {
-        "tier_ladder": _tier_ladder(policy),
-        "tier_subsidy": _per_tier(policy, "subsidy"),
-        "tier_min_training": _per_tier(policy, "min_training"),
-        "tier_min_certs": _per_tier(policy, "min_senior_certs"),
-        "majors_count": _majors_count(),
-        "enterprise_base": f"AND(LEN([unit])>0,OR({ent_attr}))",
-        "enterprise_studio": f"AND(LEN([leader])>0,OR({ent_nature}))",
-        "is_head": '[content]="合计"',
-        "tier_order": '"' + "".join(policy.tiers) + '"',
-        "verdict": _base_verdict(policy),
-    }
-
-
-def _base_verdict(policy: Policy) -> str:
-    """条件是否满足: 满足, or 不满足： followed by the failed conditions (no TEXTJOIN before 2019)."""
-    order = "".join(policy.tiers)
-    ent = ",".join(f'[attribute]="{a}"' for a in policy.base["enterprise_attributes"])
-    parts = [
-        f'IF(OR([supported_tier]="不达标",IFERROR(FIND([tier],"{order}")<FIND([supported_tier],"{order}"),FALSE)),"档次 ","")',
-        'IF(AND([ratio]<>"",N([ratio])>[P:base_conditions.ratio_max_trainees_per_teacher]),"师生比 ","")',
-        'IF(AND([senior_share]<>"",N([senior_share])<[P:base_conditions.senior_teacher_share_min]),"高级教师占比 ","")',
-        'IF(N([coop])<[P:base_conditions.coop_enterprises_min],"合作企业数 ","")',
-        f'IF(AND(OR({ent}),N([edu_fund_share])<[P:base_conditions.edu_fund_share_min]),"职工教育经费 ","")',
-        'IF([no_penalty]<>"是","近3年处罚或惩戒 ","")',
-        'IF([already]="是","已是国家级或省级基地 ","")',
-    ]
-    failed = "&".join(parts)
-    return (f'IF([unit]="","",IF(OR([training]="",[certs]="",[teachers]="",[trainees]=""),"数据未填全",'
-            f'IF({failed}="","满足","不满足："&TRIM({failed}))))')
-
-
-def _lookup(sheet: str, column: str, key: str = "unit") -> str:
-    """The `column` of the row of `sheet` whose `key` matches this row's; blank when there is none,
-    and blank (not 0, as INDEX of an empty cell shows) when that cell is empty."""
-    found = f"INDEX([{sheet}.{column}],MATCH([{key}],[{sheet}.{key}],0))"
-    return f'=IF([{key}]="","",IFERROR(IF({found}="","",{found}),""))'
-
-
-# ---------------------------------------------------------------- reusable check conditions
-
-_REQ = '=AND([in_use],LEN(TRIM({c}))=0)'
-_IDCARD_W = "{7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2}"
-_POS17 = "{1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17}"
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_W = "{1,3,9,27,19,26,16,17,20,29,25,13,8,24,10,30,28}"
-
-
-def _idcard_bad(c: str) -> str:
-    """TRUE when an 18-digit ID number has a wrong length, check digit or birth date (GB 11643)."""
-    date = f"DATE(MID({c},7,4),MID({c},11,2),MID({c},13,2))"
-    return (f'=AND(LEN({c})>0,IFERROR(OR(LEN({c})<>18,'
-            f'MID("10X98765432",MOD(SUMPRODUCT(--MID({c},{_POS17},1),{_IDCARD_W}),11)+1,1)<>UPPER(RIGHT({c},1)),'
-            f'TEXT({date},"yyyymmdd")<>MID({c},7,8),{date}>TODAY()),TRUE))')
-
-
-def _uscc_bad(c: str) -> str:
-    """TRUE when a 统一社会信用代码 has a wrong length or check character (GB 32100)."""
-    u = f"UPPER({c})"
-    total = f'SUMPRODUCT((FIND(MID({u},{_POS17},1),"{_USCC_CHARS}")-1)*{_USCC_W})'
-    return (f'=AND(LEN({c})>0,IFERROR(OR(LEN({c})<>18,'
-            f'MID("{_USCC_CHARS}",MOD(31-MOD({total},31),31)+1,1)<>RIGHT({u},1)),TRUE))')
-
-
-def _mobile_bad(c: str) -> str:
-    return (f'=AND(LEN({c})>0,IFERROR(OR(LEN({c})<>11,LEFT({c},1)<>"1",'
-            f'ISERROR(FIND(MID({c},2,1),"3456789")),NOT(ISNUMBER(--{c}))),TRUE))')
-
-
-def _phone_bad(c: str) -> str:
-    digits = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({c},"-",""),"－","")," ","")'
-    return (f'=AND(LEN({c})>0,IFERROR(NOT(AND(ISNUMBER(--{digits}),OR(LEN({digits})=7,LEN({digits})=8,'
-            f'LEN({digits})=11,LEN({digits})=12))),TRUE))')
-
-
-def _email_bad(c: str) -> str:
-    return (f'=AND(LEN({c})>0,IFERROR(OR(LEN({c})-LEN(SUBSTITUTE({c},"@",""))<>1,'
-            f'ISERROR(FIND(".",{c},FIND("@",{c})+2)),ISNUMBER(FIND(" ",{c})),RIGHT({c},1)="."),TRUE))')
-
-
-def _postcode_bad(c: str) -> str:
-    return f'=AND(LEN({c})>0,IFERROR(OR(LEN({c})<>6,NOT(ISNUMBER(--{c}))),TRUE))'
-
-
 def _contact_checks() -> tuple[Check, ...]:
     return (
-        Check("C-USCC", ERROR, ("uscc",), _uscc_bad("[uscc]")),
-        Check("C-PHONE", WARNING, ("mobile",), _mobile_bad("[mobile]")),
-        Check("C-PHONE", WARNING, ("phone",), _phone_bad("[phone]")),
-        Check("C-EMAIL", WARNING, ("email",), _email_bad("[email]")),
-        Check("C-POSTCODE", WARNING, ("postcode",), _postcode_bad("[postcode]")),
+        Check("C-USCC", ERROR, ("uscc",), uscc_bad("[uscc]")),
+        Check("C-PHONE", WARNING, ("mobile",), mobile_bad("[mobile]")),
+        Check("C-PHONE", WARNING, ("phone",), phone_bad("[phone]")),
+        Check("C-EMAIL", WARNING, ("email",), email_bad("[email]")),
+        Check("C-POSTCODE", WARNING, ("postcode",), postcode_bad("[postcode]")),
     )
 
 
@@ -300,7 +198,7 @@ def _bases() -> Sheet:
         Column("note", "备注", width=16, printed_width=12, printed=True),
     )
     checks = (
-        *(Check("B-REQ", ERROR, (k,), _REQ.format(c=f"[{k}]"))
+        *(Check("B-REQ", ERROR, (k,), REQ.format(c=f"[{k}]"))
           for k in ("unit", "attribute", "address", "recommender", "majors", "tier")),
         Check("B-ATTR", ERROR, ("attribute",),
               '=AND(LEN([attribute])>0,ISNA(MATCH([attribute],[lists.base_attributes],0)))'),
@@ -323,8 +221,8 @@ def _conditions() -> Sheet:
     cols = (
         Column("unit", "项目单位", CHOICE, choices="@bases.unit", required=True, width=28,
                rules=("B-REQ", "C-ROWDUP"), prompt="从附件7 已填的项目单位中选择"),
-        Column("attribute", "属性", FORMULA, width=12, formula=_lookup("bases", "attribute")),
-        Column("tier", "申报档次", FORMULA, width=8, formula=_lookup("bases", "tier")),
+        Column("attribute", "属性", FORMULA, width=12, formula=lookup("bases", "attribute")),
+        Column("tier", "申报档次", FORMULA, width=8, formula=lookup("bases", "tier")),
         Column("training", "年培训规模（人次）", rules=("B-SCALE", "B-TIER-FIT"),
                prompt="每年培训人次（整数）。所报档次须达到：{min_training}", **count),
         Column("certs", "年取得高级工证书人次", rules=("B-CERT", "B-TIER-FIT"),
@@ -398,7 +296,7 @@ def _funding(policy: Policy) -> Sheet:
         Column("unit", "项目单位", CHOICE, choices="@bases.unit", required=True, width=26, head_input=True,
                formula='=[block_head:unit]&""', rules=("B-REQ", "C-ROWDUP"),
                prompt="在每个基地的“合计”行选择项目单位，下面三行自动带出"),
-        Column("tier", "申报档次", FORMULA, width=8, formula=_lookup("bases", "tier")),
+        Column("tier", "申报档次", FORMULA, width=8, formula=lookup("bases", "tier")),
         Column("content", "内容", LABEL, width=26, aliases=("项目内容",)),
     ]
     for i, source in enumerate(sources):
@@ -498,7 +396,7 @@ def _studios() -> Sheet:
         *_contact_columns(),
     )
     checks = (
-        *(Check("S-REQ", ERROR, (k,), _REQ.format(c=f"[{k}]"))
+        *(Check("S-REQ", ERROR, (k,), REQ.format(c=f"[{k}]"))
           for k in ("recommender", "leader", "unit", "nature", "address", "occupation", "level", "honours",
                     "area", "members")),
         Check("S-LEVEL", WARNING, ("level",),
@@ -521,8 +419,8 @@ def _masters() -> Sheet:
         Column("leader", "姓名", CHOICE, choices="@studios.leader", required=True, width=10,
                rules=("S-REQ", "C-ROWDUP"), aliases=("技能大师姓名", "领办人"),
                prompt="从附件8 已填的领办人中选择"),
-        Column("unit", "申报单位", FORMULA, width=24, formula=_lookup("studios", "unit", "leader")),
-        Column("nature", "单位性质", FORMULA, width=12, formula=_lookup("studios", "nature", "leader")),
+        Column("unit", "申报单位", FORMULA, width=24, formula=lookup("studios", "unit", "leader")),
+        Column("nature", "单位性质", FORMULA, width=12, formula=lookup("studios", "nature", "leader")),
         Column("sex", "性别", CHOICE, choices="sexes", width=6, rules=("S-ID",),
                prompt="从下拉列表选择；须与身份证号第 17 位相符"),
         Column("ethnicity", "民族", CHOICE, choices="ethnic_groups", strict=False, width=8),
@@ -542,7 +440,7 @@ def _masters() -> Sheet:
         Column("staff", "工作室人员", width=24),
         Column("location", "工作室地点", width=20),
         Column("area", "工作室面积（㎡）", FORMULA, width=10, number_format="0",
-               formula=_lookup("studios", "area", "leader")),
+               formula=lookup("studios", "area", "leader")),
         Column("edu_fund_share", "职工教育经费用于高技能人才培养比例（%）", PERCENT, minimum=0, maximum=100,
                width=14, number_format="0.0", rules=("S-EDUFUND",),
                prompt="依托企业（{enterprise_natures}）的须填写（%，只填数字），不低于 {studio_edu_min}"),
@@ -553,7 +451,7 @@ def _masters() -> Sheet:
     )
     checks = (
         Check("S-REQ", ERROR, ("leader",), '=AND([in_use],LEN([leader])=0)'),
-        Check("S-ID", ERROR, ("id_number",), _idcard_bad("[id_number]")),
+        Check("S-ID", ERROR, ("id_number",), idcard_bad("[id_number]")),
         Check("S-ID", ERROR, ("sex",),
               '=AND(LEN([sex])>0,LEN([id_number])=18,IFERROR(IF(MOD(MID([id_number],17,1),2)=1,"男","女")<>[sex],FALSE))'),
         Check("S-ID", ERROR, ("birth",),
