@@ -48,7 +48,10 @@ def printed(tmp_path_factory, clean_template, policy):
     sample = work / "sample.xlsx"
     shutil.copyfile(SAMPLE, sample)
     pdfs = pdf_as_excel_prints([sample, full, annotated, ribbon], work / "pdf")
-    return dict(zip(("sample", "full", "annotated", "ribbon"), map(pdf_pages, pdfs), strict=True))
+    names = ("sample", "full", "annotated", "ribbon")
+    out = dict(zip(names, map(pdf_pages, pdfs), strict=True))
+    out["files"] = dict(zip(names, pdfs, strict=True))
+    return out
 
 
 def form_pages(pages):
@@ -153,3 +156,19 @@ def test_libreoffice_alone_prints_every_reserved_row(tmp_path):
     rows (the README says so, and that Excel evaluates the name)."""
     (pdf,) = convert([SAMPLE], tmp_path, "pdf")
     assert len(pdf_pages(pdf)) > 9
+
+
+def test_pdftotext_reads_the_forms_lines_too(printed):
+    """The same lines through poppler's pdftotext, as a second reader of the sample's PDF."""
+    import re
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(printed["files"]["sample"]), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    for label, title in TITLES.items():
+        assert label in flat and title in flat
+        for header in NOTICE_HEADERS[label]:   # a two-line header is two lines of the layout
+            assert all(part in flat for part in header.split("\n")), header
+    assert "推荐单位：平城区人力资源和社会保障局（公章）" in flat
+    assert flat.count(re.sub(r"\s+", "", PRINTED_FOOTER)) == 2          # once on each form's page
