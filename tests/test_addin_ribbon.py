@@ -26,6 +26,7 @@ from macros_py.check.marks import FILL
 from macros_py.model.paths import SAMPLES_DIR
 from macros_py.rules.catalog import BUREAU, CATALOG
 from macros_py.write.fill import write_filled
+from macros_py.write.results_sheet import HEADER_ROW
 
 MANIFEST = json.loads((SAMPLES_DIR / "manifest.json").read_text(encoding="utf-8"))
 BROKEN = sorted({b["file"] for b in MANIFEST["breaks"] if CATALOG[b["rule"]].where != BUREAU})
@@ -82,7 +83,9 @@ def test_check_marks_each_deliberate_break_and_lists_every_finding(tmp_path, nam
                    if f.sheet == brk["sheet"] and f.cell == brk["cell"]), brk
     results = wb[RESULT_SHEET]
     assert wb.sheetnames[0] == RESULT_SHEET and wb[LEDGER_SHEET].sheet_state == "veryHidden"
-    rows = list(results.iter_rows(min_row=1, max_row=len(findings) + 1, values_only=True))
+    assert [results.cell(r, 1).value for r in (1, 2)] == [RESULT_SHEET, f"文件：{name}"]
+    assert results["A3"].value.startswith(f"共 {len(findings)} 条：错误 ")
+    rows = list(results.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW + len(findings), values_only=True))
     assert rows[0] == RESULT_HEADERS
     assert [(r[1], r[2], r[3], r[7]) for r in rows[1:]] == [(f.severity, f.rule, f.sheet or "（整个文件）", f.message)
                                                             for f in findings]
@@ -138,7 +141,7 @@ def test_a_clean_workbook_gets_an_empty_result_list_that_clear_removes(tmp_path)
     before = snapshot(path)
     book = run(xl_addin.check_workbook, path)
     assert book.app.alerts[-1]["prompt"].startswith("校验完成：未发现问题")
-    assert load_workbook(path)[RESULT_SHEET]["H2"].value == "未发现问题。"
+    assert load_workbook(path)[RESULT_SHEET][f"H{HEADER_ROW + 1}"].value == "未发现问题。"
     run(xl_addin.clear_marks, path)
     assert snapshot(path) == before
 

@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 
 from macros_py.cli.main import main
 from macros_py.model.findings import FINDING_KEYS
+from macros_py.write.print_areas import formula_print_areas
+from macros_py.write.results_sheet import HEADER_ROW
 
 BROKEN = SAMPLES / "01_平城区人力资源和社会保障局.xlsx"
 CLEAN = SAMPLES / "10_左云县人力资源和社会保障局.xlsx"
@@ -64,9 +66,12 @@ def test_annotate_writes_a_marked_copy_and_never_the_input(tmp_path):
     assert d5.fill.fgColor.rgb.endswith("FFC7CE") and m6.fill.fgColor.rgb.endswith("FFEB9C")
     assert "B-SUBSIDY" in d5.comment.text and "修改：" in d5.comment.text
     ws = wb["校验结果"]
-    assert wb.sheetnames[0] == "校验结果" and ws.max_row == 3
-    links = {ws.cell(r, 5).value: ws.cell(r, 5).hyperlink.location for r in (2, 3)}
+    assert wb.sheetnames[0] == "校验结果" and ws.max_row == HEADER_ROW + 2
+    links = {ws.cell(r, 5).value: ws.cell(r, 5).hyperlink.location for r in (HEADER_ROW + 1, HEADER_ROW + 2)}
     assert links == {"D5": "'经费预算'!D5", "M6": "'经费预算'!M6"}
+    # The print areas are formulas, which openpyxl drops on loading: the copy keeps them all.
+    areas = formula_print_areas(out)
+    assert areas == formula_print_areas(src) and len(areas) == 8 and all(a.startswith("OFFSET(") for a in areas.values())
 
 
 def test_annotate_refuses_to_overwrite_the_input(tmp_path, capsys):
@@ -125,4 +130,4 @@ def test_libreoffice_opens_the_annotated_copy(tmp_path):
     main(["check", str(BROKEN), "--annotate", str(out)])
     (converted,) = convert([out], tmp_path / "lo")
     wb = load_workbook(converted)
-    assert wb["校验结果"]["C2"].value == "B-SUBSIDY" and wb["经费预算"]["D5"].comment is not None
+    assert wb["校验结果"][f"C{HEADER_ROW + 1}"].value == "B-SUBSIDY" and wb["经费预算"]["D5"].comment is not None

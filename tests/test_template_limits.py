@@ -115,10 +115,11 @@ def test_validation_titles_and_texts_fit_excel(wb):
 
 
 def validations_of(ws, sheet, col):
-    """The validations on the input cells of `col`, and those cells."""
+    """The validations on the input cells of `col`, and those cells (not the input messages alone
+    that its formula cells carry)."""
     letter = re.escape(sheet_letter(sheet, col))
-    found = [dv for dv in ws.data_validations.dataValidation
-             if all(re.fullmatch(rf"{letter}\d+(:{letter}\d+)?", r) for r in str(dv.sqref).split())]
+    found = [dv for dv in ws.data_validations.dataValidation if dv.type is not None
+             and all(re.fullmatch(rf"{letter}\d+(:{letter}\d+)?", r) for r in str(dv.sqref).split())]
     cells = set()
     for dv in found:
         for r in str(dv.sqref).split():

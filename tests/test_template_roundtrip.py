@@ -15,7 +15,7 @@ from conftest import ROUND_TRIP, TEMPLATE
 from openpyxl import load_workbook
 
 from macros_py.model.paths import PROJECT_ROOT
-from macros_py.write.libreoffice import convert
+from macros_py.write.libreoffice import pdf_as_excel_prints
 
 # feature -> how README says it (the test looks for this text in README.md)
 LIBREOFFICE_DROPS = {
@@ -78,12 +78,20 @@ def test_dropdowns_and_validations_survive_with_their_chinese_texts(pair):
         assert validations(ws) == validations(after[ws.title]), ws.title
 
 
+def _look(dxf) -> tuple:
+    """What a format changes: fill and font colour (the rule marks), or the borders (the printed
+    forms rule the rows in use)."""
+    if dxf.fill is not None:
+        return dxf.fill.bgColor.rgb[-6:], dxf.font.color.rgb[-6:]
+    return tuple(getattr(dxf.border, side).style for side in ("left", "right", "top", "bottom"))
+
+
 def formats(ws):
-    """(cells, formula, fill colour, font colour) of every conditional format. LibreOffice writes
+    """(cells, formula, look) of every conditional format. LibreOffice writes
     IFERROR(…,FALSE) as IFERROR(…,0) and IFERROR(…,TRUE) as IFERROR(…,1), the same inside AND/OR."""
     return sorted(((frozenset(cells_of(cf.sqref)),
                     unquote(rule.formula[0]).replace(",FALSE)", ",0)").replace(",TRUE)", ",1)"),
-                    rule.dxf.fill.bgColor.rgb[-6:], rule.dxf.font.color.rgb[-6:])
+                    _look(rule.dxf))
                    for cf in ws.conditional_formatting for rule in cf.rules), key=repr)
 
 
@@ -179,7 +187,8 @@ def test_readme_names_what_libreoffice_drops():
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory, libreoffice):  # libreoffice: skips where it is missing
-    (pdf,) = convert([TEMPLATE], tmp_path_factory.mktemp("pdf"), fmt="pdf")
+    """The empty template as Excel prints it: each sheet's print area (a formula) evaluated."""
+    (pdf,) = pdf_as_excel_prints([TEMPLATE], tmp_path_factory.mktemp("pdf"))
     return pdf.read_bytes()
 
 
@@ -198,6 +207,7 @@ def test_the_template_prints_on_a4_guide_upright_tables_landscape_fitted_to_widt
     pages = page_sizes(printed)
     assert pages[0] == (595, 842)  # 填报说明
     assert all(p == (842, 595) for p in pages[1:])
-    # 1 guide page; 附件7, 基地条件, 附件8 and 大师信息 one page each, 经费预算 (80 rows) and
-    # 专业预算 (60 rows) two: more would mean a table no longer fits the width.
+    # 1 guide page; each of the six data sheets prints its title rows and one empty row (the print
+    # area ends at the last row in use), and the two forms their four numbered rows: one page each.
+    # More would mean a table no longer fits the width, or a print area counts empty rows.
     assert len(pages) == 9

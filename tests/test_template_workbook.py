@@ -12,7 +12,7 @@ from macros_py.policy.schema import CHOICE, FORMULA, LABEL, TEMPLATE_VERSION
 from macros_py.write.template import FONT_NAME, FONT_SIZE, write_template
 
 SHEETS = ["填报说明", "附件7 基地汇总", "基地条件", "经费预算", "专业预算", "附件8 工作室汇总", "大师信息",
-          "下拉列表", "模板信息"]
+          "附件7 打印", "附件8 打印", "下拉列表", "模板信息"]
 A4 = 9  # the paper size code of OOXML (and Excel) for A4
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 
@@ -229,6 +229,10 @@ class _SheetApi:
         return bool(self._p.sheet)
 
     @property
+    def PageSetup(self):
+        return _PageSetup(self.sheet.ws)
+
+    @property
     def ProtectDrawingObjects(self):
         return bool(self._p.objects)
 
@@ -357,6 +361,26 @@ class StandInRange:
         return _Font(self)
 
     @property
+    def wrap_text(self):
+        raise AttributeError("wrap_text is only set here")
+
+    @wrap_text.setter
+    def wrap_text(self, value):
+        self._calls["range.wrap_text.set"] += 1
+        self._refuse("formatCells")
+        for cell in self._cells():
+            a = cell.alignment
+            cell.alignment = Alignment(horizontal=a.horizontal, vertical=a.vertical, wrap_text=bool(value))
+
+    @property
+    def api(self):
+        return _RangeApi(self)
+
+    @property
+    def rows(self):
+        return _Rows(self)
+
+    @property
     def column_width(self):
         raise AttributeError("column_width is only set here")
 
@@ -397,8 +421,99 @@ class _Font:
                 cell.font = Font(name=f.name, size=f.size, bold=value, italic=f.italic, color=f.color)
             elif key == "color":
                 cell.font = Font(name=f.name, size=f.size, bold=f.bold, italic=f.italic, color="FF" + value.lstrip("#"))
+            elif key == "name":
+                cell.font = Font(name=value, size=f.size, bold=f.bold, italic=f.italic, color=f.color)
+            elif key == "size":
+                cell.font = Font(name=f.name, size=value, bold=f.bold, italic=f.italic, color=f.color)
             else:
                 raise AttributeError(key)
+
+
+class _RangeApi:
+    """Excel.Range: Borders.LineStyle (every edge and inside line) and VerticalAlignment."""
+
+    _VALIGN = {-4160: "top", -4108: "center", -4107: "bottom"}
+
+    def __init__(self, rng):
+        object.__setattr__(self, "rng", rng)
+
+    @property
+    def Borders(self):
+        return _Borders(self.rng)
+
+    def __setattr__(self, key, value):
+        if key != "VerticalAlignment":
+            raise AttributeError(key)
+        self.rng._calls["range.api.VerticalAlignment.set"] += 1
+        for cell in self.rng._cells():
+            a = cell.alignment
+            cell.alignment = Alignment(horizontal=a.horizontal, vertical=self._VALIGN[value], wrap_text=a.wrap_text)
+
+
+class _Borders:
+    def __init__(self, rng):
+        object.__setattr__(self, "rng", rng)
+
+    def __setattr__(self, key, value):
+        if key != "LineStyle":
+            raise AttributeError(key)
+        self.rng._calls["range.api.Borders.LineStyle.set"] += 1
+        side = Side(style="thin" if value == 1 else None)
+        for cell in self.rng._cells():
+            cell.border = Border(left=side, right=side, top=side, bottom=side)
+
+
+class _Rows:
+    """Range.rows: autofit() as Excel measures wrapped text, estimated from the column widths."""
+
+    def __init__(self, rng):
+        self.rng = rng
+
+    def autofit(self):
+        from macros_py.write.cell_text import row_height, wrapped_lines
+
+        self.rng._calls["range.rows.autofit"] += 1
+        ws = self.rng.sheet.ws
+        for c0, r0, c1, r1 in self.rng._areas():
+            for r in range(r0, r1 + 1):
+                lines = 1
+                for c in range(c0, c1 + 1):
+                    cell = ws.cell(r, c)
+                    width = ws.column_dimensions[get_column_letter(c)].width or 8.43
+                    if isinstance(cell.value, str) and not cell.value.startswith("=") and cell.alignment.wrap_text:
+                        lines = max(lines, wrapped_lines(cell.value, width))
+                ws.row_dimensions[r].height = row_height(lines)
+
+
+class _PageSetup:
+    """Excel.PageSetup: the properties write_results sets, kept in the workbook's page setup."""
+
+    _MARGINS = {"LeftMargin": "left", "RightMargin": "right", "TopMargin": "top", "BottomMargin": "bottom",
+                "HeaderMargin": "header", "FooterMargin": "footer"}
+
+    def __init__(self, ws):
+        object.__setattr__(self, "ws", ws)
+
+    def __setattr__(self, key, value):
+        ws = self.ws
+        if key == "PaperSize":
+            ws.page_setup.paperSize = value
+        elif key == "Orientation":
+            ws.page_setup.orientation = {1: "portrait", 2: "landscape"}[value]
+        elif key == "Zoom":
+            ws.sheet_properties.pageSetUpPr.fitToPage = value is False
+        elif key == "FitToPagesWide":
+            ws.page_setup.fitToWidth = value
+        elif key == "FitToPagesTall":
+            ws.page_setup.fitToHeight = 0 if value is False else value
+        elif key == "PrintTitleRows":
+            ws.print_title_rows = value.replace("$", "")
+        elif key == "CenterFooter":
+            ws.oddFooter.center.text = value
+        elif key in self._MARGINS:
+            setattr(ws.page_margins, self._MARGINS[key], value / 72)
+        else:
+            raise AttributeError(key)
 
 
 class _Note:

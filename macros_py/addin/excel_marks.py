@@ -27,7 +27,6 @@ from macros_py.addin.mark_plan import (
     OUR_SHEETS,
     RESULT_HEADERS,
     RESULT_SHEET,
-    RESULT_WIDTHS,
     CellState,
     LedgerEntry,
     MarkPlan,
@@ -45,8 +44,19 @@ from macros_py.model.submission import Submission
 from macros_py.policy.load import Policy, default_policy
 from macros_py.read.grid import column_name
 from macros_py.read.workbook import read_submission
+from macros_py.write.results_sheet import (
+    FONT_NAME,
+    FONT_SIZE,
+    FOOTER,
+    FOOTER_SIZE,
+    HEADER_ROW,
+    RESULT_WIDTHS,
+    TITLE_SIZE,
+)
 
 SHEET_VISIBLE, SHEET_VERY_HIDDEN = -1, 2   # XlSheetVisibility
+XL_CONTINUOUS, XL_TOP = 1, -4160           # XlLineStyle, XlVAlign
+XL_PAPER_A4, XL_LANDSCAPE = 9, 2           # XlPaperSize, XlPageOrientation
 LINK_COLOUR = "#0563C1"
 # Worksheet.Protection properties that Worksheet.Protect takes back as keyword arguments.
 _ALLOW = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",
@@ -218,23 +228,42 @@ def write_ledger(book, entries: list[LedgerEntry], names: list[str]) -> None:
 
 
 def write_results(book, findings: list[Finding], names: list[str]) -> None:
+    """The 校验结果 sheet (write.results_sheet's layout): values in one block, then its look in a few
+    calls on whole ranges — font, wrap, borders, widths, row heights, A4 landscape fitted to width."""
     if RESULT_SHEET in names:
         delete_sheet(book, RESULT_SHEET)
     data_sheets = [n for n in names if n not in OUR_SHEETS]
     sheet = book.sheets.add(RESULT_SHEET, before=book.sheets[data_sheets[0]])
-    rows = result_rows(findings, data_sheets)
-    if not findings:
-        rows.append([None, None, None, None, None, None, None, "'未发现问题。", None])
+    rows = result_rows(findings, data_sheets, Path(str(book.name)).name)
     sheet.range("A1").value = rows
-    last = column_name(len(RESULT_HEADERS) - 1)
-    sheet.range(f"A1:{last}1").font.bold = True
+    last, end = column_name(len(RESULT_HEADERS) - 1), len(rows)
+    whole = sheet.range(f"A1:{last}{end}")
+    whole.font.name = FONT_NAME
+    whole.font.size = FONT_SIZE
+    title = sheet.range("A1")
+    title.font.size = TITLE_SIZE
+    title.font.bold = True
+    sheet.range(f"A{HEADER_ROW}:{last}{HEADER_ROW}").font.bold = True
+    table = sheet.range(f"A{HEADER_ROW}:{last}{end}")
+    table.wrap_text = True
+    table.api.Borders.LineStyle = XL_CONTINUOUS
+    table.api.VerticalAlignment = XL_TOP
     for i, width in enumerate(RESULT_WIDTHS):
         letter = column_name(i)
         sheet.range(f"{letter}:{letter}").column_width = width
+    table.rows.autofit()
     if findings:
-        sheet.range(f"E2:E{len(findings) + 1}").font.color = LINK_COLOUR
+        sheet.range(f"E{HEADER_ROW + 1}:E{HEADER_ROW + len(findings)}").font.color = LINK_COLOUR
     for paint in result_paints(findings):
         sheet.range(paint.address).color = "#" + paint.fill
+    setup = sheet.api.PageSetup
+    setup.PaperSize, setup.Orientation = XL_PAPER_A4, XL_LANDSCAPE
+    setup.Zoom, setup.FitToPagesWide, setup.FitToPagesTall = False, 1, False
+    setup.PrintTitleRows = f"${HEADER_ROW}:${HEADER_ROW}"
+    setup.CenterFooter = f'&"{FONT_NAME}"&{FOOTER_SIZE}{FOOTER}'
+    setup.LeftMargin = setup.RightMargin = 36       # points: 0.5″
+    setup.TopMargin, setup.BottomMargin = 43, 54    # 0.6″, 0.75″
+    setup.HeaderMargin = setup.FooterMargin = 22    # 0.3″: the footer line clear of the page edge
     sheet.activate()
 
 

@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 
 from macros_py.check.marks import FILL, CellMark
 from macros_py.model.findings import Finding
+from macros_py.write.results_sheet import HEADER_ROW, NO_FINDINGS, RESULT_HEADERS, RESULT_SHEET, heading
 
-RESULT_SHEET = "校验结果"   # the same name as in the annotated copy (write_annotated)
+__all__ = ["RESULT_HEADERS", "RESULT_SHEET"]  # the annotated copy's layout (write.results_sheet)
+
 LEDGER_SHEET = "校验标记"   # very hidden: what the marks replaced
 OUR_SHEETS = frozenset({RESULT_SHEET, LEDGER_SHEET})
 LEDGER_TITLE = "shenbao 校验标记"
 LEDGER_VERSION = "1"
 LEDGER_HEADER = ("工作表", "单元格", "原填充色", "原有批注", "原批注内容")
-RESULT_HEADERS = ("序号", "严重程度", "规则", "工作表", "单元格", "列", "值", "说明", "修改建议")
-RESULT_WIDTHS = (6, 8, 14, 18, 22, 20, 20, 60, 50)
 MAX_ADDRESS = 255          # Excel's limit for the address text of Range("...")
 NOTE_GAP = "\n\n"          # between a note the user wrote and the check's text
 _CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
@@ -226,10 +226,15 @@ def link_formula(sheet: str, cell: str) -> str:
     return f'=HYPERLINK("#{_quoted(target)}","{_quoted(sheet + "!" + cell)}")'
 
 
-def result_rows(findings: list[Finding], sheets: Iterable[str]) -> list[list]:
-    """The 校验结果 sheet: a header row, then one row per finding with a link to its cell."""
+def result_rows(findings: list[Finding], sheets: Iterable[str], file_name: str) -> list[list]:
+    """The 校验结果 sheet from A1: its title, file and counts, a header row (HEADER_ROW), then one row
+    per finding with a link to its cell ("未发现问题。" under the header when there is none)."""
     present = set(sheets)
-    rows: list[list] = [[as_text(h) for h in RESULT_HEADERS]]
+    width = len(RESULT_HEADERS)
+    rows: list[list] = [[as_text(line)] + [None] * (width - 1) for line in heading(file_name, findings)]
+    rows.append([as_text(h) for h in RESULT_HEADERS])
+    if not findings:
+        rows.append([None] * 7 + [as_text(NO_FINDINGS), None])
     for n, f in enumerate(findings, start=1):
         if f.sheet and f.cell and f.sheet in present:
             where = link_formula(f.sheet, f.cell)
@@ -244,6 +249,6 @@ def result_rows(findings: list[Finding], sheets: Iterable[str]) -> list[list]:
 def result_paints(findings: list[Finding]) -> list[Paint]:
     """The 严重程度 column filled by severity, in as few calls as the cells allow."""
     by_fill: dict[str | None, list[str]] = {}
-    for n, f in enumerate(findings, start=2):
+    for n, f in enumerate(findings, start=HEADER_ROW + 1):
         by_fill.setdefault(FILL[f.severity], []).append(f"B{n}")
     return _paints(RESULT_SHEET, by_fill)

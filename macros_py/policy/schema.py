@@ -26,6 +26,20 @@ from functools import cache
 
 from macros_py.model.findings import ERROR, INFO, WARNING
 from macros_py.policy.load import Policy
+from macros_py.policy.schema_formulas import (
+    MAJOR_SEPARATORS,
+    REQ,
+    email_bad,
+    expressions,
+    idcard_bad,
+    lookup,
+    mobile_bad,
+    phone_bad,
+    postcode_bad,
+    uscc_bad,
+)
+
+__all__ = ["MAJOR_SEPARATORS", "expressions"]  # formula_text and compute take them from here
 
 TEMPLATE_VERSION = "2025.1"
 
@@ -56,6 +70,7 @@ class Column:
     printed: bool = False               # the column is in the notice's printed 附件7/附件8
     printed_header: str | None = None   # the header as the notice prints it, where it breaks lines
     printed_example: str | None = None  # the guidance the notice prints in the first row (not data)
+    printed_width: float | None = None  # the column's width on the printed form, where narrower than `width`
     rules: tuple[str, ...] = ()         # rule IDs that check this column
     masked: bool = False                # ID numbers: masked outside the one sheet that needs them
 
@@ -95,6 +110,7 @@ class Sheet:
     block_label: str | None = None      # funding: the column holding the block's row labels
     printed_label: str | None = None    # 附件7 / 附件8: the label printed above the form
     printed_title: str | None = None    # the title the notice prints
+    form_title: str | None = None       # the worksheet that prints this table as the notice's form
     checks: tuple[Check, ...] = ()
 
     @property
@@ -132,129 +148,13 @@ class Schema:
         raise KeyError(key)
 
 
-# ---------------------------------------------------------------- formulas built from the policy
-
-MAJOR_SEPARATORS = "、，,;；/／"      # what separates the majors typed in 申报专业 (B-MAJORS)
-
-
-def _tier_ladder(policy: Policy) -> str:
-    """Nested IF giving the highest tier whose two thresholds [training] and [certs] reach."""
-    expr = '"不达标"'
-    for tier in reversed(list(policy.tiers.values())):
-        expr = (f'IF(AND([training]>={tier.min_training},[certs]>={tier.min_senior_certs}),'
-                f'"{tier.name}",{expr})')
-    return expr
-
-
-def _per_tier(policy: Policy, attr: str) -> str:
-    """The applied tier's number (its subsidy, a threshold), 0 when the tier is blank or unknown."""
-    expr = "0"
-    for tier in reversed(list(policy.tiers.values())):
-        expr = f'IF([tier]="{tier.name}",{getattr(tier, attr)},{expr})'
-    return expr
-
-
-def _majors_count() -> str:
-    text = "TRIM([majors])"
-    seps = "+".join(f'LEN({text})-LEN(SUBSTITUTE({text},"{c}",""))' for c in MAJOR_SEPARATORS)
-    return f"IF(LEN({text})=0,0,1+{seps})"
-
-
-def expressions(policy: Policy) -> dict[str, str]:
-    """Named Excel expressions that formulas and checks share, built from the policy."""
-    ent_attr = ",".join(f'[attribute]="{a}"' for a in policy.base["enterprise_attributes"])
-    ent_nature = ",".join(f'[nature]="{n}"' for n in policy.studio["enterprise_natures"])
-    return {
-        "tier_ladder": _tier_ladder(policy),
-        "tier_subsidy": _per_tier(policy, "subsidy"),
-        "tier_min_training": _per_tier(policy, "min_training"),
-        "tier_min_certs": _per_tier(policy, "min_senior_certs"),
-        "majors_count": _majors_count(),
-        "enterprise_base": f"AND(LEN([unit])>0,OR({ent_attr}))",
-        "enterprise_studio": f"AND(LEN([leader])>0,OR({ent_nature}))",
-        "is_head": '[content]="合计"',
-        "tier_order": '"' + "".join(policy.tiers) + '"',
-        "verdict": _base_verdict(policy),
-    }
-
-
-def _base_verdict(policy: Policy) -> str:
-    """条件是否满足: 满足, or 不满足： followed by the failed conditions (no TEXTJOIN before 2019)."""
-    order = "".join(policy.tiers)
-    ent = ",".join(f'[attribute]="{a}"' for a in policy.base["enterprise_attributes"])
-    parts = [
-        f'IF(OR([supported_tier]="不达标",IFERROR(FIND([tier],"{order}")<FIND([supported_tier],"{order}"),FALSE)),"档次 ","")',
-        'IF(AND([ratio]<>"",N([ratio])>[P:base_conditions.ratio_max_trainees_per_teacher]),"师生比 ","")',
-        'IF(AND([senior_share]<>"",N([senior_share])<[P:base_conditions.senior_teacher_share_min]),"高级教师占比 ","")',
-        'IF(N([coop])<[P:base_conditions.coop_enterprises_min],"合作企业数 ","")',
-        f'IF(AND(OR({ent}),N([edu_fund_share])<[P:base_conditions.edu_fund_share_min]),"职工教育经费 ","")',
-        'IF([no_penalty]<>"是","近3年处罚或惩戒 ","")',
-        'IF([already]="是","已是国家级或省级基地 ","")',
-    ]
-    failed = "&".join(parts)
-    return (f'IF([unit]="","",IF(OR([training]="",[certs]="",[teachers]="",[trainees]=""),"数据未填全",'
-            f'IF({failed}="","满足","不满足："&TRIM({failed}))))')
-
-
-def _lookup(sheet: str, column: str, key: str = "unit") -> str:
-    """The `column` of the row of `sheet` whose `key` matches this row's; blank when there is none,
-    and blank (not 0, as INDEX of an empty cell shows) when that cell is empty."""
-    found = f"INDEX([{sheet}.{column}],MATCH([{key}],[{sheet}.{key}],0))"
-    return f'=IF([{key}]="","",IFERROR(IF({found}="","",{found}),""))'
-
-
-# ---------------------------------------------------------------- reusable check conditions
-
-_REQ = '=AND([in_use],LEN(TRIM({c}))=0)'
-_IDCARD_W = "{7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2}"
-_POS17 = "{1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17}"
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_W = "{1,3,9,27,19,26,16,17,20,29,25,13,8,24,10,30,28}"
-
-
-def _idcard_bad(c: str) -> str:
-    """TRUE when an 18-digit ID number has a wrong length, check digit or birth date (GB 11643)."""
-    date = f"DATE(MID({c},7,4),MID({c},11,2),MID({c},13,2))"
-    return (f'=AND(LEN({c})>0,IFERROR(OR(LEN({c})<>18,'
-            f'MID("10X98765432",MOD(SUMPRODUCT(--MID({c},{_POS17},1),{_IDCARD_W}),11)+1,1)<>UPPER(RIGHT({c},1)),'
-            f'TEXT({date},"yyyymmdd")<>MID({c},7,8),{date}>TODAY()),TRUE))')
-
-
-def _uscc_bad(c: str) -> str:
-    """TRUE when a 统一社会信用代码 has a wrong length or check character (GB 32100)."""
-    u = f"UPPER({c})"
-    total = f'SUMPRODUCT((FIND(MID({u},{_POS17},1),"{_USCC_CHARS}")-1)*{_USCC_W})'
-    return (f'=AND(LEN({c})>0,IFERROR(OR(LEN({c})<>18,'
-            f'MID("{_USCC_CHARS}",MOD(31-MOD({total},31),31)+1,1)<>RIGHT({u},1)),TRUE))')
-
-
-def _mobile_bad(c: str) -> str:
-    return (f'=AND(LEN({c})>0,IFERROR(OR(LEN({c})<>11,LEFT({c},1)<>"1",'
-            f'ISERROR(FIND(MID({c},2,1),"3456789")),NOT(ISNUMBER(--{c}))),TRUE))')
-
-
-def _phone_bad(c: str) -> str:
-    digits = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({c},"-",""),"－","")," ","")'
-    return (f'=AND(LEN({c})>0,IFERROR(NOT(AND(ISNUMBER(--{digits}),OR(LEN({digits})=7,LEN({digits})=8,'
-            f'LEN({digits})=11,LEN({digits})=12))),TRUE))')
-
-
-def _email_bad(c: str) -> str:
-    return (f'=AND(LEN({c})>0,IFERROR(OR(LEN({c})-LEN(SUBSTITUTE({c},"@",""))<>1,'
-            f'ISERROR(FIND(".",{c},FIND("@",{c})+2)),ISNUMBER(FIND(" ",{c})),RIGHT({c},1)="."),TRUE))')
-
-
-def _postcode_bad(c: str) -> str:
-    return f'=AND(LEN({c})>0,IFERROR(OR(LEN({c})<>6,NOT(ISNUMBER(--{c}))),TRUE))'
-
-
 def _contact_checks() -> tuple[Check, ...]:
     return (
-        Check("C-USCC", ERROR, ("uscc",), _uscc_bad("[uscc]")),
-        Check("C-PHONE", WARNING, ("mobile",), _mobile_bad("[mobile]")),
-        Check("C-PHONE", WARNING, ("phone",), _phone_bad("[phone]")),
-        Check("C-EMAIL", WARNING, ("email",), _email_bad("[email]")),
-        Check("C-POSTCODE", WARNING, ("postcode",), _postcode_bad("[postcode]")),
+        Check("C-USCC", ERROR, ("uscc",), uscc_bad("[uscc]")),
+        Check("C-PHONE", WARNING, ("mobile",), mobile_bad("[mobile]")),
+        Check("C-PHONE", WARNING, ("phone",), phone_bad("[phone]")),
+        Check("C-EMAIL", WARNING, ("email",), email_bad("[email]")),
+        Check("C-POSTCODE", WARNING, ("postcode",), postcode_bad("[postcode]")),
     )
 
 
@@ -277,27 +177,28 @@ def _uscc_column() -> Column:
 
 def _bases() -> Sheet:
     cols = (
-        Column("seq", "编号", FORMULA, aliases=("序号",), width=6, printed=True,
+        Column("seq", "编号", FORMULA, aliases=("序号",), width=6, printed_width=5, printed=True,
                formula='=IF([unit]="","",ROW()-[header_row])'),
-        Column("unit", "项目单位", required=True, width=28, printed=True, rules=("B-REQ", "C-ROWDUP", "B-DUP"),
-               aliases=("项目单位名称", "单位名称", "申报单位"), prompt="项目单位公章全称"),
-        Column("attribute", "属性", CHOICE, choices="base_attributes", required=True, width=12, printed=True,
-               rules=("B-REQ", "B-ATTR"), prompt="政府办 / 行业、企业办 / 其它"),
-        Column("address", "项目所在地址", required=True, width=30, printed=True, rules=("B-REQ",),
-               aliases=("项目单位地址", "地址")),
-        Column("recommender", "推荐单位", FORMULA, required=True, width=22, printed=True, rules=("B-REQ",),
+        Column("unit", "项目单位", required=True, width=28, printed_width=24, printed=True, rules=("B-REQ", "C-ROWDUP", "B-DUP"),
+               aliases=("项目单位名称", "单位名称", "申报单位"), prompt="项目单位公章全称；每个基地一行，不要重复"),
+        Column("attribute", "属性", CHOICE, choices="base_attributes", required=True, width=12, printed_width=10, printed=True,
+               rules=("B-REQ", "B-ATTR"), prompt="从下拉列表选择属性：{base_attributes}"),
+        Column("address", "项目所在地址", required=True, width=30, printed_width=26, printed=True, rules=("B-REQ",),
+               aliases=("项目单位地址", "地址"), prompt="项目所在的详细地址"),
+        Column("recommender", "推荐单位", FORMULA, required=True, width=22, printed_width=20, printed=True, rules=("B-REQ",),
                formula='=IF([unit]="","",[recommender]&"")'),
-        Column("majors", "申报专业", required=True, width=30, printed=True, rules=("B-REQ", "B-MAJORS"),
+        Column("majors", "申报专业", required=True, width=30, printed_width=28, printed=True, rules=("B-REQ", "B-MAJORS"),
                aliases=("申报专业（职业）", "特色专业", "特色专业（职业）"),
-               prompt="2–3 个特色专业（职业），用顿号“、”分隔"),
+               prompt="{majors_min}–{majors_max} 个特色专业（职业），用顿号“、”分隔"),
         Column("tier", "申报档次", CHOICE, choices="tiers", required=True, width=10,
-               rules=("B-REQ", "B-TIER"), aliases=("档次",), prompt="从下拉框选择 A、B 或 C 档"),
+               rules=("B-REQ", "B-TIER"), aliases=("档次",),
+               prompt="从下拉列表选择档次。补助：{subsidy}；年培训规模 {min_training} 人次，高级工证书 {min_certs} 人次"),
         _uscc_column(),
         *_contact_columns(),
-        Column("note", "备注", width=16, printed=True),
+        Column("note", "备注", width=16, printed_width=12, printed=True),
     )
     checks = (
-        *(Check("B-REQ", ERROR, (k,), _REQ.format(c=f"[{k}]"))
+        *(Check("B-REQ", ERROR, (k,), REQ.format(c=f"[{k}]"))
           for k in ("unit", "attribute", "address", "recommender", "majors", "tier")),
         Check("B-ATTR", ERROR, ("attribute",),
               '=AND(LEN([attribute])>0,ISNA(MATCH([attribute],[lists.base_attributes],0)))'),
@@ -311,7 +212,7 @@ def _bases() -> Sheet:
     return Sheet("bases", "附件7 基地汇总", "基地汇总表", "市级高技能人才培训基地项目申报汇总表", cols,
                  capacity=50, entity="base", row_key=("unit",), link="unit",
                  note="每行一个基地。推荐单位取自“填报说明”；多个专业用顿号分隔。",
-                 printed_label="附件7", printed_title="市级高技能人才培训基地项目申报汇总表",
+                 printed_label="附件7", printed_title="市级高技能人才培训基地项目申报汇总表", form_title="附件7 打印",
                  checks=checks)
 
 
@@ -320,29 +221,41 @@ def _conditions() -> Sheet:
     cols = (
         Column("unit", "项目单位", CHOICE, choices="@bases.unit", required=True, width=28,
                rules=("B-REQ", "C-ROWDUP"), prompt="从附件7 已填的项目单位中选择"),
-        Column("attribute", "属性", FORMULA, width=12, formula=_lookup("bases", "attribute")),
-        Column("tier", "申报档次", FORMULA, width=8, formula=_lookup("bases", "tier")),
-        Column("training", "年培训规模（人次）", rules=("B-SCALE", "B-TIER-FIT"), **count),
-        Column("certs", "年取得高级工证书人次", rules=("B-CERT", "B-TIER-FIT"), **count),
-        Column("teachers", "专兼职教师数", rules=("B-RATIO",), **count),
-        Column("trainees", "在训学员数", rules=("B-RATIO",), **count),
-        Column("practical_teachers", "实训教师总数", rules=("B-SENIOR",), **count),
-        Column("senior_teachers", "高级实习指导教师及技师人数", rules=("B-SENIOR",), **count),
-        Column("coop", "大中型合作企业数", rules=("B-COOP",), **count),
+        Column("attribute", "属性", FORMULA, width=12, formula=lookup("bases", "attribute")),
+        Column("tier", "申报档次", FORMULA, width=8, formula=lookup("bases", "tier")),
+        Column("training", "年培训规模（人次）", rules=("B-SCALE", "B-TIER-FIT"),
+               prompt="每年培训人次（整数）。所报档次须达到：{min_training}", **count),
+        Column("certs", "年取得高级工证书人次", rules=("B-CERT", "B-TIER-FIT"),
+               prompt="经培训后年度内取得高级工证书的人次（整数）。所报档次须达到：{min_certs}", **count),
+        Column("teachers", "专兼职教师数", rules=("B-RATIO",),
+               prompt="专兼职教师人数（整数）。师生比（在训学员数÷教师数）须在 1:{ratio_min}–1:{ratio_max}", **count),
+        Column("trainees", "在训学员数", rules=("B-RATIO",),
+               prompt="在训学员人数（整数）。师生比（在训学员数÷教师数）须在 1:{ratio_min}–1:{ratio_max}", **count),
+        Column("practical_teachers", "实训教师总数", rules=("B-SENIOR",),
+               prompt="实训教师总人数（整数）。其中高级实习指导教师和技师须占 {senior_min}% 以上", **count),
+        Column("senior_teachers", "高级实习指导教师及技师人数", rules=("B-SENIOR",),
+               prompt="高级实习指导教师和技师人数（整数），须占实训教师总数的 {senior_min}% 以上", **count),
+        Column("coop", "大中型合作企业数", rules=("B-COOP",),
+               prompt="建立稳定校企合作的大、中型企业家数（整数），须 {coop_min} 家以上", **count),
         Column("edu_fund_share", "职工教育经费用于高技能人才培养比例（%）", PERCENT, minimum=0, maximum=100,
                width=14, number_format="0.0", rules=("B-EDUFUND",),
-               prompt="企业办（行业、企业办）须填写，不低于 50"),
+               prompt="属性为{enterprise_attributes}的须填写（%，只填数字），不低于 {edu_min}"),
         Column("no_penalty", "近3年无刑事行政处罚和失信惩戒", CHOICE, choices="yes_no", width=12,
-               rules=("B-PENALTY",)),
-        Column("already", "已获国家级或省级基地", CHOICE, choices="yes_no", width=12, rules=("B-ALREADY",)),
+               rules=("B-PENALTY",), prompt="近 {penalty_years} 年未受刑事行政处罚和失信联合惩戒的选“是”；选“否”的不能申报"),
+        Column("already", "已获国家级或省级基地", CHOICE, choices="yes_no", width=12, rules=("B-ALREADY",),
+               prompt="已获评国家级或省级高技能人才培训基地的选“是”（不再申报市级）；否则选“否”"),
         Column("ratio", "师生比", FORMULA, width=10, number_format='"1:"0.0', rules=("B-RATIO",),
+               prompt="师生比 = 在训学员数 ÷ 专兼职教师数，须在 1:{ratio_min}–1:{ratio_max}",
                formula='=IF(OR([teachers]="",[trainees]=""),"",IF(N([teachers])=0,"",[trainees]/[teachers]))'),
         Column("senior_share", "高级教师占比（%）", FORMULA, width=10, number_format="0.0", rules=("B-SENIOR",),
+               prompt="高级实习指导教师和技师占实训教师总数的比例，须在 {senior_min}% 以上",
                formula='=IF(OR([practical_teachers]="",[senior_teachers]=""),"",'
                        'IF(N([practical_teachers])=0,"",[senior_teachers]/[practical_teachers]*100))'),
         Column("supported_tier", "数据支持的最高档次", FORMULA, width=10, rules=("B-TIER-FIT",),
+               prompt="年培训规模和高级工证书人次都达到的最高档次（{min_training} 人次；证书 {min_certs}），不得低于申报档次",
                formula='=IF(OR([training]="",[certs]=""),"",[tier_ladder])'),
-        Column("verdict", "条件是否满足", FORMULA, width=30, formula="=[verdict]"),
+        Column("verdict", "条件是否满足", FORMULA, width=30, formula="=[verdict]",
+               prompt="“满足”，或列出未满足的条件（档次、师生比、高级教师占比、合作企业数等）"),
     )
     checks = (
         Check("B-REQ", ERROR, ("unit",), '=AND([in_use],LEN([unit])=0)'),
@@ -383,13 +296,15 @@ def _funding(policy: Policy) -> Sheet:
         Column("unit", "项目单位", CHOICE, choices="@bases.unit", required=True, width=26, head_input=True,
                formula='=[block_head:unit]&""', rules=("B-REQ", "C-ROWDUP"),
                prompt="在每个基地的“合计”行选择项目单位，下面三行自动带出"),
-        Column("tier", "申报档次", FORMULA, width=8, formula=_lookup("bases", "tier")),
+        Column("tier", "申报档次", FORMULA, width=8, formula=lookup("bases", "tier")),
         Column("content", "内容", LABEL, width=26, aliases=("项目内容",)),
     ]
     for i, source in enumerate(sources):
         cols.append(Column(f"amount{i}", f"{source}金额（万元）", NUMBER, minimum=0, maximum=100000, width=12,
                            number_format="0.00", rules=("B-SUMS", "B-SUBSIDY") if i == 0 else ("B-SUMS",),
-                           head_formula=f"=SUM([block_rows:amount{i}])", prompt="单位：万元"))
+                           head_formula=f"=SUM([block_rows:amount{i}])",
+                           prompt=(f"本行{source}金额（万元，只填数字）。" + (
+                               "三行之和（合计行）须等于所报档次的补助：{subsidy}" if i == 0 else "合计和比例自动计算"))))
         cols.append(Column(f"share{i}", f"{source}比例（%）", FORMULA, width=9, number_format="0.00",
                            rules=("B-SHARES",),
                            formula=f'=IF(N([total])=0,"",N([amount{i}])/[total]*100)'))
@@ -424,11 +339,12 @@ def _majors(policy: Policy) -> Sheet:
         Column("unit", "项目单位", CHOICE, choices="@bases.unit", required=True, width=26,
                rules=("B-REQ", "C-ROWDUP"), prompt="从附件7 已填的项目单位中选择"),
         Column("major", "专业（职业）", required=True, width=20, rules=("B-REQ", "C-ROWDUP", "B-MAJOR-BUDGET"),
-               aliases=("专业", "专业名称", "申报专业")),
+               aliases=("专业", "专业名称", "申报专业"), prompt="本基地在附件7“申报专业”中填写的一个专业（职业）"),
         Column("leader", "项目负责人", width=10),
     ]
     cols += [Column(f"content{i}", f"{c}（万元）", NUMBER, minimum=0, maximum=100000, width=16,
-                    number_format="0.00", rules=("B-MAJOR-BUDGET",), prompt="单位：万元")
+                    number_format="0.00", rules=("B-MAJOR-BUDGET",),
+                    prompt=f"本专业用于“{c}”的预算（万元，只填数字）。各专业之和应等于经费预算中该内容的合计")
              for i, c in enumerate(contents)]
     cols.append(Column("total", "合计（万元）", FORMULA, width=12, number_format="0.00",
                        formula="=SUM(" + ",".join(f"[content{i}]" for i in range(len(contents))) + ")"))
@@ -445,40 +361,42 @@ def _majors(policy: Policy) -> Sheet:
 
 def _studios() -> Sheet:
     cols = (
-        Column("seq", "序号", FORMULA, aliases=("编号",), width=6, printed=True,
+        Column("seq", "序号", FORMULA, aliases=("编号",), width=6, printed_width=5, printed=True,
                formula='=IF([leader]="","",ROW()-[header_row])'),
-        Column("recommender", "推荐单位", FORMULA, required=True, width=18, printed=True, rules=("S-REQ",),
+        Column("recommender", "推荐单位", FORMULA, required=True, width=18, printed_width=11, printed=True, rules=("S-REQ",),
                aliases=("推荐单位（可写简称）",), printed_example="可写简称", formula='=IF([leader]="","",[recommender]&"")'),
-        Column("leader", "领办人", required=True, width=10, printed=True, rules=("S-REQ", "S-DUP", "C-ROWDUP"),
-               aliases=("技能大师姓名", "领办人姓名", "大师姓名")),
-        Column("unit", "申报单位", required=True, width=26, printed=True, rules=("S-REQ",),
+        Column("leader", "领办人", required=True, width=10, printed_width=7, printed=True, rules=("S-REQ", "S-DUP", "C-ROWDUP"),
+               aliases=("技能大师姓名", "领办人姓名", "大师姓名"), prompt="领办工作室的技能大师姓名；每个工作室一行"),
+        Column("unit", "申报单位", required=True, width=26, printed_width=15, printed=True, rules=("S-REQ",),
                aliases=("申报单位名称", "申报单位公章全称"), prompt="申报单位公章全称",
                printed_example="申报单位公章全称"),
-        Column("nature", "单位性质", CHOICE, printed_header="单位\n性质", choices="unit_natures", strict=False, required=True, width=14,
-               printed=True, rules=("S-REQ", "S-EDUFUND")),
-        Column("address", "项目所在地址", required=True, width=26, printed=True, rules=("S-REQ",),
+        Column("nature", "单位性质", CHOICE, printed_header="单位\n性质", choices="unit_natures", strict=False, required=True, width=14, printed_width=8,
+               printed=True, rules=("S-REQ", "S-EDUFUND"),
+               prompt="从下拉列表选择单位性质，名单以外的可直接输入。{enterprise_natures}按依托企业核对职工教育经费"),
+        Column("address", "项目所在地址", required=True, width=26, printed_width=14, printed=True, rules=("S-REQ",),
                aliases=("通信地址", "地址")),
-        Column("category", "类别", CHOICE, choices="studio_categories", strict=False, width=10, printed=True,
-               prompt="技能大师所具备的条件：绝技绝活 / 创新创优 / 技术攻关 / 工艺传承"),
-        Column("occupation", "工作室职业（工种）", required=True, printed_header="工作室职业\n（工种）", width=16, printed=True, rules=("S-REQ",),
+        Column("category", "类别", CHOICE, choices="studio_categories", strict=False, width=10, printed_width=7, printed=True,
+               prompt="技能大师所具备的条件：{studio_categories}"),
+        Column("occupation", "工作室职业（工种）", required=True, printed_header="工作室职业\n（工种）", width=16, printed_width=11, printed=True, rules=("S-REQ",),
                aliases=("职业（工种）", "工作室职业")),
-        Column("level", "职业技能等级", CHOICE, choices="skill_levels", required=True, printed_header="职业\n技能等级", width=12, printed=True,
-               rules=("S-REQ", "S-LEVEL"), aliases=("领办人职业技能等级",)),
-        Column("honours", "主要荣誉", required=True, width=28, printed=True, rules=("S-REQ", "S-HONOR"),
-               prompt="如：全国技术能手（2019年）、三晋技术能手"),
-        Column("other_honours", "其他荣誉以及业绩", width=28, printed_header="其他荣誉\n以及业绩", printed=True, aliases=("其他荣誉及业绩",)),
+        Column("level", "职业技能等级", CHOICE, choices="skill_levels", required=True, printed_header="职业\n技能等级", width=12, printed_width=8, printed=True,
+               rules=("S-REQ", "S-LEVEL"), aliases=("领办人职业技能等级",),
+               prompt="从下拉列表选择领办人的职业技能等级；应为高技能人才：{high_skill_levels}"),
+        Column("honours", "主要荣誉", required=True, width=28, printed_width=16, printed=True, rules=("S-REQ", "S-HONOR"),
+               prompt="写明荣誉和年份，如：全国技术能手（2019年）。须有通知所列荣誉之一：{honours}"),
+        Column("other_honours", "其他荣誉以及业绩", width=28, printed_width=14, printed_header="其他荣誉\n以及业绩", printed=True, aliases=("其他荣誉及业绩",)),
         Column("area", "工作室面积（㎡）", NUMBER, minimum=1, maximum=100000, width=10, number_format="0",
-               rules=("S-REQ", "S-SIZE"), aliases=("工作室面积", "面积")),
+               rules=("S-REQ", "S-SIZE"), aliases=("工作室面积", "面积"), prompt="工作室面积，平方米（只填数字）"),
         Column("members", "工作室人数", INT, minimum=1, maximum=1000, width=10, rules=("S-REQ", "S-SIZE"),
-               aliases=("人数",)),
-        Column("size", "工作室规模", FORMULA, printed_header="工作室\n规模", width=14, printed=True, rules=("S-REQ", "S-SIZE"),
+               aliases=("人数",), prompt="工作室人员数（整数）"),
+        Column("size", "工作室规模", FORMULA, printed_header="工作室\n规模", width=14, printed_width=9, printed=True, rules=("S-REQ", "S-SIZE"),
                printed_example="XX㎡\nXX人",
                formula='=IF(OR([area]="",[members]=""),"",[area]&"㎡ "&[members]&"人")'),
         _uscc_column(),
         *_contact_columns(),
     )
     checks = (
-        *(Check("S-REQ", ERROR, (k,), _REQ.format(c=f"[{k}]"))
+        *(Check("S-REQ", ERROR, (k,), REQ.format(c=f"[{k}]"))
           for k in ("recommender", "leader", "unit", "nature", "address", "occupation", "level", "honours",
                     "area", "members")),
         Check("S-LEVEL", WARNING, ("level",),
@@ -492,7 +410,8 @@ def _studios() -> Sheet:
     return Sheet("studios", "附件8 工作室汇总", "工作室汇总表", "市级技能大师工作室项目申报汇总表", cols,
                  capacity=30, entity="studio", row_key=("leader", "unit"), link="leader",
                  note="每行一个工作室。推荐单位取自“填报说明”；工作室规模由面积和人数自动生成。",
-                 printed_label="附件8", printed_title="市级技能大师工作室项目申报汇总表", checks=checks)
+                 printed_label="附件8", printed_title="市级技能大师工作室项目申报汇总表", form_title="附件8 打印",
+                 checks=checks)
 
 
 def _masters() -> Sheet:
@@ -500,15 +419,18 @@ def _masters() -> Sheet:
         Column("leader", "姓名", CHOICE, choices="@studios.leader", required=True, width=10,
                rules=("S-REQ", "C-ROWDUP"), aliases=("技能大师姓名", "领办人"),
                prompt="从附件8 已填的领办人中选择"),
-        Column("unit", "申报单位", FORMULA, width=24, formula=_lookup("studios", "unit", "leader")),
-        Column("nature", "单位性质", FORMULA, width=12, formula=_lookup("studios", "nature", "leader")),
-        Column("sex", "性别", CHOICE, choices="sexes", width=6, rules=("S-ID",)),
+        Column("unit", "申报单位", FORMULA, width=24, formula=lookup("studios", "unit", "leader")),
+        Column("nature", "单位性质", FORMULA, width=12, formula=lookup("studios", "nature", "leader")),
+        Column("sex", "性别", CHOICE, choices="sexes", width=6, rules=("S-ID",),
+               prompt="从下拉列表选择；须与身份证号第 17 位相符"),
         Column("ethnicity", "民族", CHOICE, choices="ethnic_groups", strict=False, width=8),
         Column("birth", "出生年月", MONTH, width=10, number_format="yyyy-mm", rules=("S-ID",),
-               prompt="如 1975-03（填日期即可）"),
+               prompt="出生年月，如 1975-03-01（填当月任一天即可）；须与身份证号中的出生日期相符"),
         Column("id_number", "身份证号", length=18, width=21, rules=("S-ID", "S-DUP"), masked=True,
-               aliases=("身份证号码", "公民身份号码"), prompt="18 位居民身份证号码"),
-        Column("work_start", "参加工作时间", MONTH, width=10, number_format="yyyy-mm"),
+               aliases=("身份证号码", "公民身份号码"),
+               prompt="18 位居民身份证号码（末位可为 X）；出生年月、性别须与本行一致"),
+        Column("work_start", "参加工作时间", MONTH, width=10, number_format="yyyy-mm",
+               prompt="参加工作的年月，如 1995-07-01（填当月任一天即可）"),
         Column("political", "政治面貌", CHOICE, choices="political_statuses", strict=False, width=10),
         Column("job", "工作单位及职务", width=24),
         Column("occupation", "从事职业（工种）", width=14),
@@ -518,16 +440,18 @@ def _masters() -> Sheet:
         Column("staff", "工作室人员", width=24),
         Column("location", "工作室地点", width=20),
         Column("area", "工作室面积（㎡）", FORMULA, width=10, number_format="0",
-               formula=_lookup("studios", "area", "leader")),
+               formula=lookup("studios", "area", "leader")),
         Column("edu_fund_share", "职工教育经费用于高技能人才培养比例（%）", PERCENT, minimum=0, maximum=100,
-               width=14, number_format="0.0", rules=("S-EDUFUND",), prompt="依托企业的须填写，不低于 50"),
-        Column("already", "已获国家级或省级工作室", CHOICE, choices="yes_no", width=12, rules=("S-ALREADY",)),
+               width=14, number_format="0.0", rules=("S-EDUFUND",),
+               prompt="依托企业（{enterprise_natures}）的须填写（%，只填数字），不低于 {studio_edu_min}"),
+        Column("already", "已获国家级或省级工作室", CHOICE, choices="yes_no", width=12, rules=("S-ALREADY",),
+               prompt="已获评国家级或省级技能大师工作室的选“是”（不再申报市级）；否则选“否”"),
         Column("apprentices", "年培养青年骨干和学徒人数", INT, minimum=0, maximum=1000, width=12,
-               rules=("S-APPRENTICE",)),
+               rules=("S-APPRENTICE",), prompt="每年培养青年技术技能骨干和学徒人数（整数），须 {apprentices_min} 人以上"),
     )
     checks = (
         Check("S-REQ", ERROR, ("leader",), '=AND([in_use],LEN([leader])=0)'),
-        Check("S-ID", ERROR, ("id_number",), _idcard_bad("[id_number]")),
+        Check("S-ID", ERROR, ("id_number",), idcard_bad("[id_number]")),
         Check("S-ID", ERROR, ("sex",),
               '=AND(LEN([sex])>0,LEN([id_number])=18,IFERROR(IF(MOD(MID([id_number],17,1),2)=1,"男","女")<>[sex],FALSE))'),
         Check("S-ID", ERROR, ("birth",),

@@ -87,7 +87,9 @@ def read_template(grids: list[Grid], meta: Grid, schema: Schema, policy: Policy,
     year = parse_number(meta.get(1, 1))
     sub.template_year = int(year) if isinstance(year, int | float) else None
 
-    visible = [g for g in grids if g is not meta and not g.hidden]
+    # The printed forms (附件7 打印, 附件8 打印) only show the data sheets' rows again, by formula.
+    forms = {s.form_title for s in schema.sheets if s.form_title}
+    visible = [g for g in grids if g is not meta and not g.hidden and g.name not in forms]
     found = find_recommender(visible)
     if found:
         sub.recommender, sub.recommender_sheet, sub.recommender_cell = found

@@ -23,12 +23,23 @@ from pathlib import Path
 from macros_py.check.marks import NOTE_AUTHOR, marks_by_cell
 from macros_py.model.errors import UsageError
 from macros_py.model.findings import Finding
+from macros_py.write.print_areas import load_keeping_print_areas
+from macros_py.write.results_sheet import (
+    FONT_NAME,
+    FONT_SIZE,
+    FOOTER,
+    FOOTER_SIZE,
+    HEADER_ROW,
+    NO_FINDINGS,
+    RESULT_HEADERS,
+    RESULT_SHEET,
+    RESULT_WIDTHS,
+    TITLE_SIZE,
+    heading,
+    row_heights,
+)
 from macros_py.write.xlsx_cells import legal_text
 from macros_py.write.xlsx_pack import save_workbook
-
-RESULT_SHEET = "校验结果"
-RESULT_HEADERS = ("序号", "严重程度", "规则", "工作表", "单元格", "列", "值", "说明", "修改建议")
-_WIDTHS = (6, 8, 14, 18, 10, 20, 20, 60, 50)
 
 
 def annotated_name(path: Path) -> str:
@@ -87,8 +98,6 @@ def _package(data: bytes) -> tuple[bytes, dict[str, str]]:
 
 
 def _load(path: Path):
-    from openpyxl import load_workbook
-
     with path.open("rb") as fh:
         data = fh.read()
     try:
@@ -99,7 +108,7 @@ def _load(path: Path):
                          "（.xls 请先在 Excel 或 WPS 中另存为 .xlsx）。") from None
     keep_vba = "xl/vbaProject.bin" in names
     try:
-        return load_workbook(io.BytesIO(data), keep_vba=keep_vba), keep_vba, renamed
+        return load_keeping_print_areas(data, keep_vba=keep_vba), keep_vba, renamed
     except Exception as exc:  # openpyxl's own errors on a package it will not take
         raise UsageError(f"{path.name} 的结构无法由批注程序打开（{type(exc).__name__}），未生成批注副本；"
                          "校验结果见控制台和报告。") from None
@@ -120,7 +129,7 @@ def write_annotated(source: str | Path, findings: list[Finding], target: str | P
 
     try:
         _mark(wb, findings)
-        _results_sheet(wb, findings)
+        _results_sheet(wb, findings, source.name)
         _mark_ours(wb)
         save_workbook(wb, target, dt.datetime.now().replace(microsecond=0))
     except UsageError:
@@ -169,8 +178,8 @@ def _mark_ours(wb) -> None:
     wb.custom_doc_props.append(StringProperty(name=MARKER_PROPERTY, value=ANNOTATED_MARK))
 
 
-def _results_sheet(wb, findings: list[Finding]) -> None:
-    from openpyxl.styles import Font, PatternFill
+def _results_sheet(wb, findings: list[Finding], file_name: str) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -180,17 +189,33 @@ def _results_sheet(wb, findings: list[Finding]) -> None:
     if RESULT_SHEET in wb.sheetnames:  # a copy annotated before: list this run's findings only
         del wb[RESULT_SHEET]
     ws = wb.create_sheet(RESULT_SHEET, 0)
-    bold = Font(bold=True)
-    for i, (header, width) in enumerate(zip(RESULT_HEADERS, _WIDTHS, strict=True), start=1):
-        ws.cell(1, i, header).font = bold
+    body, bold = Font(name=FONT_NAME, size=FONT_SIZE), Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+    side = Side(style="thin", color="000000")
+    grid = Border(left=side, right=side, top=side, bottom=side)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r, line in enumerate(heading(file_name, findings), start=1):
+        put(ws, r, 1, line)
+        ws.cell(r, 1).font = Font(name=FONT_NAME, size=TITLE_SIZE, bold=True) if r == 1 else body
+    ws.row_dimensions[1].height = 24
+    for i, (header, width) in enumerate(zip(RESULT_HEADERS, RESULT_WIDTHS, strict=True), start=1):
+        cell = ws.cell(HEADER_ROW, i, header)
+        cell.font, cell.border = bold, grid
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(i)].width = width
-    link_font = Font(color="0563C1", underline="single")
-    for n, f in enumerate(findings, start=1):
-        row = n + 1
-        values = (n, f.severity, f.rule, f.sheet or "（整个文件）", f.cell or "", f.column or "", f.value,
-                  f.message, f.hint)
+    ws.row_dimensions[HEADER_ROW].height = row_heights([list(RESULT_HEADERS)])[0]
+    link_font = Font(name=FONT_NAME, size=FONT_SIZE, color="0563C1", underline="single")
+    rows = [(n, f.severity, f.rule, f.sheet or "（整个文件）", f.cell or "", f.column or "", f.value,
+             f.message, f.hint) for n, f in enumerate(findings, start=1)]
+    if not findings:
+        rows = [(None,) * 7 + (NO_FINDINGS, None)]
+    for row, (values, height) in enumerate(zip(rows, row_heights([list(v) for v in rows]), strict=True),
+                                           start=HEADER_ROW + 1):
         for i, value in enumerate(values, start=1):
             put(ws, row, i, value)  # text that looks like a formula stays text
+            cell = ws.cell(row, i)
+            cell.font, cell.border, cell.alignment = body, grid, wrap
+        ws.row_dimensions[row].height = height
+    for row, f in enumerate(findings, start=HEADER_ROW + 1):
         ws.cell(row, 2).fill = PatternFill("solid", fgColor=FILL[f.severity])
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             # An internal link (location only): Excel and WPS jump to #'工作表'!A1 in the same file.
@@ -198,9 +223,18 @@ def _results_sheet(wb, findings: list[Finding]) -> None:
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(f.sheet)}!{f.cell}",
                                        tooltip=f"转到 {f.sheet}!{f.cell}")
             link.font = link_font
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
     if findings:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(RESULT_HEADERS))}{len(findings) + 1}"
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(RESULT_HEADERS))}{HEADER_ROW + len(findings)}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddFooter.center.text, ws.oddFooter.center.font, ws.oddFooter.center.size = FOOTER, FONT_NAME, FOOTER_SIZE
     for other in wb.worksheets:
         other.sheet_view.tabSelected = False
     ws.sheet_view.tabSelected = True

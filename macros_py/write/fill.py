@@ -16,6 +16,7 @@ from macros_py.policy.formula_text import column_letter
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import Schema, build_schema
 from macros_py.write.cell_text import row_height, wrapped_lines
+from macros_py.write.forms import fit_rows, form_sheets
 from macros_py.write.template import build_template, document_time
 from macros_py.write.xlsx_cells import set_value
 from macros_py.write.xlsx_pack import save_workbook
@@ -61,6 +62,8 @@ def fill_workbook(data: dict, policy: Policy):
             for s, amount in enumerate(amounts):
                 if amount is not None:
                     set_value(ws[cell_of(schema, "funding", f"amount{s}", b, c)], amount)
+    for sheet in form_sheets(schema):  # the printed form shows the rows in use, in order
+        fit_rows(wb[sheet.form_title], sheet, [r for r in shown[sheet.key] if r.get(sheet.link)])
     return wb
 
 

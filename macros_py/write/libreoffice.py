@@ -9,14 +9,18 @@ recalculate every formula on load, so values come from the engine, never from a 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from macros_py.model.errors import ShenbaoError
+from macros_py.write.print_areas import DYNAMIC_AREA, formula_print_areas, load_keeping_print_areas
 
 # Where soffice lives when it is not on PATH (Debian/Ubuntu, the upstream .deb, macOS, Windows).
 _KNOWN_PLACES = (
@@ -119,3 +123,81 @@ def convert(paths: Iterable[str | Path], outdir: str | Path, fmt: str = "xlsx",
         raise LibreOfficeError(f"LibreOffice 没有生成 {'、'.join(missing)}（退出码 {result.returncode}）"
                                + (f"：{' / '.join(detail)}" if detail else "。"))
     return targets
+
+
+# ---------------------------------------------------------------------------------------- printing
+def dynamic_print_areas(path: str | Path) -> dict[str, tuple[str, int]]:
+    """Sheet name → (height expression, width in columns) of each print area given as
+    OFFSET(sheet!$A$1,0,0,height,width), as the county workbook writes them."""
+    out = {}
+    for sheet, text in formula_print_areas(path).items():
+        match = DYNAMIC_AREA.match(text)
+        out[sheet] = (match["height"], int(match["width"]))
+    return out
+
+
+def pdf_as_excel_prints(paths: Iterable[str | Path], outdir: str | Path) -> list[Path]:
+    """PDFs of workbooks whose print areas are formulas, printed the way Excel prints them.
+
+    LibreOffice 7.4 keeps a print area given by a formula (OFFSET(…)) as an ordinary name and prints
+    the sheet's whole used range instead (measured: 17 pages for a sample whose rows in use fill 8).
+    Excel evaluates the name when it prints. So each print area's height is first computed by
+    LibreOffice itself (a probe copy with the expression in a cell, recalculated), then written as
+    the plain range it evaluates to into a copy, which LibreOffice prints."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    paths = [Path(p) for p in paths]
+    outdir = Path(outdir)
+    work = Path(tempfile.mkdtemp(prefix="shenbao-print-", dir=outdir if outdir.is_dir() else None))
+    areas = {p: dynamic_print_areas(p) for p in paths}
+    probes = []
+    for i, p in enumerate(paths):
+        wb = load_keeping_print_areas(p.read_bytes())
+        ws = wb.create_sheet("打印区域")
+        for row, (height, _) in enumerate(areas[p].values(), start=1):
+            ws.cell(row, 1, f"={height}")
+        probe = work / f"probe{i}.xlsx"
+        wb.save(probe)
+        probes.append(probe)
+    computed = convert(probes, work / "computed")
+    resolved = []
+    for p, done in zip(paths, computed, strict=True):
+        values = load_workbook(done, data_only=True)["打印区域"]
+        static = {}
+        for row, (sheet, (_, width)) in enumerate(areas[p].items(), start=1):
+            height = values.cell(row, 1).value
+            height = int(height) if isinstance(height, int | float) else 1
+            static[sheet] = f"{quote_sheetname(sheet)}!$A$1:${get_column_letter(width)}${height}"
+        target = work / "static" / p.name
+        target.parent.mkdir(exist_ok=True)
+        _replace_print_areas(p, target, static)
+        resolved.append(target)
+    out = convert(resolved, outdir, "pdf")
+    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def _replace_print_areas(source: Path, target: Path, static: dict[str, str]) -> None:
+    """A copy of `source` whose formula print areas are the given plain ranges; every other part of
+    the package is copied byte for byte."""
+    import xml.etree.ElementTree as ET
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    with zipfile.ZipFile(source) as z:
+        text = z.read("xl/workbook.xml").decode("utf-8")
+        root = ET.fromstring(text)
+        sheets = [s.get("name") for s in root.iter(f"{{{ns}}}sheet")]
+
+        def sub(match: re.Match) -> str:
+            sheet = sheets[int(match["id"])]
+            if sheet not in static:
+                return match[0]
+            return f'{match["open"]}{escape(static[sheet])}</definedName>'
+
+        text = re.sub(r'(?P<open><definedName name="_xlnm.Print_Area" localSheetId="(?P<id>\d+)"[^>]*>)'
+                      r"OFFSET\(.*?\)</definedName>", sub, text)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in z.infolist():
+                data = text.encode("utf-8") if item.filename == "xl/workbook.xml" else z.read(item)
+                out.writestr(item, data)

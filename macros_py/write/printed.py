@@ -19,11 +19,18 @@ from macros_py.policy.load import Policy
 from macros_py.policy.schema import Sheet, build_schema
 from macros_py.write.cell_text import row_height, wrapped_lines
 from macros_py.write.fill import shown_rows
+from macros_py.write.form_text import (
+    PRINTED_FOOTER,
+    PRINTED_ROWS,
+    printed_columns,
+    printed_header,
+    printed_width,
+    recommender_line,
+)
 from macros_py.write.template import document_time
 from macros_py.write.xlsx_book import Book
 
-PRINTED_FOOTER = "备注：此表由推荐单位填写,不用编制在申报材料内，单独上报并将电子版（Excel版）放入光盘内。"
-PRINTED_ROWS = 4  # the blank form has rows numbered 1–4
+__all__ = ["PRINTED_FOOTER", "PRINTED_ROWS", "write_printed_form", "write_printed_submission"]
 
 
 class _Styles:
@@ -43,14 +50,6 @@ class _Styles:
         self.bold = book.fmt(bold=True)
 
 
-def printed_columns(sheet: Sheet):
-    return [c for c in sheet.columns if c.printed]
-
-
-def printed_header(col) -> str:
-    return col.printed_header or col.header
-
-
 def write_printed_form(book: Book, ws, sheet: Sheet, rows: list[dict], recommender: str | None) -> None:
     """One printed summary form (附件7 or 附件8) into `ws`; `rows` hold every column's value by key
     (typed and computed, as compute.derive gives them)."""
@@ -60,11 +59,11 @@ def write_printed_form(book: Book, ws, sheet: Sheet, rows: list[dict], recommend
     book.write(ws, 0, 0, sheet.printed_label, st.bold)
     book.merge(ws, 1, 0, 1, last, sheet.printed_title, st.title)
     ws.set_row(1, 30)
-    book.merge(ws, 2, 0, 2, last, f"推荐单位：{recommender or ''}（公章）", st.plain)
+    book.merge(ws, 2, 0, 2, last, recommender_line(recommender), st.plain)
     header = 3
     for i, col in enumerate(cols):
         book.write(ws, header, i, printed_header(col), st.head)
-        ws.set_column(i, i, col.width)
+        ws.set_column(i, i, printed_width(col))
     ws.set_row(header, row_height(max(printed_header(c).count("\n") + 1 for c in cols)))
     numbered = max(len(rows), PRINTED_ROWS)
     for n in range(numbered):
@@ -74,7 +73,7 @@ def write_printed_form(book: Book, ws, sheet: Sheet, rows: list[dict], recommend
         for i, col in enumerate(cols):
             value = n + 1 if i == 0 else values.get(col.key)
             book.write(ws, r, i, value, st.center if i == 0 else st.left)
-            lines = max(lines, wrapped_lines(value, col.width) if isinstance(value, str) else 1)
+            lines = max(lines, wrapped_lines(value, printed_width(col)) if isinstance(value, str) else 1)
         ws.set_row(r, row_height(lines))
     footer = header + numbered + 1
     book.merge(ws, footer, 0, footer, last, PRINTED_FOOTER, st.plain)

@@ -19,8 +19,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from macros_py import __version__
@@ -43,8 +45,10 @@ from macros_py.policy.schema import (
     Sheet,
     build_schema,
 )
-from macros_py.write.cell_text import FONT_NAME, FONT_SIZE, row_height, wrapped_lines
+from macros_py.write.cell_text import DEFAULT_HEIGHT, FONT_NAME, FONT_SIZE, row_height, wrapped_lines
+from macros_py.write.forms import form_sheets, set_margins, write_form
 from macros_py.write.guide import write_guide
+from macros_py.write.prompts import error_text, formula_prompt, input_prompt
 from macros_py.write.xlsx_pack import save_workbook
 
 BODY = Font(name=FONT_NAME, size=FONT_SIZE)
@@ -110,9 +114,10 @@ def _write_meta(wb: Workbook, schema: Schema, policy: Policy) -> None:
     ws.protection.sheet = True
 
 
-def _validation(col, sheet: Sheet, renderer: FormulaRenderer, layout: Layout) -> DataValidation | None:
+def _validation(col, sheet: Sheet, renderer: FormulaRenderer, layout: Layout) -> DataValidation:
+    """The cell's data validation: the check on what is typed, its error text, and the input message
+    (prompts.input_prompt: what to enter and the rule that applies; never the error text)."""
     title = col.header[:32]
-    dv = None
     if col.kind == CHOICE:
         if col.choices.startswith("@"):
             other, key = col.choices[1:].split(".")
@@ -121,28 +126,32 @@ def _validation(col, sheet: Sheet, renderer: FormulaRenderer, layout: Layout) ->
             source = "=" + renderer.render(f"[lists.{col.choices}]", sheet, sheet.first_row)
         dv = DataValidation(type="list", formula1=source, allow_blank=True)
         dv.errorStyle = "stop" if col.strict else "warning"
-        dv.error = ("请从下拉列表中选择。" if col.strict else "该值不在常用选项中，确认无误可继续。")
     elif col.kind in (INT, NUMBER, PERCENT):
         dv = DataValidation(type="whole" if col.kind == INT else "decimal", operator="between",
                             formula1=_num(col.minimum), formula2=_num(col.maximum), allow_blank=True)
-        what = "整数" if col.kind == INT else "数字"
-        dv.error = f"请填写 {_num(col.minimum)} 到 {_num(col.maximum)} 之间的{what}（不要带单位或文字）。"
     elif col.kind in (DATE, MONTH):
         dv = DataValidation(type="date", operator="between", formula1=f"DATE({DATE_MIN.year},1,1)",
                             formula2=f"DATE({DATE_MAX.year},12,31)", allow_blank=True)
-        dv.error = "请填写日期，如 1975-03-01（出生年月填当月任一天即可）。"
     elif col.length:
         dv = DataValidation(type="textLength", operator="equal", formula1=str(col.length), allow_blank=True)
-        dv.error = f"应为 {col.length} 位。"
-    if dv is None:
-        if not col.prompt:
-            return None
+    else:
         dv = DataValidation(allow_blank=True)
     dv.showErrorMessage = dv.type is not None
-    dv.errorTitle = title
+    if dv.showErrorMessage:
+        dv.errorTitle, dv.error = title, error_text(col)
     dv.promptTitle = title
-    dv.prompt = (col.prompt or dv.error or "")[:255]
-    dv.showInputMessage = bool(dv.prompt)
+    dv.prompt = input_prompt(col, renderer.policy)
+    dv.showInputMessage = True
+    return dv
+
+
+def _formula_validation(col, sheet: Sheet, renderer: FormulaRenderer, head: bool) -> DataValidation:
+    """An input message only, on a locked formula cell: what it checks and which input cells to change."""
+    dv = DataValidation(allow_blank=True)
+    dv.showErrorMessage = False
+    dv.promptTitle = f"{col.header}（自动计算）"[:32]
+    dv.prompt = formula_prompt(col, sheet, renderer, renderer.policy, head)
+    dv.showInputMessage = True
     return dv
 
 
@@ -204,6 +213,11 @@ def _write_data_sheet(wb: Workbook, sheet: Sheet, renderer: FormulaRenderer, lay
             _style_data_cell(cell, col, editable, is_head)
             styles[key] = copy(cell._style)
 
+    if sheet.block:  # the labels wrap; a fixed height keeps the page breaks where block_breaks puts them
+        width = sheet.column(sheet.block_label).width
+        for row, _, index in _block_rows(sheet):
+            ws.row_dimensions[row].height = row_height(wrapped_lines(sheet.block[index], width))
+
     _add_validations(ws, sheet, renderer, layout)
     _add_checks(ws, sheet, renderer)
     table = Table(displayName=sheet.table, ref=f"A{sheet.header_row}:{last_col}{sheet.last_row}")
@@ -249,18 +263,30 @@ def _write_source_headers(ws, sheet: Sheet, policy: Policy) -> None:
 
 def _add_validations(ws, sheet: Sheet, renderer: FormulaRenderer, layout: Layout) -> None:
     for col in sheet.columns:
-        if not col.is_input:
-            continue
-        dv = _validation(col, sheet, renderer, layout)
-        if dv is None:
+        if col.kind == LABEL:
             continue
         letter = column_letter(sheet, col.key)
-        if sheet.block:
-            rows = [r for r, _, idx in _block_rows(sheet) if (idx == 0) == col.head_input]
-            dv.sqref = " ".join(f"{letter}{r}" for r in rows)
-        else:
+        if not sheet.block:
+            dv = (_validation(col, sheet, renderer, layout) if col.is_input
+                  else _formula_validation(col, sheet, renderer, head=False))
             dv.sqref = f"{letter}{sheet.first_row}:{letter}{sheet.last_row}"
-        ws.add_data_validation(dv)
+            ws.add_data_validation(dv)
+            continue
+        # A block's 合计 row and its content rows: typed on one, a formula on the other; one
+        # validation where both say the same (LibreOffice merges them on saving otherwise).
+        made: list[tuple[DataValidation, list[int]]] = []
+        for head in (True, False):
+            rows = [r for r, _, idx in _block_rows(sheet) if (idx == 0) == head]
+            typed = col.is_input and (col.head_input == head)
+            dv = (_validation(col, sheet, renderer, layout) if typed
+                  else _formula_validation(col, sheet, renderer, head=head))
+            if made and (made[0][0].type, made[0][0].prompt) == (dv.type, dv.prompt):
+                made[0][1].extend(rows)
+            else:
+                made.append((dv, rows))
+        for dv, rows in made:
+            dv.sqref = " ".join(f"{letter}{r}" for r in sorted(rows))
+            ws.add_data_validation(dv)
 
 
 def check_formats(sheet: Sheet, renderer: FormulaRenderer):
@@ -291,10 +317,44 @@ def _print_setup(ws, sheet: Sheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"1:{sheet.header_row}"
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    set_margins(ws)
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.oddFooter.center.font = FONT_NAME
+    ws.defined_names.add(DefinedName("_xlnm.Print_Area", attr_text=print_area_formula(sheet)))
+    if sheet.block:
+        for row in block_breaks(sheet, [ws.row_dimensions[r].height or DEFAULT_HEIGHT
+                                        for r in range(1, sheet.last_row + 1)]):
+            ws.row_breaks.append(Break(id=row))
+
+
+def print_area_formula(sheet: Sheet) -> str:
+    """A data sheet prints its title rows down to its last row in use (at least one row, or block):
+    the pre-sized empty rows and blocks below do not print. Excel evaluates the name when it prints;
+    LibreOffice does not (libreoffice.pdf_as_excel_prints)."""
+    own = quote_sheetname(sheet.title)
+    key = column_letter(sheet, sheet.link or sheet.row_key[0])
+    rng = f"{own}!${key}${sheet.first_row}:${key}${sheet.last_row}"
+    used = f"SUMPRODUCT(MAX((LEN({rng})>0)*ROW({rng})))"
+    floor = sheet.first_row + (len(sheet.block) or 1) - 1   # an empty sheet still prints one row (block)
+    return f"OFFSET({own}!$A$1,0,0,MAX({floor},{used}),{len(sheet.columns)})"
+
+
+# A4 landscape inside set_margins, in points: 11.69″ × 8.27″ less 0.5″ + 0.5″ and 0.6″ + 0.75″.
+_PAGE_WIDTH, _PAGE_HEIGHT = (11.69 - 1.0) * 72, (8.27 - 1.35) * 72
+
+
+def block_breaks(sheet: Sheet, heights: list[float]) -> list[int]:
+    """Rows after which a page break keeps every funding block (合计 row and its content rows) on one
+    page: as many whole blocks per page as fit under the repeated title rows at the fit-to-width scale
+    (with a tenth to spare for a substitute font's wider glyphs)."""
+    width_pt = sum(c.width * 7 + 5 for c in sheet.columns) * 0.75
+    scale = min(1.0, _PAGE_WIDTH / width_pt) * 0.9
+    titles = sum(heights[:sheet.header_row])
+    size = len(sheet.block)
+    block = max(sum(heights[r - 1] for r in range(head, head + size))
+                for head in range(sheet.first_row, sheet.last_row + 1, size))
+    per_page = max(1, int((_PAGE_HEIGHT / scale - titles) // block))
+    return [sheet.first_row + b * size - 1 for b in range(per_page, sheet.capacity // size, per_page)]
 
 
 def _protection():
@@ -320,6 +380,8 @@ def build_template(policy: Policy, recommender: str | None = None) -> Workbook:
     write_guide(wb, schema, policy, layout, recommender)
     for sheet in schema.sheets:
         _write_data_sheet(wb, sheet, renderer, layout)
+    for sheet in form_sheets(schema):
+        write_form(wb, sheet, renderer)
     _write_lists(wb, schema, lists)
     _write_meta(wb, schema, policy)
     wb.properties.creator = "shenbao"
