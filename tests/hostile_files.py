@@ -268,6 +268,15 @@ def abort_on_three(_context, item: int) -> int:
     return item * item
 
 
+def sleep_on_two(_context, item: int) -> int:
+    """For run_isolated: the item 2 never finishes (a reader stuck in a loop)."""
+    import time
+
+    if item == 2:
+        time.sleep(600)
+    return item
+
+
 KINDS = {
     "far_no_r.xlsx": far_no_r, "far_single_quote.xlsx": far_single_quote, "far_tab.xlsx": far_tab,
     "far_long_column.xlsx": far_long_column, "many_rows.xlsx": many_r_less_cells,
