@@ -108,6 +108,36 @@ def far_after_comment(path: Path) -> Path:
                             '<row r="1048576"><!--<row r="1">--><c><v>2</v></c></row>')
 
 
+def many_merges(path: Path, count: int = 100_000) -> Path:
+    """100,000 merged ranges of 60 x 60 cells: 360 million cells for a reader that fills every merged
+    cell, in a file of about 1.5 MB."""
+    rnd = random.Random(7)
+
+    def name(n: int) -> str:
+        out = ""
+        while n:
+            n, rem = divmod(n - 1, 26)
+            out = chr(65 + rem) + out
+        return out
+
+    def ref() -> str:
+        r, c = rnd.randrange(1, 90_000), rnd.randrange(1, 16_000)
+        return f"{name(c)}{r}:{name(c + 59)}{r + 59}"
+
+    merges = "".join(f'<mergeCell ref="{ref()}"/>' for _ in range(count))
+    data = write_xlsx(path, '<row r="1"><c r="A1"><v>1</v></c></row>').read_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = part.replace(b"</sheetData>", f'</sheetData><mergeCells count="{count}">{merges}'
+                                    "</mergeCells>".encode())
+            dst.writestr(info, part)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
 def many_r_less_cells(path: Path, rows: int = 200_000) -> Path:
     """Rows without r= (each follows the last): more rows than any submission (numbers that vary, so
     that the part does not look like a zip bomb and only the row limit can stop it)."""
@@ -268,11 +298,20 @@ def abort_on_three(_context, item: int) -> int:
     return item * item
 
 
+def sleep_on_two(_context, item: int) -> int:
+    """For run_isolated: the item 2 never finishes (a reader stuck in a loop)."""
+    import time
+
+    if item == 2:
+        time.sleep(600)
+    return item
+
+
 KINDS = {
     "far_no_r.xlsx": far_no_r, "far_single_quote.xlsx": far_single_quote, "far_tab.xlsx": far_tab,
     "far_long_column.xlsx": far_long_column, "many_rows.xlsx": many_r_less_cells,
     "far_entity_ref.xlsx": far_entity_ref, "far_gt_in_value.xlsx": far_gt_in_value,
-    "far_after_comment.xlsx": far_after_comment,
+    "far_after_comment.xlsx": far_after_comment, "many_merges.xlsx": many_merges,
     "ods_repeated.ods": ods_repeated, "xls_far_cells.xls": xls_far_cells,
 }
 

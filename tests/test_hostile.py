@@ -39,6 +39,7 @@ REASONS = {
     "far_long_column.xlsx": "超出 Excel 的范围", "many_rows.xlsx": "超过上限",
     "ods_repeated.ods": "超过上限", "xls_far_cells.xls": "超过上限",
     "far_entity_ref.xlsx": "超过上限", "far_gt_in_value.xlsx": "超过上限", "far_after_comment.xlsx": "超过上限",
+    "many_merges.xlsx": "合并区域",
 }
 
 
@@ -156,6 +157,14 @@ def test_a_worker_that_dies_costs_only_its_item():
     assert [i for i, _ in results] == list(range(8))
     assert results[3][1] == ("died", 3, -signal.SIGABRT)
     assert [v for i, v in results if i != 3] == [n * n for n in range(8) if n != 3]
+
+
+def test_an_item_that_never_finishes_is_stopped_at_the_timeout():
+    from macros_py.check.workers import run_isolated
+
+    results = dict(run_isolated(hf.sleep_on_two, None, list(range(4)), jobs=2, died=lambda item, code: "died",
+                                timeout=3, timed_out=lambda item: ("timed out", item)))
+    assert results == {0: 0, 1: 1, 2: ("timed out", 2), 3: 3}
 
 
 def test_check_and_merge_of_an_inbox_with_every_hostile_file_write_all_their_outputs(hostile_dir, tmp_path):

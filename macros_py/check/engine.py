@@ -100,6 +100,14 @@ def crash_reason(exitcode: int | None) -> str:
             "其余文件不受影响。请用 Excel 或 WPS 打开该文件、删除多余的行列后重新保存再报送。")
 
 
+FILE_TIMEOUT = 300   # seconds one file may take to read and check before its process is stopped
+
+
+def timeout_reason() -> str:
+    return (f"读取该文件超过 {FILE_TIMEOUT} 秒仍未完成，已停止：文件可能被改动或损坏。其余文件不受影响。"
+            "请用 Excel 或 WPS 打开该文件后重新保存再报送。")
+
+
 def _check_job(context: tuple[Policy, Limits], path: Path):
     """check_file in a worker process (check.workers): what comes back is plain data."""
     policy, limits = context
@@ -112,7 +120,8 @@ def check_isolated(paths: list[Path], policy: Policy, limits: Limits = DEFAULT_L
 
     yield from run_isolated(_check_job, (policy, limits), paths, jobs=jobs,
                             died=lambda path, code: (None, [], crash_reason(code)),
-                            failed=lambda path, text: (None, [], f"程序读取该文件时出错（{text}）。请把文件发给系统维护人员。"))
+                            failed=lambda path, text: (None, [], f"程序读取该文件时出错（{text}）。请把文件发给系统维护人员。"),
+                            timeout=FILE_TIMEOUT, timed_out=lambda path: (None, [], timeout_reason()))
 
 
 def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, max_findings: int | None = None,

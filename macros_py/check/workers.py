@@ -124,6 +124,7 @@ class _Worker:
         self.proc.start()
         child_end.close()
         self.job: int | None = None
+        self.started = 0.0
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -142,17 +143,22 @@ class _Worker:
 
 def run_isolated(func: Callable, context, items: Iterable, *, jobs: int,
                  died: Callable[[object, int | None], object],
-                 failed: Callable[[object, str], object] | None = None) -> Iterator[tuple[int, object]]:
+                 failed: Callable[[object, str], object] | None = None, timeout: float | None = None,
+                 timed_out: Callable[[object], object] | None = None) -> Iterator[tuple[int, object]]:
     """(index, func(context, item)) for every item, in the items' order, each computed in a child.
 
     `func` must be a module-level function (it is pickled where processes are spawned); `context` is
     sent once per child. A child that dies gives `died(item, exitcode)` for the item it held; an
-    exception inside func gives `failed(item, text)` (default: the same as a death). Breaking out of
-    the loop stops every child."""
+    exception inside func gives `failed(item, text)` (default: the same as a death); an item still not
+    done after `timeout` seconds has its child killed and gives `timed_out(item)`. Breaking out of the
+    loop stops every child."""
+    import time
+
     items = list(items)
     if not items:
         return
     failed = failed or (lambda item, text: died(item, None))
+    timed_out = timed_out or (lambda item: died(item, None))
     ctx = _context()
     pending = list(range(len(items)))[::-1]        # popped from the end: index order
     results: dict[int, object] = {}
@@ -165,12 +171,16 @@ def run_isolated(func: Callable, context, items: Iterable, *, jobs: int,
             for w in workers:
                 if w.job is None and pending:
                     w.job = pending.pop()
+                    w.started = time.monotonic()
                     try:
                         w.conn.send((w.job, items[w.job]))
                     except (OSError, ValueError):
                         pass       # the child is gone: its sentinel says so below
             busy = [w for w in workers if w.job is not None]
-            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy]) if busy else []
+            left = None
+            if timeout is not None and busy:
+                left = max(0.0, min(w.started for w in busy) + timeout - time.monotonic())
+            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], left) if busy else []
             for w in list(busy):
                 if w.conn in ready:
                     try:
@@ -181,9 +191,12 @@ def run_isolated(func: Callable, context, items: Iterable, *, jobs: int,
                         results[index] = value if ok else failed(items[index], value)
                         w.job = None
                         continue
-                if w.proc.sentinel in ready or not w.proc.is_alive():
+                late = timeout is not None and time.monotonic() - w.started > timeout
+                if late or w.proc.sentinel in ready or not w.proc.is_alive():
+                    if late and w.proc.is_alive():
+                        w.proc.kill()
                     w.proc.join()
-                    results[w.job] = died(items[w.job], w.proc.exitcode)
+                    results[w.job] = timed_out(items[w.job]) if late else died(items[w.job], w.proc.exitcode)
                     w.conn.close()
                     workers.remove(w)
                     if pending:

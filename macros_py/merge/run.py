@@ -20,7 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from macros_py.check.engine import check_file, crash_reason, file_sha256, unusable_finding
+from macros_py.check.engine import (
+    FILE_TIMEOUT,
+    check_file,
+    crash_reason,
+    file_sha256,
+    timeout_reason,
+    unusable_finding,
+)
 from macros_py.check.workers import default_jobs, run_isolated
 from macros_py.merge.inbox import InboxItem, discover, read_register, received_time, registered
 from macros_py.merge.ledger import FileEntry as LedgerEntry
@@ -93,6 +100,10 @@ def _dead(item: InboxItem, exitcode: int | None) -> Outcome:
     return Outcome(item, file_sha256(item.path), _size(item.path), reason=crash_reason(exitcode))
 
 
+def _late(item: InboxItem) -> Outcome:
+    return Outcome(item, file_sha256(item.path), _size(item.path), reason=timeout_reason())
+
+
 def _failed(item: InboxItem, text: str) -> Outcome:
     return Outcome(item, file_sha256(item.path), _size(item.path),
                    reason=f"程序读取该文件时出错（{text}）。请把文件发给系统维护人员。")
@@ -116,7 +127,7 @@ def read_all(items: list[InboxItem], policy: Policy, jobs: int, progress: Callab
     kills its worker is that file's failure, with the reason, and the other files are read all the same."""
     outcomes: list[Outcome] = []
     for n, (_, out) in enumerate(run_isolated(_read_one, str(policy.path), items, jobs=jobs, died=_dead,
-                                              failed=_failed), 1):
+                                              failed=_failed, timeout=FILE_TIMEOUT, timed_out=_late), 1):
         outcomes.append(_compact(out))
         progress(n, len(items), out)
     return outcomes

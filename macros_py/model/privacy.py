@@ -26,6 +26,7 @@ import re
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _CANDIDATE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx]|\d{15})(?![0-9A-Za-z])")
+_RUN15 = re.compile(r"\d{15}")
 
 
 def check_character(first17: str) -> str:
@@ -69,7 +70,7 @@ def _mask_match(m: re.Match) -> str:
 
 def mask_ids(text: str) -> str:
     """Every ID number in `text` masked; the rest unchanged."""
-    if len(text) < 15:
+    if len(text) < 15 or _RUN15.search(text) is None:
         return text
     return _CANDIDATE.sub(_mask_match, text)
 

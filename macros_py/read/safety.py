@@ -33,6 +33,7 @@ class Limits:
     max_cells: int = 2_000_000                      # rows x columns of one worksheet's extent (from A1)
     max_cell_count: int = 500_000                   # cells written in one worksheet
     max_text: int = 32_767                          # characters in one cell (what an Excel cell holds)
+    max_merged: int = 20_000                        # merged ranges in one worksheet
 
 
 DEFAULT_LIMITS = Limits()

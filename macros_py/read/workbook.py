@@ -22,6 +22,16 @@ from macros_py.read.template import find_meta, read_template
 NOTE_VBA = "工作簿含有 VBA 宏工程；只读取了数据，没有运行任何宏。"
 
 
+def _check_merged(name: str, merged: list, limits: Limits) -> None:
+    """Merged ranges before a Grid spreads them over their cells: not more of them, nor more covered
+    cells, than a sheet of the extent limit could have (the reader fills only ranges of up to 61 x 61)."""
+    covered = sum((r1 - r0 + 1) * (c1 - c0 + 1) for (r0, c0), (r1, c1) in merged
+                  if r1 - r0 <= 60 and c1 - c0 <= 60)
+    if len(merged) > limits.max_merged or covered > limits.max_cells:
+        raise UnusableFileError(f"工作表“{name}”有 {len(merged)} 个合并区域（共覆盖 {covered} 个单元格），超过上限"
+                                f"（{limits.max_merged} 个），不像正常的申报工作簿，已停止读取。请取消多余的合并后重新报送。")
+
+
 def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset()) -> list[Grid]:
     """Every worksheet as a Grid; chart sheets, unreadable sheets and the sheets named in `skip` are left out."""
     from python_calamine import CalamineWorkbook, PasswordError
@@ -44,6 +54,7 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
                                         "不像正常的申报工作簿，已停止读取。请删除多余的行后重新报送。")
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
+            _check_merged(meta.name, merged, limits)
             hidden = "Visible" not in str(meta.visible)
             grids.append(Grid(meta.name, rows, merged, hidden, cut_long_texts(rows, limits.max_text)))
     except UnusableFileError:

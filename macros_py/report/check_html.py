@@ -22,18 +22,18 @@ def render_html(report: Report, *, generated: dt.datetime | None = None, zone: d
     """zone: the bureau's time zone (policy notice.time_zone), in which the report's time is shown."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    from macros_py.report.html import masked_output
+    from macros_py.model.privacy import mask_ids
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "j2"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=masked_output)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     template = env.get_template(TEMPLATE_NAME)
     by_file = {entry.file: [f for f in report.findings if f.file == entry.file] for entry in report.files}
     rules = [(rule, CATALOG[rule].title if rule in CATALOG else "", counts)
              for rule, counts in report.counts_by_rule().items()]
-    return template.render(
+    return mask_ids(template.render(
         report=report, files=report.files, by_file=by_file, rules=rules,
         totals=report.counts_by_severity(), severities=list(SEVERITY_ORDER), fill=FILL, font=FONT,
-        layouts=LAYOUT_NAMES, generated=(generated or dt.datetime.now(zone)).strftime("%Y-%m-%d %H:%M"))
+        layouts=LAYOUT_NAMES, generated=(generated or dt.datetime.now(zone)).strftime("%Y-%m-%d %H:%M")))
 
 
 def write_html(report: Report, path: str | Path, zone: dt.tzinfo | None = None) -> Path:

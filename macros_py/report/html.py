@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from macros_py.model.findings import ERROR, INFO, SEVERITY_ORDER, WARNING
 from macros_py.model.paths import TEMPLATES_DIR
-from macros_py.model.privacy import mask_value
+from macros_py.model.privacy import mask_ids
 from macros_py.model.summary import BaseCard, MergeSummary, StudioCard
 from macros_py.policy.load import CHANNEL_CITY, Policy
 from macros_py.report.charts import Chart, fmt_money, fmt_number, stacked_bars
@@ -46,16 +46,6 @@ def when(text: str | None) -> str:
     return f"{match.group(1)} {match.group(2)}" if match else text
 
 
-def masked_output(value):
-    """Jinja's finalize: every value a report prints passes here, so ID numbers are masked in the
-    HTML whatever column or text they came in (model.privacy); markup stays markup."""
-    from markupsafe import Markup
-
-    if isinstance(value, Markup):
-        return Markup(mask_value(str(value)))
-    return mask_value(value)
-
-
 @cache
 def _environment() -> Environment:
     env = Environment(
@@ -65,15 +55,15 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
-        finalize=masked_output,
     )
     env.filters["when"] = when
     return env
 
 
 def render_report(summary: MergeSummary, policy: Policy) -> str:
-    """The report as HTML text."""
-    return _environment().get_template(TEMPLATE).render(build_view(summary, policy))
+    """The report as HTML text. ID numbers are masked in the finished page, once, whatever value,
+    attribute or chart label they came in (model.privacy)."""
+    return mask_ids(_environment().get_template(TEMPLATE).render(build_view(summary, policy)))
 
 
 def write_report(summary: MergeSummary, path, policy: Policy) -> None:
