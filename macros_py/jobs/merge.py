@@ -52,9 +52,11 @@ def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: 
     write_master(master, s, run_.currents, run_.findings, policy)
     extra = []
     if feedback:
+        from macros_py.merge.cards import projects
         from macros_py.write.feedback import write_feedback
+        from macros_py.write.master import project_places
 
-        paths = write_feedback(feedback, s, policy)
+        paths = write_feedback(feedback, s, policy, project_places(projects(run_.currents, run_.findings)))
         extra.append(f"反馈工作簿 {len(paths)} 个：{feedback}")
     if summary_json:
         from macros_py.write.xlsx_pack import write_atomic

@@ -82,7 +82,8 @@ def fill_cards(summary: MergeSummary, currents: list[Current], findings: list[Fi
             summary.studios.append(StudioCard(
                 leader=str(v.get("leader") or ""), unit=str(v.get("unit") or ""), recommender=p.cur.recommender,
                 channel=p.cur.channel, occupation=v.get("occupation"), level=v.get("level"), honours=v.get("honours"),
-                size=v.get("size"), worst=worst, file=p.cur.sub.name, cell=p.main.cells.get("leader", "")))
+                size=v.get("size"), worst=worst, file=p.cur.sub.name, cell=p.main.cells.get("leader", ""),
+                category=v.get("category")))
             continue
         cond = p.part("conditions")
         c = cond.values if cond else {}

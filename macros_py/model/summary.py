@@ -117,6 +117,7 @@ class StudioCard:
     worst: str | None
     file: str
     cell: str
+    category: str | None = None      # 类别 (绝技绝活, 创新创优, …)
 
 
 @dataclass

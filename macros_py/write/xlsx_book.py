@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from pathlib import Path
 
 import xlsxwriter
@@ -25,6 +26,24 @@ from macros_py.write.xlsx_pack import write_atomic
 _OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False}
 _DATE = "yyyy-mm-dd"
+
+
+def text_width(text) -> float:
+    """Width of a text in column-width units: a CJK character of the 五号 font is two, others about one."""
+    return sum(2.0 if ord(ch) > 0x2E7F else 1.1 for ch in str(text))
+
+
+def wrapped_lines(value, width: float) -> int:
+    """Lines a wrapped cell of `width` needs for `value` (explicit line breaks count)."""
+    if value is None or value == "":
+        return 1
+    usable = max(width - 1.5, 1.0)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(value).split("\n"))
+
+
+def line_height(n: int) -> float:
+    """Row height in points for n lines of the 五号 font."""
+    return max(15.0, 14.5 * n + 1.5)
 
 
 class Book:
@@ -73,10 +92,12 @@ class Book:
 
     def table(self, ws, name: str, headers: list[str], rows: list[list], *, formats: list[str | None] | None = None,
               widths: list[float] | None = None, first_row: int = 0, style: str = "Table Style Light 9",
-              freeze: bool = True) -> int:
-        """An Excel Table with filters over `rows`; returns the row after it."""
-        body = self.fmt(valign="top")
-        cols = [self.fmt(valign="top", num_format=f) if f else body for f in (formats or [None] * len(headers))]
+              freeze: bool = True, wrap=()) -> int:
+        """An Excel Table with filters over `rows`; returns the row after it. Columns whose index is in
+        `wrap` (or the first `wrap` columns, given a number) wrap their text."""
+        wrap = set(range(wrap)) if isinstance(wrap, int) else set(wrap)
+        cols = [self.fmt(valign="top", **({"num_format": f} if f else {}), **({"text_wrap": True} if c in wrap else {}))
+                for c, f in enumerate(formats or [None] * len(headers))]
         for r, values in enumerate(rows, start=first_row + 1):
             for c, value in enumerate(values):
                 self.write(ws, r, c, value, cols[c])
@@ -85,8 +106,16 @@ class Book:
             "name": name, "style": style, "autofilter": True,
             "columns": [{"header": h, "header_format": self.fmt(bold=True, text_wrap=True, valign="vcenter")}
                         for h in headers]})
-        for c, width in enumerate(widths or [14] * len(headers)):
+        widths = widths or [14] * len(headers)
+        for c, width in enumerate(widths):
             ws.set_column(c, c, width)
+        # Neither LibreOffice nor a printer grows a row for wrapped text that XlsxWriter wrote without a
+        # height, so each row gets the height its longest wrapped cell needs (the header row always wraps).
+        ws.set_row(first_row, line_height(max(wrapped_lines(h, w) for h, w in zip(headers, widths, strict=False))))
+        for r, values in enumerate(rows, start=first_row + 1):
+            n = max([wrapped_lines(values[c], widths[c]) for c in wrap if c < len(values)] + [1])
+            if n > 1:
+                ws.set_row(r, line_height(n))
         if freeze:
             ws.freeze_panes(first_row + 1, 0)
         return last + 1
@@ -110,7 +139,9 @@ class Book:
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.set_footer("&C第 &P 页，共 &N 页")
 
-    def save(self, path: str | Path) -> Path:
+    def save(self, path: str | Path, transform=None) -> Path:
+        """Close and write atomically; `transform` may change the package bytes first (pivot tables)."""
         self.wb.close()
-        write_atomic(path, self._buffer.getvalue())
+        data = self._buffer.getvalue()
+        write_atomic(path, transform(data) if transform else data)
         return Path(path)
