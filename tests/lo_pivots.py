@@ -123,7 +123,7 @@ def main(argv):
         rctx = _connect(pipe, proc)
         desktop = rctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", rctx)
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(path)), "_blank", 0,
-                                           (_prop("Hidden", True), _prop("ReadOnly", True)))  # no lock file left behind
+                                           (_prop("Hidden", True), _prop("ReadOnly", command == "read")))  # read: no lock file
         if doc is None:
             raise RuntimeError("LibreOffice could not open the file")
         if command == "read":
@@ -136,6 +136,7 @@ def main(argv):
                            (_prop("FilterName", "Calc MS Excel 2007 XML"),))
             result = {"sheets": _read(doc), "saved": out}
         doc.close(True)
+        doc = None
     except Exception as exc:  # reported to the test as data
         result["error"] = f"{type(exc).__name__}: {exc}"
     finally:

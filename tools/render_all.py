@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from macros_py.cli.main import main as shenbao  # noqa: E402
-from macros_py.write.libreoffice import convert  # noqa: E402
 from macros_py.policy.load import default_policy  # noqa: E402
+from macros_py.write.libreoffice import convert  # noqa: E402
 from macros_py.write.template import committed_template_path  # noqa: E402
 from tests.browser import Browser, pdf_pages  # noqa: E402
 

@@ -30,7 +30,7 @@ def render_html(report: Report, *, generated: dt.datetime | None = None) -> str:
     return template.render(
         report=report, files=report.files, by_file=by_file, rules=rules,
         totals=report.counts_by_severity(), severities=list(SEVERITY_ORDER), fill=FILL, font=FONT,
-        layouts=LAYOUT_NAMES, generated=(generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"))
+        layouts=LAYOUT_NAMES, titles={rule: spec.title for rule, spec in CATALOG.items()}, generated=(generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"))
 
 
 def write_html(report: Report, path: str | Path) -> Path:

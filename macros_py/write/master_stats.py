@@ -69,9 +69,12 @@ def _nice_step(top: float, integer: bool) -> float:
     return max(step, 1.0) if integer else step
 
 
-def _write_table(book: Book, ws, sheet: str, top: int, t: Table) -> int:
+PAGE_ROWS = 46     # default-height rows on an A4 portrait page at 100 % (margins 0.6″, header and footer)
+
+
+def _write_table(book: Book, ws, sheet: str, top: int, t: Table, breaks: list[int]) -> int:
     """Title, the table with a 合计 column (when it has several columns) and a 合计 row, the chart
-    under it; returns the next free row."""
+    under it (on the next page when both do not fit on one); returns the next free row."""
     book.write(ws, top, 0, t.title, book.fmt(font_size=12, bold=True))
     header = top + 1
     several = len(t.cols) > 1
@@ -84,13 +87,15 @@ def _write_table(book: Book, ws, sheet: str, top: int, t: Table) -> int:
     headers = [t.row_label, *t.cols, *([TOTAL] if several else [])]
     n = len(headers)
     book.table(ws, t.key, headers, body, formats=[None] + [t.number_format] * (n - 1),
-               widths=[22] + [10] * (n - 1), first_row=header, freeze=False)
-    bold = book.fmt(bold=True, valign="top", num_format=t.number_format, top=1)
+               widths=[22] + [10] * (n - 1), first_row=header, freeze=False, wrap={0},
+               align={c: "right" for c in range(1, n)})
     last = header + len(body)
     for c, value in enumerate(body[-1]):
-        book.write(ws, last, c, value, bold)
+        book.write(ws, last, c, value, book.fmt(bold=True, valign="top", num_format=t.number_format, top=1,
+                                                **({"align": "right"} if c else {})))
     if not t.rows:
         return last + 3
+    table_rows = last + 1 - top
     integer = t.number_format == "0"
     chart = book.wb.add_chart({"type": t.chart, **({"subtype": "stacked"} if several else {})})
     for c in range(1, len(t.cols) + 1):
@@ -100,7 +105,7 @@ def _write_table(book: Book, ws, sheet: str, top: int, t: Table) -> int:
     biggest = max([sum(t.counts[(r, c)] for c in t.cols) for r in t.rows] + [0])
     value_axis = {"min": 0, "major_unit": _nice_step(biggest, integer), "num_format": t.number_format,
                   "num_font": {"name": FONT_NAME, "size": 9}, "major_gridlines": {"visible": True}}
-    label_axis = {"num_font": {"name": FONT_NAME, "size": 9}}
+    label_axis = {"num_font": {"name": FONT_NAME, "size": 9}, "interval_unit": 1}
     if t.chart == "bar":
         chart.set_x_axis(value_axis)
         chart.set_y_axis({**label_axis, "reverse": True})  # first row on top, as in the table
@@ -109,10 +114,15 @@ def _write_table(book: Book, ws, sheet: str, top: int, t: Table) -> int:
         chart.set_y_axis(value_axis)
     chart.set_title({"name": t.title, "name_font": {"name": FONT_NAME, "size": 11}})
     chart.set_legend({"position": "bottom", "font": {"name": FONT_NAME, "size": 9}} if several else {"none": True})
-    height = max(220, 60 + 22 * len(t.rows)) if t.chart == "bar" else 260
+    height = max(220, 90 + 24 * len(t.rows)) if t.chart == "bar" else 280
     chart.set_size({"width": 620, "height": height})
-    ws.insert_chart(last + 2, 0, chart, {"object_position": 1})
-    return last + 3 + math.ceil(height / 20) + 1
+    chart_rows = math.ceil(height / 20) + 1
+    at = last + 2
+    if table_rows + 1 + chart_rows > PAGE_ROWS:
+        breaks.append(last + 1)
+        at = last + 1
+    ws.insert_chart(at, 0, chart, {"object_position": 3})
+    return at + chart_rows + 1
 
 
 def base_tables(summary: MergeSummary, policy: Policy, majors: Counter) -> list[Table]:
@@ -157,9 +167,12 @@ def studio_tables(summary: MergeSummary, policy: Policy) -> list[Table]:
 def stats_sheets(book: Book, summary: MergeSummary, policy: Policy, majors: Counter) -> None:
     for sheet, tables in ((BASE_STATS, base_tables(summary, policy, majors)), (STUDIO_STATS, studio_tables(summary, policy))):
         ws = book.sheet(sheet)
-        row = 0
+        row, breaks = 0, []
         for t in tables:
-            row = _write_table(book, ws, sheet, row, t)
+            if row:
+                breaks.append(row)           # each table starts a page
+            row = _write_table(book, ws, sheet, row, t, breaks)
+        ws.set_h_pagebreaks(breaks)
         ws.set_column(0, 0, 22)
         book.print_setup(ws, 0, landscape=False)
 
