@@ -162,7 +162,7 @@ def findings_table(book: Book, ws, findings: list[Finding], name: str, recommend
                "列", "值"]
     rows = [[recommender_of.get(f.file, ""), project_of(places, f), f.where if f.file else "（全市）", f.rule,
              rule_title(f.rule), f.severity, f.message, f.hint, f.file, f.column, f.value] for f in findings]
-    book.table(ws, name, headers, rows, widths=[14, 18, 16, 11, 12, 7, 40, 32, 20, 12, 14], wrap=range(len(headers)))
+    book.table(ws, name, headers, rows, widths=[14, 18, 16, 15, 12, 7, 38, 30, 20, 12, 14], wrap=range(len(headers)))
     severity_formats(book, headers.index("严重程度"), 1, max(len(rows), 1), ws)
     ws.print_area(0, 0, max(len(rows), 1), headers.index("修改建议"))
     book.print_setup(ws, 1)

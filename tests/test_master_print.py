@@ -1,0 +1,129 @@
+"""The master and the feedback workbooks as their readers meet them: the sheet order, the headline
+facts, and the pages LibreOffice prints (page counts within bounds, whole messages and rule codes
+found by pdftotext, no page of column strips)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from macros_py.cli.main import main
+from macros_py.write.libreoffice import convert, find_soffice
+
+ROOT = Path(__file__).resolve().parents[1]
+requires_libreoffice = pytest.mark.skipif(not find_soffice(), reason="需要 LibreOffice")
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory):
+    out = tmp_path_factory.mktemp("print")
+    main(["merge", str(ROOT / "workbooks" / "samples"), "-o", str(out / "汇总.xlsx"), "--feedback", str(out / "fb"),
+          "--summary-json", str(out / "s.json"), "--jobs", "1"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdfs(merged, tmp_path_factory):
+    if not find_soffice():
+        pytest.skip("需要 LibreOffice")
+    stage = tmp_path_factory.mktemp("pdf")
+    fb = sorted((merged / "fb").glob("*.xlsx"))
+    clean = next(p for p in fb if "问题清单" not in openpyxl.load_workbook(p, read_only=True).sheetnames)
+    dirty = merged / "fb" / "反馈_新荣区人力资源和社会保障局.xlsx"
+    for name, src in (("master", merged / "汇总.xlsx"), ("clean", clean), ("dirty", dirty)):
+        shutil.copy(src, stage / f"{name}.xlsx")
+    done = convert([stage / f"{n}.xlsx" for n in ("master", "clean", "dirty")], stage / "out", "pdf")
+    return dict(zip(("master", "clean", "dirty"), done, strict=True))
+
+
+def _text(pdf: Path) -> str:
+    """The PDF's text with line breaks and spaces removed, so that a wrapped message reads whole."""
+    raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", "", raw)
+
+
+def whole(message: str, text: str) -> bool:
+    """Every character of `message` is printed, in order, close together: pdftotext reads the lines of
+    two wrapped cells side by side alternately, so a wrapped message comes out interleaved with its
+    neighbour's lines, but nothing of it is missing (a clipped cell would lose its tail)."""
+    message = re.sub(r"\s+", "", message)
+    start = text.find(message[:4])
+    while start >= 0:
+        i, pos = 0, start
+        while i < len(message) and pos < min(len(text), start + 4 * len(message)):
+            if text[pos] == message[i]:
+                i += 1
+            pos += 1
+        if i == len(message):
+            return True
+        start = text.find(message[:4], start + 1)
+    return False
+
+
+def _pages(pdf: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", out).group(1))
+
+
+def test_sheets_come_in_the_order_an_analyst_works(merged):
+    wb = openpyxl.load_workbook(merged / "汇总.xlsx")
+    assert wb.sheetnames[:5] == ["汇总说明", "问题清单", "重复申报", "名额对照", "报送情况"]
+    names = wb.sheetnames
+    assert names.index("基地汇总") < names.index("基地统计") < names.index("基地透视表") < names.index("附件7")
+    identity = wb["大师身份信息"]
+    assert identity.sheet_state == "hidden" and identity.protection.sheet
+    assert all(ws.page_setup.paperSize == 9 for ws in wb if ws.sheet_state == "visible")
+
+
+def test_the_cover_gives_the_headline_facts(merged):
+    import json
+
+    s = json.loads((merged / "s.json").read_text(encoding="utf-8"))
+    cover = {r[0]: r[1] for r in openpyxl.load_workbook(merged / "汇总.xlsx")["汇总说明"].iter_rows(
+        min_row=3, values_only=True) if r[0]}
+    missing = [r["name"] for r in s["recommenders"] if r["expected"] and not r["received"]]
+    assert all(name in cover["尚未报送"] for name in missing)
+    assert cover["数据截至"].startswith(max(f["received"] for f in s["files"])[:10])
+    assert "大同市住房和城乡建设局" in cover["逾期报送"]
+    assert cover["重复申报"].startswith(f"{len(s['duplicates'])} 组")
+    assert f"读取 {s['rows_read']} 行" in cover["对账"] and "取消隐藏" in cover["身份证号"]
+
+
+def test_the_problem_list_names_the_project_and_the_rule(merged):
+    ws = openpyxl.load_workbook(merged / "汇总.xlsx")["问题清单"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    senior = next(r for r in rows if r["规则"] == "B-SENIOR")
+    assert senior["规则名称"] == "高级教师占比" and senior["项目（项目单位/领办人）"]
+    assert ws.print_area and ws.row_dimensions[2].height > 15        # wrapped text gets its height
+
+
+@requires_libreoffice
+def test_the_master_prints_whole_messages_on_a_bounded_number_of_pages(merged, pdfs):
+    import json
+
+    s = json.loads((merged / "s.json").read_text(encoding="utf-8"))
+    pages = _pages(pdfs["master"])
+    assert 20 <= pages <= 60, pages                  # was 47, with 18 pages of column strips
+    text = _text(pdfs["master"])
+    for f in s["findings"]:
+        assert whole(f["message"], text), f["message"]
+        assert whole(f["rule"], text)
+    for header in ("规则名称", "项目（项目单位/领办人）", "各推荐单位申报基地数（按档次）", "数据透视表", "附件7"):
+        assert header in text
+    assert "140202" not in text or "********" in text     # no whole ID number printed (大师身份信息 is hidden)
+
+
+@requires_libreoffice
+def test_feedback_speaks_to_the_clerk(pdfs):
+    clean, dirty = _text(pdfs["clean"]), _text(pdfs["dirty"])
+    assert "经审核未发现问题" in clean and "错误0条" not in clean and "须改正后重新报送" not in clean
+    assert "2026年1月5日" in clean                                    # the feedback date from the policy
+    assert "2026年1月9日前" in dirty and "B-MAJORS" in dirty and "特色专业数量" in dirty
+    assert "由审核人员" not in dirty + clean
+    assert _pages(pdfs["clean"]) == 1 and _pages(pdfs["dirty"]) <= 3
