@@ -93,7 +93,8 @@ def _findings(book: Book, findings: list[Finding], places: dict[tuple, str], sev
         widths.insert(2, 20)
         for row, f in zip(rows, findings, strict=True):
             row.insert(2, f.file)
-    book.table(ws, "问题清单表", headers, rows, widths=widths, wrap=range(len(headers)))
+    book.table(ws, "问题清单表", headers, rows, widths=widths, wrap=range(len(headers)),
+               align={0: "center", headers.index("严重程度"): "center"})
     severity_formats(book, headers.index("严重程度"), 1, max(len(rows), 1), ws)
     ws.print_area(0, 0, max(len(rows), 1), headers.index("怎么改"))
     book.print_setup(ws, 1)

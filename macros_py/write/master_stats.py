@@ -100,7 +100,7 @@ def _write_table(book: Book, ws, sheet: str, top: int, t: Table, breaks: list[in
     chart = book.wb.add_chart({"type": t.chart, **({"subtype": "stacked"} if several else {})})
     for c in range(1, len(t.cols) + 1):
         chart.add_series({"name": [sheet, header, c], "categories": [sheet, header + 1, 0, header + len(t.rows), 0],
-                          "values": [sheet, header + 1, c, header + len(t.rows), c],
+                          "values": [sheet, header + 1, c, header + len(t.rows), c], "gap": 60,
                           **({} if several else {"data_labels": {"value": True, "num_format": t.number_format}})})
     biggest = max([sum(t.counts[(r, c)] for c in t.cols) for r in t.rows] + [0])
     value_axis = {"min": 0, "major_unit": _nice_step(biggest, integer), "num_format": t.number_format,
