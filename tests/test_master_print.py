@@ -77,7 +77,13 @@ def test_sheets_come_in_the_order_an_analyst_works(merged):
     assert names.index("基地汇总") < names.index("基地统计") < names.index("基地透视表") < names.index("附件7")
     identity = wb["大师身份信息"]
     assert identity.sheet_state == "hidden" and identity.protection.sheet
-    assert all(ws.page_setup.paperSize == 9 for ws in wb if ws.sheet_state == "visible")
+    for ws in wb:
+        if ws.sheet_state != "visible":
+            continue
+        assert ws.page_setup.paperSize == 9, ws.title                        # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (1, None), ws.title
+        assert "&P" in ws.oddFooter.center.text, ws.title                     # page numbers
+        assert not ws.print_title_rows or not ws.print_title_rows.endswith(":0"), ws.title
 
 
 def test_the_cover_gives_the_headline_facts(merged):

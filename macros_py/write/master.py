@@ -173,7 +173,7 @@ def _duplicates_sheet(book: Book, summary: MergeSummary) -> None:
     headers = ["组", "规则", "严重程度", "依据", "推荐单位", "渠道", "名称", "代码", "文件", "位置"]
     rows = [[n, g.rule, g.severity, g.basis, m.recommender, m.channel, m.name, m.code, m.file, f"{m.sheet}!{m.cell}"]
             for n, g in enumerate(summary.duplicates, start=1) for m in g.members]
-    book.table(ws, "重复申报表", headers, rows, widths=[5, 8, 8, 22, 22, 12, 30, 22, 28, 20])
+    book.table(ws, "重复申报表", headers, rows, widths=[5, 9, 8, 20, 20, 10, 26, 20, 24, 18], wrap={3, 4, 6, 8, 9})
     severity_formats(book, 2, 1, max(len(rows), 1), ws)
     book.print_setup(ws, 1)
 

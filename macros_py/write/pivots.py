@@ -41,6 +41,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.xml.functions import fromstring, tostring
 
 DATA_CAPTION = "数值"
+GRAND_TOTAL = "合计"
 STYLE = "PivotStyleLight16"
 _DATA_FIELD = -2          # the "Σ values" pseudo field of colFields when a pivot has several data fields
 _WORKBOOK = "xl/workbook.xml"
@@ -198,7 +199,7 @@ def _table(p: Pivot, source: Source, items: dict[str, list], cache_id: int, tabl
         createdVersion=3, useAutoFormatting=True, itemPrintTitles=True, indent=0, outline=True, outlineData=True,
         applyNumberFormats=False, applyBorderFormats=False, applyFontFormats=False, applyPatternFormats=False,
         applyAlignmentFormats=False, applyWidthHeightFormats=True, dataOnRows=False,
-        rowHeaderCaption=p.rows, colHeaderCaption=p.cols,
+        rowHeaderCaption=p.rows, colHeaderCaption=p.cols, grandTotalCaption=GRAND_TOTAL,
         location=Location(ref=ref, firstHeaderRow=1, firstDataRow=2 if p.cols else 1, firstDataCol=1 if p.rows else 0),
         pivotFields=fields,
         rowFields=[RowColField(x=headers.index(p.rows))] if p.rows else [],

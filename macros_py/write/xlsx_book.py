@@ -139,7 +139,8 @@ class Book:
                 ws.repeat_columns(0, keep_left - 1)
         else:
             ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0, header_rows - 1)
+        if header_rows:
+            ws.repeat_rows(0, header_rows - 1)
         ws.center_horizontally()
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.set_footer("&C第 &P 页，共 &N 页")
