@@ -67,8 +67,10 @@ def _back(p: Project, rec) -> list:
 # follow on screen. A whole row of 基地汇总 (44 columns) fits no page: 附件7/附件8 print the notice's form.
 _PRINTED = {"bases": ("unit", "attribute", "majors", "tier"), "conditions": ("supported_tier", "verdict"),
             "studios": ("leader", "unit", "category", "occupation", "level", "size"), "masters": ()}
-_PRINT_WIDTHS = {"推荐单位": 14, "项目单位": 22, "申报单位": 20, "申报专业": 20, "条件是否满足": 18, "主要问题": 36,
-                 "最严重问题": 7, "问题数": 5}
+# Widths of the printed columns: 120 units or less fit A4 landscape at the 9 pt or more the readers need.
+_PRINT_WIDTHS = {"推荐单位": 11, "项目单位": 18, "属性": 8, "申报专业": 18, "申报档次": 5, "数据支持的最高档次": 6,
+                 "条件是否满足": 14, "最严重问题": 5, "问题数": 4, "主要问题": 30,
+                 "领办人": 7, "申报单位": 16, "类别": 8, "工作室职业（工种）": 12, "职业技能等级": 8, "工作室规模": 10}
 
 
 def _project_sheet(book: Book, policy, items: list[Project], title: str, table: str, main_key: str,
@@ -158,11 +160,11 @@ def findings_table(book: Book, ws, findings: list[Finding], name: str, recommend
                    places: dict[tuple, str]) -> None:
     """The findings as a filterable table: who and which project, where, the rule by ID and name, and
     the message and hint wrapped, so that both are whole on screen and in print."""
-    headers = ["推荐单位", "项目（项目单位/领办人）", "位置", "规则", "规则名称", "严重程度", "说明", "修改建议", "文件",
+    headers = ["推荐单位", "项目", "位置", "规则", "规则名称", "严重程度", "说明", "修改建议", "文件",
                "列", "值"]
     rows = [[recommender_of.get(f.file, ""), project_of(places, f), f.where if f.file else "（全市）", f.rule,
              rule_title(f.rule), f.severity, f.message, f.hint, f.file, f.column, f.value] for f in findings]
-    book.table(ws, name, headers, rows, widths=[14, 18, 16, 15, 12, 7, 38, 30, 20, 12, 14], wrap=range(len(headers)))
+    book.table(ws, name, headers, rows, widths=[10, 14, 12, 14, 10, 5, 30, 24, 20, 12, 14], wrap=range(len(headers)))
     severity_formats(book, headers.index("严重程度"), 1, max(len(rows), 1), ws)
     ws.print_area(0, 0, max(len(rows), 1), headers.index("修改建议"))
     book.print_setup(ws, 1)
