@@ -42,8 +42,9 @@ def pdfs(merged, tmp_path_factory):
 
 
 def _text(pdf: Path) -> str:
-    """The PDF's text with line breaks and spaces removed, so that a wrapped message reads whole."""
-    raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    """The PDF's text with line breaks and spaces removed, so that a wrapped message reads whole
+    (-layout: the default mode drops a hyphen that ends a line, as in 2025-|12-30)."""
+    raw = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return re.sub(r"\s+", "", raw)
 
 
@@ -158,6 +159,7 @@ def test_what_people_read_prints_at_nine_points_or_more(pdfs):
     """问题清单, 基地汇总 and 工作室汇总 of the master and the feedback's pages: fitted to the A4 width, their
     text still prints at 9 pt or more (before: 7.3 pt, and 基地汇总 as column strips)."""
     master = pdfs["master"]
+    assert cjk_points(master, 1, 1) >= 10                      # 汇总说明 at 五号
     for marker in ("修改建议", "条件是否满足", "工作室规模"):
         page = _page_of(master, marker)
         assert cjk_points(master, page, page) >= 9, (marker, cjk_points(master, page, page))

@@ -57,8 +57,8 @@ def verdict(files: list, findings: list[Finding], policy: Policy) -> tuple[str, 
 
 def _cover(book: Book, summary: MergeSummary, policy: Policy, who: str, files: list, findings: list[Finding]) -> None:
     ws = book.sheet("反馈说明")
-    ws.set_column(0, 0, 14)
-    ws.set_column(1, 1, 66)
+    ws.set_column(0, 0, 12)
+    ws.set_column(1, 1, 60)           # A4 portrait at 100 %
     book.write(ws, 0, 0, f"{summary.policy_year}年市级高技能人才培训基地和技能大师工作室申报 审核反馈",
                book.fmt(font_size=14, bold=True))
     conclusion, todo = verdict(files, findings, policy)
@@ -77,7 +77,7 @@ def _cover(book: Book, summary: MergeSummary, policy: Policy, who: str, files: l
     for r, (k, v) in enumerate(lines, start=2):
         book.write(ws, r, 0, k, bold)
         book.write(ws, r, 1, v, wrap)
-        ws.set_row(r, line_height(wrapped_lines(v, 66)))   # XlsxWriter cannot measure text
+        ws.set_row(r, line_height(wrapped_lines(v, 60)))   # XlsxWriter cannot measure text
     book.print_setup(ws, 1, landscape=False)
 
 

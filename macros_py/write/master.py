@@ -261,8 +261,8 @@ def _identity_sheet(book: Book, studios: list[Project]) -> None:
 def _cover(book: Book, summary: MergeSummary) -> None:
     """The headline facts an analyst acts on, each line whole (wrapped, the row as high as its text)."""
     ws = book.sheet("汇总说明")
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 92)
+    ws.set_column(0, 0, 12)
+    ws.set_column(1, 1, 60)           # 72 units: A4 portrait at 100 %, so the facts print at 五号
     book.write(ws, 0, 0, f"{summary.policy_year}年市级高技能人才培训基地和技能大师工作室申报汇总",
                book.fmt(font_size=14, bold=True))
     by_status = Counter(f.status for f in summary.files)
@@ -300,7 +300,7 @@ def _cover(book: Book, summary: MergeSummary) -> None:
     for r, (k, v) in enumerate(lines, start=2):
         book.write(ws, r, 0, k, bold)
         book.write(ws, r, 1, v, wrap)
-        ws.set_row(r, line_height(wrapped_lines(v, 92)))   # XlsxWriter cannot measure text
+        ws.set_row(r, line_height(wrapped_lines(v, 60)))   # XlsxWriter cannot measure text
     book.print_setup(ws, 1, landscape=False)
 
 

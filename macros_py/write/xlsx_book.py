@@ -44,7 +44,7 @@ def wrapped_lines(value, width: float) -> int:
 
 def line_height(n: int) -> float:
     """Row height in points for n lines of the 五号 font."""
-    return max(15.0, 13.5 * n + 2.0)
+    return max(15.0, 14.2 * n + 2.5)
 
 
 class Book:
