@@ -35,10 +35,12 @@ def pdfs(merged, tmp_path_factory):
     fb = sorted((merged / "fb").glob("*.xlsx"))
     clean = next(p for p in fb if "问题清单" not in openpyxl.load_workbook(p, read_only=True).sheetnames)
     dirty = merged / "fb" / "反馈_新荣区人力资源和社会保障局.xlsx"
-    for name, src in (("master", merged / "汇总.xlsx"), ("clean", clean), ("dirty", dirty)):
+    budget = merged / "fb" / "反馈_平城区人力资源和社会保障局.xlsx"     # B-MAJOR-BUDGET, B-SUBSIDY
+    names = ("master", "clean", "dirty", "budget")
+    for name, src in zip(names, (merged / "汇总.xlsx", clean, dirty, budget), strict=True):
         shutil.copy(src, stage / f"{name}.xlsx")
-    done = convert([stage / f"{n}.xlsx" for n in ("master", "clean", "dirty")], stage / "out", "pdf")
-    return dict(zip(("master", "clean", "dirty"), done, strict=True))
+    done = convert([stage / f"{n}.xlsx" for n in names], stage / "out", "pdf")
+    return dict(zip(names, done, strict=True))
 
 
 def _text(pdf: Path) -> str:
@@ -53,16 +55,16 @@ def whole(message: str, text: str) -> bool:
     two wrapped cells side by side alternately, so a wrapped message comes out interleaved with its
     neighbour's lines, but nothing of it is missing (a clipped cell would lose its tail)."""
     message = re.sub(r"\s+", "", message)
-    start = text.find(message[:4])
+    start = text.find(message[:2])
     while start >= 0:
         i, pos = 0, start
-        while i < len(message) and pos < min(len(text), start + 4 * len(message)):
+        while i < len(message) and pos < min(len(text), start + 6 * len(message)):
             if text[pos] == message[i]:
                 i += 1
             pos += 1
         if i == len(message):
             return True
-        start = text.find(message[:4], start + 1)
+        start = text.find(message[:2], start + 1)
     return False
 
 
@@ -151,6 +153,10 @@ def test_feedback_speaks_to_the_clerk(pdfs):
     assert "2026年1月5日" in clean                                    # the feedback date from the policy
     assert "2026年1月9日前" in dirty and "B-MAJORS" in dirty and "特色专业数量" in dirty
     assert "由审核人员" not in dirty + clean
+    budget = _text(pdfs["budget"])                       # was cut: "…表4-2 中为" and "B-MAJOR-BUDGE"
+    assert whole("各专业预算合计 15 万元，表4-2 中为 25 万元（相差 -10）。", budget)
+    assert "B-MAJOR-BUDGET" in budget
+    assert whole("专业预算与表4-2", budget) and whole("大同市平城区就业培训中心", budget)
     assert _pages(pdfs["clean"]) == 1 and _pages(pdfs["dirty"]) <= 3
 
 

@@ -410,6 +410,9 @@ CARD_FIELDS = {"B-RATIO": "ratio", "B-SENIOR": "senior", "B-COOP": "coop", "B-SU
                "B-TIER-FIT": "supported", "B-SCALE": "supported", "B-CERT": "supported"}
 
 
+MARKED = ("ratio", "senior", "coop", "supported")
+
+
 def _card_findings(anchor: str, links: _CardLinks) -> list[tuple]:
     """(rule, rule name, severity, css, message) of every finding on the project's rows, worst first."""
     found = sorted(links.by_anchor.get(anchor, ()), key=_finding_sort_key)
@@ -441,7 +444,8 @@ def _base_view(i: int, card: BaseCard, sources: list[str], links: _CardLinks) ->
         "ratio": _num(card.ratio, "1:{:.1f}"), "senior": _num(card.senior_share, "{:.1f}%"),
         "coop": "—" if card.coop is None else f"{fmt_number(card.coop)} 家",
         "funding": funding, "total": fmt_money(card.total),
-        "worst_css": SEVERITY_CSS.get(card.worst, "sev-none"), "findings": findings, "marks": marks,
+        "worst_css": SEVERITY_CSS.get(card.worst, "sev-none"), "findings": findings,
+        **{f"{field}_css": f"mark {marks[field]}" if field in marks else "mark" for field in MARKED},
     }
 
 

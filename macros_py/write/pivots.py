@@ -155,9 +155,6 @@ def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, li
     return cache, items
 
 
-
-
-
 # ---------------------------------------------------------------- the pivot table
 
 
