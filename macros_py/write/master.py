@@ -63,40 +63,43 @@ def _back(p: Project, rec) -> list:
     return [p.cur.sub.name, rec.sheet, rec.row, p.cur.received.strftime("%Y-%m-%d %H:%M"), p.cur.sub.sha256]
 
 
-# The columns each project sheet prints (A4 landscape, fit to width), first and in this order; the rest
-# follow on screen. A whole row of 基地汇总 (44 columns) fits no page: 附件7/附件8 print the notice's form.
-_PRINTED = {"bases": ("unit", "attribute", "majors", "tier"), "conditions": ("supported_tier", "verdict"),
-            "studios": ("leader", "unit", "category", "occupation", "level", "size"), "masters": ()}
-# Widths of the printed columns: 120 units or less fit A4 landscape at the 9 pt or more the readers need.
-_PRINT_WIDTHS = {"推荐单位": 11, "项目单位": 18, "属性": 8, "申报专业": 18, "申报档次": 5, "数据支持的最高档次": 6,
-                 "条件是否满足": 14, "最严重问题": 5, "问题数": 4, "主要问题": 30,
-                 "领办人": 7, "申报单位": 16, "类别": 8, "工作室职业（工种）": 12, "职业技能等级": 8, "工作室规模": 10}
+# The columns each project sheet prints (A4 landscape, fit to width), by schema key with their printed
+# width, first and in this order; the rest follow on screen. A whole row of 基地汇总 (41 columns) fits no
+# page: 附件7/附件8 print the notice's form. The printed widths add up to 120 units or less, which fit A4
+# landscape at the 9 pt or more the readers need.
+_PRINTED = {"bases": (("unit", 18), ("attribute", 8), ("majors", 18), ("tier", 5)),
+            "conditions": (("supported_tier", 6), ("verdict", 14)),
+            "studios": (("leader", 7), ("unit", 16), ("category", 8), ("occupation", 12), ("level", 8), ("size", 10)),
+            "masters": ()}
+_PRINTED_FRONT, _PRINTED_REVIEW = 11, (5, 4, 30)       # 推荐单位; 最严重问题, 问题数, 主要问题
 
 
 def _project_sheet(book: Book, policy, items: list[Project], title: str, table: str, main_key: str,
-                   joined: str, extra: list[tuple[str, str, object]] = ()) -> tuple[list[str], list[list]]:
-    """A project sheet: the printed columns first, then the rest; returns its headers and rows."""
+                   joined: str, extra: list[tuple[str, str, float, object]] = ()) -> tuple[list[str], list[list]]:
+    """A project sheet: the printed columns first, then the rest; returns its headers and rows.
+    A column is (header, number format, width, value of a project)."""
     ws = book.sheet(title)
     main_cols, join_cols = _columns(policy, main_key), _columns(policy, joined)
     mine = {c.header for c in main_cols}
     other_title = build_schema(policy).sheet(joined).title
-    # (header, number format, width, value of a project); a joined column named like one of the row's
-    # own (附件4's 职业技能等级) says where it comes from.
-    front = [(FRONT[0], None, 22, lambda p: p.cur.recommender), (FRONT[1], None, 10, lambda p: p.cur.channel)]
-    own = [(c.header, c.number_format, c.width, lambda p, c=c: _value(c, p.main)) for c in main_cols]
-    other = [(f"{other_title}·{c.header}" if c.header in mine else c.header, c.number_format, c.width,
-              lambda p, c=c: _value(c, p.part(joined))) for c in join_cols]
+    # a joined column named like one of the row's own (附件4's 职业技能等级) says where it comes from
+    own = {c.key: (c.header, c.number_format, c.width, lambda p, c=c: _value(c, p.main)) for c in main_cols}
+    other = {c.key: (f"{other_title}·{c.header}" if c.header in mine else c.header, c.number_format, c.width,
+                     lambda p, c=c: _value(c, p.part(joined))) for c in join_cols}
+    recommender = (FRONT[0], None, 22, lambda p: p.cur.recommender)
+    channel = (FRONT[1], None, 10, lambda p: p.cur.channel)
     review = [(h, None, w, lambda p, i=i: _review(p)[i]) for i, (h, w) in enumerate(zip(REVIEW, (8, 6, 40), strict=True))]
-    back = [(h, None, w, lambda p, i=i: _back(p, p.main)[i]) for i, (h, w) in enumerate(zip(BACK, (28, 14, 6, 16, 20),
-                                                                                                strict=True))]
-    keys = {id(x): c.key for x, c in zip(own, main_cols, strict=True)} | {id(x): c.key for x, c in
-                                                                          zip(other, join_cols, strict=True)}
-    printed = [front[0]] + [x for key in _PRINTED[main_key] for x in own if keys[id(x)] == key]
-    printed += [x for key in _PRINTED[joined] for x in other if keys[id(x)] == key] + review
-    columns = printed + [x for x in front + own + other + list(extra) + back if x not in printed]
+    back = [(h, None, w, lambda p, i=i: _back(p, p.main)[i])
+            for i, (h, w) in enumerate(zip(BACK, (28, 14, 6, 16, 20), strict=True))]
+    printed = [(recommender, _PRINTED_FRONT)]
+    printed += [(own[k], w) for k, w in _PRINTED[main_key]] + [(other[k], w) for k, w in _PRINTED[joined]]
+    printed += list(zip(review, _PRINTED_REVIEW, strict=True))
+    shown = [col for col, _ in printed]
+    rest = [channel, *own.values(), *other.values(), *extra, *back]
+    columns = shown + [col for col in rest if col not in shown]
     headers = [h for h, _, _, _ in columns]
     rows = [[get(p) for _, _, _, get in columns] for p in items]
-    widths = [_PRINT_WIDTHS.get(h, w) if i < len(printed) else w for i, (h, _, w, _) in enumerate(columns)]
+    widths = [w for _, w in printed] + [w for _, _, w, _ in columns[len(printed):]]
     book.table(ws, table, headers, rows, formats=[f for _, f, _, _ in columns], widths=widths, wrap=len(printed))
     severity_formats(book, headers.index(REVIEW[0]), 1, max(len(rows), 1), ws)
     ws.print_area(0, 0, max(len(rows), 1), len(printed) - 1)
