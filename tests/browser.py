@@ -1,191 +1,84 @@
-"""Test support: Debian's headless Chromium driven over the DevTools protocol, stdlib only.
+"""Test support: Debian's headless Chromium driven through Playwright (the system browser, nothing downloaded).
 
-The protocol runs over a pipe (--remote-debugging-pipe: the browser reads commands on fd 3 and
-writes replies and events on fd 4, each a JSON text ended by a NUL byte), so there is no port to
-find, no websocket and no extra package. `check_report(html, summary_dict, out_dir)` is what the
+`Browser` is one page of a headless Chromium started with executable_path=/usr/bin/chromium; it collects
+console errors, page errors and every request. `check_report(html, summary_dict, out_dir)` is what the
 report tests call, and what a merge test can call with its --summary-json.
 """
 
 from __future__ import annotations
 
-import base64
-import fcntl
-import json
-import os
 import re
-import select
 import shutil
-import subprocess
-import tempfile
-import time
 from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root in a sandbox, with no network but the registries: the flags the machine notes prescribe.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars"]
+FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync"]
 VIEWPORT = (1280, 900)
-A4_INCHES = (8.27, 11.69)
 
 
 def chromium_missing() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not Path(CHROMIUM).exists():
         return "Debian chromium 未安装（.ci/run 用 apt 安装 chromium）"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "未安装 playwright（pip install -e '.[test]'）"
     return None
-
-
-class CDPError(RuntimeError):
-    pass
-
-
-def _above_nine(fd: int) -> int:
-    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
-    os.close(fd)
-    return high
 
 
 class Browser:
     """One headless Chromium with one page, closed on exit."""
 
     def __init__(self, timeout: float = 60):
-        self.timeout = timeout
-        self.events: list[dict] = []
-        self._buffer = b""
-        self._next_id = 0
-        self._profile = tempfile.mkdtemp(prefix="shenbao-chromium-")
-        to_read, self._to_write = os.pipe()      # we write commands; the browser reads them on fd 3
-        self._from_read, from_write = os.pipe()  # the browser writes on fd 4; we read
-        # Move the child's ends above 9 so that the shell's "3<&N" never meets N == 3 or 4.
-        to_read, from_write = (_above_nine(fd) for fd in (to_read, from_write))
-        self._log = open(Path(self._profile) / "chromium-stderr.log", "wb")  # noqa: SIM115 - closed in close()
-        # bash (dash takes only one-digit fds) puts our pipe ends on fds 3 and 4, which the protocol fixes, then execs Chromium.
-        script = f'exec "$0" "$@" 3<&{to_read} 4>&{from_write} {to_read}<&- {from_write}>&-'
-        args = [CHROMIUM, *FLAGS, f"--user-data-dir={self._profile}", "--remote-debugging-pipe", "about:blank"]
-        self.proc = subprocess.Popen(["bash", "-c", script, *args], pass_fds=(to_read, from_write),
-                                     stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log)
-        os.close(to_read)
-        os.close(from_write)
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
         try:
-            target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-            self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            for domain in ("Page", "Runtime", "Log", "Network"):
-                self.call(f"{domain}.enable", session=self.session)
+            self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True,
+                                                     timeout=timeout * 1000)
+            self.page = self._browser.new_page(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
         except BaseException:
-            self.close()   # a browser that did not start leaves no process and no profile behind
+            self._pw.stop()
             raise
+        self.page.set_default_timeout(timeout * 1000)
+        self.errors: list[str] = []
+        self.urls: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}")
+                     if m.type in ("error", "assert") else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"exception: {e}"))
+        self.page.on("request", lambda r: self.urls.append(r.url))
 
-    # -- transport
-
-    def _send(self, method: str, params: dict | None, session: str | None) -> int:
-        self._next_id += 1
-        message = {"id": self._next_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._to_write, json.dumps(message).encode() + b"\0")
-        return self._next_id
-
-    def _receive(self, deadline: float) -> dict:
-        while b"\0" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._from_read], [], [], left)[0]:
-                raise CDPError(f"Chromium 无响应（超时）。日志末尾：\n{self._log_tail()}")
-            chunk = os.read(self._from_read, 1 << 20)
-            if not chunk:
-                raise CDPError(f"Chromium 已退出。日志末尾：\n{self._log_tail()}")
-            self._buffer += chunk
-        raw, _, self._buffer = self._buffer.partition(b"\0")
-        return json.loads(raw)
-
-    def _log_tail(self) -> str:
-        self._log.flush()
-        return Path(self._log.name).read_bytes()[-3000:].decode("utf-8", "replace")
-
-    def call(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float | None = None) -> dict:
-        wanted = self._send(method, params, session)
-        deadline = time.monotonic() + (timeout or self.timeout)
-        while True:
-            message = self._receive(deadline)
-            if message.get("id") == wanted:
-                if "error" in message:
-                    raise CDPError(f"{method}: {message['error']}")
-                return message.get("result", {})
-            if "method" in message:
-                self.events.append(message)
-
-    def wait_event(self, method: str, timeout: float | None = None) -> dict:
-        deadline = time.monotonic() + (timeout or self.timeout)
-        seen = len(self.events)
-        while True:
-            for event in self.events[seen:]:
-                if event["method"] == method:
-                    return event
-            seen = len(self.events)
-            message = self._receive(deadline)
-            if "method" in message:
-                self.events.append(message)
-
-    # -- page
-
-    def open(self, path: Path, viewport=VIEWPORT) -> None:
-        width, height = viewport
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, self.session)
-        self.call("Page.navigate", {"url": Path(path).resolve().as_uri()}, self.session)
-        self.wait_event("Page.loadEventFired")
+    def open(self, path: Path) -> None:
+        self.page.goto(Path(path).resolve().as_uri(), wait_until="load")
 
     def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, self.session)
-        if "exceptionDetails" in result:
-            raise CDPError(f"脚本出错：{result['exceptionDetails']}")
-        return result["result"].get("value")
+        return self.page.evaluate(expression)
 
-    def screenshot(self, path: Path) -> Path:
-        data = self.call("Page.captureScreenshot", {"format": "png"}, self.session)["data"]
-        Path(path).write_bytes(base64.b64decode(data))
+    def screenshot(self, path: Path, full_page: bool = False) -> Path:
+        self.page.screenshot(path=str(path), full_page=full_page)
         return Path(path)
 
     def print_pdf(self, path: Path) -> Path:
-        width, height = A4_INCHES
-        params = {"paperWidth": width, "paperHeight": height, "printBackground": True,
-                  "preferCSSPageSize": True}
-        data = self.call("Page.printToPDF", params, self.session, timeout=240)["data"]
-        Path(path).write_bytes(base64.b64decode(data))
+        """The print preview as an A4 PDF, with the page's own @page rules and backgrounds."""
+        self.page.emulate_media(media="print")
+        self.page.pdf(path=str(path), format="A4", print_background=True, prefer_css_page_size=True)
+        self.page.emulate_media(media="screen")
         return Path(path)
 
     def console_errors(self) -> list[str]:
-        """Uncaught exceptions, console.error/assert calls and browser log entries at level error."""
-        out = []
-        for e in self.events:
-            method, params = e["method"], e.get("params", {})
-            if method == "Runtime.exceptionThrown":
-                out.append(f"exception: {params['exceptionDetails'].get('text')}")
-            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-                out.append(f"console.{params['type']}: {[a.get('value') for a in params.get('args', [])]}")
-            elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
-                out.append(f"log: {params['entry'].get('text')} ({params['entry'].get('url')})")
-        return out
+        return list(self.errors)
 
     def requests(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self.events if e["method"] == "Network.requestWillBeSent"]
-
-    # -- lifetime
+        return list(self.urls)
 
     def close(self) -> None:
         try:
-            if self.proc.poll() is None:
-                self._send("Browser.close", None, None)
-                self.proc.wait(timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            self.proc.kill()
-            self.proc.wait()
+            self._browser.close()
         finally:
-            os.close(self._to_write)
-            os.close(self._from_read)
-            self._log.close()
-            shutil.rmtree(self._profile, ignore_errors=True)
+            self._pw.stop()
 
     def __enter__(self):
         return self
@@ -229,9 +122,18 @@ _READ_FIGURES = """Object.fromEntries(Array.from(document.querySelectorAll('[dat
     e => [e.dataset.figure, e.textContent.trim()]))"""
 
 
-def pdf_pages(data: bytes) -> int:
-    """Pages in a PDF Chromium wrote (uncompressed object headers: /Type /Page, not /Pages)."""
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+def pdf_pages(path_or_data) -> int:
+    """Pages of a PDF, as pdfinfo counts them."""
+    import subprocess
+    import tempfile
+
+    if isinstance(path_or_data, bytes):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+            fh.write(path_or_data)
+            fh.flush()
+            return pdf_pages(Path(fh.name))
+    out = subprocess.run(["pdfinfo", str(path_or_data)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
 
 
 def check_report(html_path: Path, summary: dict, out_dir: Path, *, min_pages: int = 1) -> dict:
@@ -260,6 +162,6 @@ def check_report(html_path: Path, summary: dict, out_dir: Path, *, min_pages: in
     expected = expected_figures(summary)
     page = {k: int(v.replace(",", "")) for k, v in shown.items()}
     assert page == expected, f"页面数字与汇总不符：\n页面 {page}\n汇总 {expected}"
-    pages = pdf_pages(pdf.read_bytes())
+    pages = pdf_pages(pdf)
     assert pages >= min_pages, f"PDF 只有 {pages} 页（至少应有 {min_pages} 页）"
     return {"figures": page, "screenshot": screenshot, "pdf": pdf, "pdf_pages": pages}

@@ -192,8 +192,10 @@ def test_feedback_one_workbook_per_recommender_with_its_findings(merged, inbox):
     assert len(names) == len(kept) + 1       # + the unusable file, named after itself
     city = next(f for f in s["files"] if f["name"] == inbox.files["city"])
     wb = openpyxl.load_workbook(out / "反馈" / f"反馈_{city['recommender']}.xlsx")
-    rules = {row[3] for row in wb["问题清单"].iter_rows(min_row=2, values_only=True)}
+    head = [c.value for c in wb["问题清单"][1]]
+    rules = {row[head.index("规则")] for row in wb["问题清单"].iter_rows(min_row=2, values_only=True)}
     assert {"B-DUP", "S-DUP"} <= rules
+    assert "推荐单位" not in head and "文件" not in head      # said once, on 反馈说明
 
 
 def test_master_carries_the_summary_for_the_report(merged):
@@ -234,7 +236,7 @@ def test_a_run_that_fails_half_way_leaves_no_master_and_the_ledger_as_it_was(inb
 
     if where == "while building":
         import macros_py.write.master as wm
-        monkeypatch.setattr(wm, "_stats_sheets", broken)
+        monkeypatch.setattr(wm, "stats_sheets", broken)
     else:
         import macros_py.write.xlsx_pack as xp
         monkeypatch.setattr(xp.os, "replace", broken)

@@ -60,7 +60,7 @@ def test_same_summary_same_bytes(summary, policy, page):
 def test_every_section_is_there(page, summary):
     for heading in ("一、总体情况", "二、统计图", "三、重复申报", "四、报送情况", "五、各推荐单位问题清单", "六、项目卡片"):
         assert heading in page
-    assert page.count("<svg ") == 3
+    assert page.count("<svg ") == 5          # bases, studios, city departments, funding, rules
     assert page.count('<article class="rec"') == sum(1 for r in summary.recommenders if r.received) + 1
     assert page.count('<div class="card" id="b') == len(summary.bases)
     assert page.count('<div class="card" id="s') == len(summary.studios)

@@ -161,6 +161,7 @@ def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, ma
             entry.sha256, entry.size, entry.layout = sub.sha256, sub.size, sub.layout
             entry.template_version, entry.recommender, entry.notes = sub.template_version, sub.recommender, sub.notes
             entry.records = {_title(sub, k): len(v) for k, v in sub.sheets.items() if v}
+            entry.projects = project_rows(sub)
             report.findings.extend(findings)
         if progress:
             progress(entry)
@@ -170,6 +171,25 @@ def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, ma
             break
     results.close()
     return report
+
+
+# The column naming the project a row of each sheet belongs to (a base by its unit, a studio by its leader).
+_PROJECT_KEY = {"bases": "unit", "conditions": "unit", "funding": "unit", "majors": "unit",
+                "studios": "leader", "masters": "leader"}
+
+
+def project_rows(sub: Submission) -> dict[str, str]:
+    """"sheet!row" → the project that row is about (项目单位, or 领办人（申报单位） for a studio)."""
+    out = {}
+    for key, rows in sub.sheets.items():
+        column = _PROJECT_KEY.get(key)
+        for rec in rows if column else ():
+            name = rec.values.get(column)
+            if name in (None, ""):
+                continue
+            unit = rec.values.get("unit")
+            out[f"{rec.sheet}!{rec.row}"] = f"{name}（{unit}）" if column == "leader" and unit else str(name)
+    return out
 
 
 def _title(sub: Submission, key: str) -> str:

@@ -133,10 +133,13 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
         write_master(out.path(master), s, run_.currents, run_.findings, policy)
         staging.step("master")
         if feedback:
+            from macros_py.merge.cards import projects
             from macros_py.write.feedback import feedback_targets, stale_feedback, write_feedback
+            from macros_py.write.master import project_places
 
             plan, _ = feedback_targets(feedback, s, force=force)
-            written = write_feedback(feedback, s, policy, force=force, place=out.path, plan=plan)
+            places = project_places(projects(run_.currents, run_.findings))
+            written = write_feedback(feedback, s, policy, places, force=force, place=out.path, plan=plan)
             out.sweep(lambda: stale_feedback(feedback, plan))
             extra.append(f"反馈工作簿 {len(written)} 个：{feedback}")
             staging.step("feedback")

@@ -78,11 +78,13 @@ def fill_cards(summary: MergeSummary, currents: list[Current], findings: list[Fi
     for p in projects(currents, findings):
         worst = p.worst.severity if p.worst else None
         v = p.main.values
+        rows = [[r.sheet, r.row] for r in [p.main, *(x for part in p.parts.values() for x in part)]]
         if p.kind == "studio":
             summary.studios.append(StudioCard(
                 leader=str(v.get("leader") or ""), unit=str(v.get("unit") or ""), recommender=p.cur.recommender,
                 channel=p.cur.channel, occupation=v.get("occupation"), level=v.get("level"), honours=v.get("honours"),
-                size=v.get("size"), worst=worst, file=p.cur.sub.name, cell=p.main.cells.get("leader", "")))
+                size=v.get("size"), worst=worst, file=p.cur.sub.name, cell=p.main.cells.get("leader", ""),
+                category=v.get("category"), rows=rows))
             continue
         cond = p.part("conditions")
         c = cond.values if cond else {}
@@ -97,5 +99,5 @@ def fill_cards(summary: MergeSummary, currents: list[Current], findings: list[Fi
             majors=split_majors(v.get("majors")), tier=v.get("tier"), supported_tier=c.get("supported_tier"),
             ratio=_num(c.get("ratio")), senior_share=_num(c.get("senior_share")), coop=_num(c.get("coop")),
             funding=funding, shares=shares, total=_num(head.values.get("total")) or 0.0 if head else 0.0,
-            worst=worst, file=p.cur.sub.name, cell=p.main.cells.get("unit", "")))
+            worst=worst, file=p.cur.sub.name, cell=p.main.cells.get("unit", ""), rows=rows))
     summary.funding_by_source = {s: round(t, 2) for s, t in totals.items()}

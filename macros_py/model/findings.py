@@ -111,6 +111,7 @@ class FileEntry:
     recommender: str | None = None
     records: dict[str, int] = field(default_factory=dict)   # sheet title -> data rows read
     notes: list[str] = field(default_factory=list)
+    projects: dict[str, str] = field(default_factory=dict)  # "sheet!row" -> the project the row is about
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -102,6 +102,8 @@ class BaseCard:
     worst: str | None            # worst severity among the row's findings
     file: str
     cell: str
+    rows: list[list] = field(default_factory=list)   # [sheet, row] of every row of the project (its
+                                                     # 附件7 row, 基地条件, 表4-2, 专业预算 rows)
 
 
 @dataclass
@@ -117,6 +119,8 @@ class StudioCard:
     worst: str | None
     file: str
     cell: str
+    category: str | None = None      # 类别 (绝技绝活, 创新创优, …)
+    rows: list[list] = field(default_factory=list)   # [sheet, row] of its 附件8 and 大师信息 rows
 
 
 @dataclass

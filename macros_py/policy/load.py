@@ -27,7 +27,7 @@ _SPEC: dict[str, str] = {
     "notice.year": _INT, "notice.document": _STR, "notice.title": _STR, "notice.issued": _DATE,
     "notice.deadline": _DATE, "notice.project_end": _DATE, "notice.publicity_working_days": _INT,
     "notice.time_zone": _STR, "notice.receiver": _STR, "notice.contacts": _STR, "notice.contact_phone": _STR,
-    "notice.paper_copies": _INT,
+    "notice.paper_copies": _INT, "notice.feedback_date": _DATE, "notice.correction_deadline": _DATE,
     "targets.bases": _INT, "targets.studios": _INT,
     "base_conditions.majors_min": _INT, "base_conditions.majors_max": _INT,
     "base_conditions.ratio_min_trainees_per_teacher": _NUM,
@@ -261,6 +261,10 @@ def _check_consistency(path: Path, text: str, raw: dict, tiers: dict[str, Tier])
                     f"“{raw['notice']['time_zone']}”不是已知的时区名（应如 Asia/Shanghai）") from None
     if raw["notice"]["deadline"] < raw["notice"]["issued"]:
         raise _fail(path, text, "notice.deadline", "报送截止日早于发文日")
+    if raw["notice"]["feedback_date"] < raw["notice"]["issued"]:
+        raise _fail(path, text, "notice.feedback_date", "审核反馈日期早于发文日")
+    if raw["notice"]["correction_deadline"] < raw["notice"]["feedback_date"]:
+        raise _fail(path, text, "notice.correction_deadline", "改正后重新报送的截止日早于审核反馈日期")
     names = [r for r in raw["recommenders"]["city_departments"]]
     if len(set(names)) != len(names):
         raise _fail(path, text, "recommenders.city_departments", "名单中有重复的单位")

@@ -33,7 +33,8 @@ def render_html(report: Report, *, generated: dt.datetime | None = None, zone: d
     return mask_ids(template.render(
         report=report, files=report.files, by_file=by_file, rules=rules,
         totals=report.counts_by_severity(), severities=list(SEVERITY_ORDER), fill=FILL, font=FONT,
-        layouts=LAYOUT_NAMES, generated=(generated or dt.datetime.now(zone)).strftime("%Y-%m-%d %H:%M")))
+        layouts=LAYOUT_NAMES, titles={rule: spec.title for rule, spec in CATALOG.items()},
+        generated=(generated or dt.datetime.now(zone)).strftime("%Y-%m-%d %H:%M")))
 
 
 def write_html(report: Report, path: str | Path, zone: dt.tzinfo | None = None) -> Path:

@@ -21,6 +21,7 @@ from macros_py.model.privacy import mask_ids
 from macros_py.model.summary import BaseCard, MergeSummary, StudioCard
 from macros_py.policy.load import CHANNEL_CITY, Policy
 from macros_py.report.charts import Chart, fmt_money, fmt_number, stacked_bars
+from macros_py.rules.catalog import CATALOG
 
 TEMPLATE = "merge_report.html.j2"
 
@@ -86,9 +87,13 @@ def build_view(summary: MergeSummary, policy: Policy) -> dict:
         "headline": headline(summary, policy),
         "charts": {
             "county": county_chart(summary, policy),
+            "studios": studio_chart(summary, policy),
+            "city": city_chart(summary, policy),
             "funding": funding_chart(summary, policy),
             "rules": rules_chart(summary.findings),
         },
+        "made": data_time(summary),
+        "budget": budget(summary, policy),
         "funding_unit": policy.funding["unit"],
         "duplicates": _duplicates(summary, links),
         "late": [f for f in summary.files if f.late],
@@ -99,6 +104,25 @@ def build_view(summary: MergeSummary, policy: Policy) -> dict:
         "studio_cards": [_studio_view(i, c, links) for i, c in enumerate(summary.studios)],
         "standards": _standards(policy),
     }
+
+
+def data_time(summary: MergeSummary) -> str:
+    """When the report's data stands: the last file received (the same summary gives the same page)."""
+    latest = max((f.received for f in summary.files if f.received), default=None)
+    return when(latest)
+
+
+def budget(summary: MergeSummary, policy: Policy) -> dict:
+    """上级财政补助 applied for against the notice's budget (places × subsidy of each tier)."""
+    source = policy.funding["sources"][0]
+    parts = [(t.name, t.places, t.subsidy) for t in policy.tiers.values()]
+    total = sum(places * subsidy for _, places, subsidy in parts)
+    applied = sum(card.funding.get(source, 0.0) for card in summary.bases)
+    by_tier = {name: sum(c.funding.get(source, 0.0) for c in summary.bases if c.tier == name) for name, _, _ in parts}
+    formula = " + ".join(f"{name} 档 {places}×{fmt_number(subsidy)}" for name, places, subsidy in parts)
+    return {"source": source, "budget": fmt_number(total), "formula": formula, "applied": fmt_money(applied),
+            "ratio": f"{applied / total * 100:.0f}%" if total else "—",
+            "by_tier": [(name, fmt_money(v)) for name, v in by_tier.items()], "over": applied > total}
 
 
 def headline(summary: MergeSummary, policy: Policy) -> dict:
@@ -148,28 +172,66 @@ def _ratio_text(applications: int, places: int) -> str:
 # ---------------------------------------------------------------- charts
 
 
-def county_chart(summary: MergeSummary, policy: Policy) -> Chart:
-    """Applications by county and tier: bases where the project is, studios by their recommender."""
+def _county_of(policy: Policy):
     counties = list(policy.get("region.counties"))
     rec_county = {r.name: r.county for r in policy.recommenders if r.county}
-    tiers = list(policy.tiers)
-    counts: dict[str, Counter] = defaultdict(Counter)
 
     def group(county, recommender, channel):
+        if channel == CHANNEL_CITY:
+            return None                      # city departments have their own chart
         if county in counties:
             return county
-        if rec_county.get(recommender):
-            return rec_county[recommender]
-        return CITY_GROUP if channel == CHANNEL_CITY else "其他"
+        return rec_county.get(recommender) or "其他"
+    return counties, group
 
+
+def county_chart(summary: MergeSummary, policy: Policy) -> Chart:
+    """Bases by county and tier (属地 channel: where the project is, else the recommender's county)."""
+    counties, group = _county_of(policy)
+    tiers = list(policy.tiers)
+    counts: dict[str, Counter] = defaultdict(Counter)
     for b in summary.bases:
-        counts[group(b.county, b.recommender, b.channel)][b.tier if b.tier in tiers else NO_TIER] += 1
-    for s in summary.studios:
-        counts[group(None, s.recommender, s.channel)][STUDIO_SERIES] += 1
-    labels = counties + [g for g in (CITY_GROUP, "其他") if g in counts]
+        g = group(b.county, b.recommender, b.channel)
+        if g:
+            counts[g][b.tier if b.tier in tiers else NO_TIER] += 1
+    labels = counties + (["其他"] if "其他" in counts else [])
+    series = [(t, f"ser-tier-{i}", f"{t}档基地") for i, t in enumerate(tiers)]
+    series += [(NO_TIER, "ser-none", "档次未填或无效")]
+    return stacked_bars([(label, dict(counts.get(label, {}))) for label in labels], series)
+
+
+def studio_chart(summary: MergeSummary, policy: Policy) -> Chart:
+    """Studios by county (属地) — counted apart from the bases, never added to them."""
+    counties, group = _county_of(policy)
+    counts: Counter = Counter(group(None, s.recommender, s.channel) for s in summary.studios)
+    labels = counties + (["其他"] if counts.get("其他") else [])
+    return stacked_bars([(label, {STUDIO_SERIES: counts.get(label, 0)}) for label in labels],
+                        [(STUDIO_SERIES, "ser-studio", "技能大师工作室")], legend=False)
+
+
+def city_chart(summary: MergeSummary, policy: Policy) -> Chart:
+    """City departments' bases (by tier) and studios, each department its own bar pair."""
+    tiers = list(policy.tiers)
+    names = [r.name for r in policy.recommenders if r.channel == CHANNEL_CITY]
+    names += sorted({c.recommender for c in [*summary.bases, *summary.studios]
+                     if c.channel == CHANNEL_CITY and c.recommender not in names})
+    bases: dict[str, Counter] = defaultdict(Counter)
+    studios: Counter = Counter()
+    for b in summary.bases:
+        if b.channel == CHANNEL_CITY:
+            bases[b.recommender][b.tier if b.tier in tiers else NO_TIER] += 1
+    for st in summary.studios:
+        if st.channel == CHANNEL_CITY:
+            studios[st.recommender] += 1
+    rows = []
+    for n in names:
+        if bases.get(n) or studios.get(n):
+            short = n.removeprefix(policy.get("region.city"))
+            rows.append((f"{short} 基地", dict(bases.get(n, {}))))
+            rows.append((f"{short} 工作室", {STUDIO_SERIES: studios.get(n, 0)}))
     series = [(t, f"ser-tier-{i}", f"{t}档基地") for i, t in enumerate(tiers)]
     series += [(NO_TIER, "ser-none", "档次未填或无效"), (STUDIO_SERIES, "ser-studio", "技能大师工作室")]
-    return stacked_bars([(label, dict(counts.get(label, {}))) for label in labels], series)
+    return stacked_bars(rows, series)
 
 
 def funding_chart(summary: MergeSummary, policy: Policy) -> Chart:
@@ -198,7 +260,8 @@ def rules_chart(findings: list[dict]) -> Chart:
     counts: dict[str, Counter] = defaultdict(Counter)
     for f in findings:
         counts[f.get("rule") or "?"][f.get("severity")] += 1
-    rows = [(rule, dict(counts[rule])) for rule in sorted(counts, key=_rule_order)]
+    rows = [(f"{rule} {CATALOG[rule].title}" if rule in CATALOG else rule, dict(counts[rule]))
+            for rule in sorted(counts, key=_rule_order)]
     series = [(sev, SEVERITY_CSS[sev], sev) for sev in SEVERITY_ORDER]
     return stacked_bars(rows, series)
 
@@ -237,6 +300,8 @@ class _CardLinks:
         for prefix, cards, sheet_key in (("b", summary.bases, "bases"), ("s", summary.studios, "studios")):
             default = schema.sheet(sheet_key).title
             for i, card in enumerate(cards):
+                for part_sheet, part_row in card.rows:   # 基地条件, 表4-2, 专业预算, 大师信息 rows
+                    self.anchors.setdefault((card.file, part_sheet, part_row), f"{prefix}{i}")
                 sheet, row = _sheet_and_row(card.cell, default)
                 if row is not None:
                     self.anchors.setdefault((card.file, sheet, row), f"{prefix}{i}")
@@ -342,15 +407,38 @@ def _num(value, pattern: str) -> str:
     return "—" if value is None else pattern.format(value)
 
 
+# Which figure of a base card a rule is about: that figure is marked in its finding's colour.
+CARD_FIELDS = {"B-RATIO": "ratio", "B-SENIOR": "senior", "B-COOP": "coop", "B-SUBSIDY": "subsidy",
+               "B-TIER-FIT": "supported", "B-SCALE": "supported", "B-CERT": "supported"}
+
+
+MARKED = ("ratio", "senior", "coop", "supported")
+
+
 def _card_findings(anchor: str, links: _CardLinks) -> list[tuple]:
+    """(rule, rule name, severity, css, message) of every finding on the project's rows, worst first."""
     found = sorted(links.by_anchor.get(anchor, ()), key=_finding_sort_key)
-    return [(f.get("rule") or "", f.get("severity") or "", SEVERITY_CSS.get(f.get("severity"), "")) for f in found]
+    return [(f.get("rule") or "", CATALOG[f["rule"]].title if f.get("rule") in CATALOG else "",
+             f.get("severity") or "", SEVERITY_CSS.get(f.get("severity"), ""), f.get("message") or "") for f in found]
+
+
+def _marks(findings: list[tuple]) -> dict[str, str]:
+    """Card field → the css class of the worst finding about it."""
+    out: dict[str, str] = {}
+    for rule, _, _, css, _ in findings:      # worst first: the first one stays
+        field = CARD_FIELDS.get(rule)
+        if field:
+            out.setdefault(field, css)
+    return out
 
 
 def _base_view(i: int, card: BaseCard, sources: list[str], links: _CardLinks) -> dict:
     anchor = f"b{i}"
     keys = sources + [s for s in card.funding if s not in sources]
-    funding = [(s, fmt_money(card.funding.get(s, 0.0)), _num(card.shares.get(s), "{:.1f}%")) for s in keys]
+    findings = _card_findings(anchor, links)
+    marks = _marks(findings)
+    funding = [(s, fmt_money(card.funding.get(s, 0.0)), _num(card.shares.get(s), "{:.1f}%"),
+                marks.get("subsidy", "") if n == 0 else "") for n, s in enumerate(keys)]
     return {
         "id": anchor, "c": card, "majors": "、".join(card.majors) or "—",
         "tier": card.tier or "—", "supported": card.supported_tier or "—",
@@ -358,7 +446,8 @@ def _base_view(i: int, card: BaseCard, sources: list[str], links: _CardLinks) ->
         "ratio": _num(card.ratio, "1:{:.1f}"), "senior": _num(card.senior_share, "{:.1f}%"),
         "coop": "—" if card.coop is None else f"{fmt_number(card.coop)} 家",
         "funding": funding, "total": fmt_money(card.total),
-        "worst_css": SEVERITY_CSS.get(card.worst, "sev-none"), "findings": _card_findings(anchor, links),
+        "worst_css": SEVERITY_CSS.get(card.worst, "sev-none"), "findings": findings,
+        **{f"{field}_css": f"mark {marks[field]}" if field in marks else "mark" for field in MARKED},
     }
 
 

@@ -22,6 +22,8 @@ class Case:
     severity: str
     message: str
     hint: str
+    submitter: str = ""      # the hint as the recommender's clerk reads it (feedback), where `hint` speaks
+                             # to the bureau's reviewer; placeholder-free, like the hint it replaces
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ class RuleSpec:
     cases: dict[str, Case] = field(default_factory=dict)
 
 
-_NA = Case(INFO, "无法核对“{title}”：{reason}。", "该项需由审核人员按纸质材料核对；使用标准化申报工作簿可自动核对。")
+_NA = Case(INFO, "无法核对“{title}”：{reason}。", "该项需由审核人员按纸质材料核对；使用标准化申报工作簿可自动核对。",
+           "本项无法从您的文件自动核对：请使用市人社局下发的标准化申报工作簿填报，或确认纸质材料中该项完整。")
 _MISSING = "“{column}”未填写。"
 _NOT_NUMBER = "“{column}”应为数字，现为“{value}”。"
 _NUMBER_HINT = "只填阿拉伯数字，不带单位或文字。"
@@ -217,7 +220,8 @@ _SPECS = (
                        "请使用市人社局下发的最新标准化申报工作簿重新填报。"),
           vba=Case(INFO, "工作簿含有 VBA 宏工程；只读取了数据，没有运行任何宏。", "报送文件不需要宏，可另存为 .xlsx 后报送。")),
     _spec("C-LATE", WARNING, BUREAU, "逾期报送",
-          late=("{received} 收到，晚于报送截止日 {deadline}。", "由审核人员决定是否受理。")),
+          late=("{received} 收到，晚于报送截止日 {deadline}。", "由审核人员决定是否受理。",
+                "文件晚于截止日收到，是否受理由市人社局决定；如需补报或改正，请尽快联系。")),
     _spec("C-MISSING", INFO, BUREAU, "未报送的推荐单位",
           missing=("“{value}”尚未报送。", "联系该推荐单位报送，或确认其无项目推荐。")),
 )
@@ -227,6 +231,15 @@ CATALOG: dict[str, RuleSpec] = {spec.id: spec for spec in _SPECS}
 
 def county_ids() -> list[str]:
     return [s.id for s in _SPECS if s.where == COUNTY]
+
+
+def submitter_hint(rule_id: str, hint: str) -> str:
+    """The hint for the submitting clerk: the case's `submitter` text where its hint is the reviewer's."""
+    spec = CATALOG.get(rule_id)
+    for c in spec.cases.values() if spec else ():
+        if c.submitter and c.hint == hint:
+            return c.submitter
+    return hint
 
 
 def case_of(rule_id: str, case: str) -> Case:

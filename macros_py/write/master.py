@@ -20,10 +20,13 @@ from macros_py.model.summary import CHUNK, SUMMARY_SHEET, MergeSummary
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import Column, build_schema
 from macros_py.rules.bureau import Current
+from macros_py.rules.catalog import CATALOG
 from macros_py.write.cell_text import FONT_NAME
+from macros_py.write.master_stats import pivot_sheets, pivot_sources, stats_sheets
+from macros_py.write.pivots import add_pivots
 from macros_py.write.printed import write_printed_form
 from macros_py.write.template import document_time
-from macros_py.write.xlsx_book import Book
+from macros_py.write.xlsx_book import Book, line_height, wrapped_lines
 
 # Provenance and review columns, the same on every project sheet.
 FRONT = ("推荐单位", "渠道")
@@ -61,46 +64,113 @@ def _back(p: Project, rec) -> list:
     return [p.cur.sub.name, rec.sheet, rec.row, p.cur.received.strftime("%Y-%m-%d %H:%M"), p.cur.sub.sha256]
 
 
+# The columns each project sheet prints (A4 landscape, fit to width), by schema key with their printed
+# width, first and in this order; the rest follow on screen. A whole row of 基地汇总 (41 columns) fits no
+# page: 附件7/附件8 print the notice's form. The printed widths add up to 120 units or less, which fit A4
+# landscape at the 9 pt or more the readers need.
+_PRINTED = {"bases": (("unit", 18), ("attribute", 8), ("majors", 18), ("tier", 5)),
+            "conditions": (("supported_tier", 6), ("verdict", 14)),
+            "studios": (("leader", 7), ("unit", 16), ("category", 8), ("occupation", 12), ("level", 8), ("size", 10)),
+            "masters": ()}
+_PRINTED_FRONT, _PRINTED_REVIEW = 11, (5, 4, 30)       # 推荐单位; 最严重问题, 问题数, 主要问题
+
+
 def _project_sheet(book: Book, policy, items: list[Project], title: str, table: str, main_key: str,
-                   joined: str) -> None:
+                   joined: str, extra: list[tuple[str, str, float, object]] = ()) -> tuple[list[str], list[list]]:
+    """A project sheet: the printed columns first, then the rest; returns its headers and rows.
+    A column is (header, number format, width, value of a project)."""
     ws = book.sheet(title)
     main_cols, join_cols = _columns(policy, main_key), _columns(policy, joined)
     mine = {c.header for c in main_cols}
     other_title = build_schema(policy).sheet(joined).title
-    # A joined column named like one of the row's own (附件4's 职业技能等级) says where it comes from.
-    joined_headers = [f"{other_title}·{c.header}" if c.header in mine else c.header for c in join_cols]
-    headers = [*FRONT, *(c.header for c in main_cols), *joined_headers, *REVIEW, *BACK]
-    formats = [None] * len(FRONT) + [c.number_format for c in main_cols] + [c.number_format for c in join_cols]
-    formats += [None] * (len(REVIEW) + len(BACK))
-    widths = [22, 10] + [c.width for c in main_cols] + [c.width for c in join_cols] + [8, 6, 40, 28, 14, 6, 16, 20]
-    rows = []
-    for p in items:
-        other = p.part(joined)
-        rows.append([p.cur.recommender, p.cur.channel, *(_value(c, p.main) for c in main_cols),
-                     *(_value(c, other) for c in join_cols), *_review(p), *_back(p, p.main)])
-    book.table(ws, table, headers, rows, formats=formats, widths=widths)
+    # a joined column named like one of the row's own (附件4's 职业技能等级) says where it comes from
+    own = {c.key: (c.header, c.number_format, c.width, lambda p, c=c: _value(c, p.main)) for c in main_cols}
+    other = {c.key: (f"{other_title}·{c.header}" if c.header in mine else c.header, c.number_format, c.width,
+                     lambda p, c=c: _value(c, p.part(joined))) for c in join_cols}
+    recommender = (FRONT[0], None, 22, lambda p: p.cur.recommender)
+    channel = (FRONT[1], None, 10, lambda p: p.cur.channel)
+    review = [(h, None, w, lambda p, i=i: _review(p)[i]) for i, (h, w) in enumerate(zip(REVIEW, (8, 6, 40), strict=True))]
+    back = [(h, None, w, lambda p, i=i: _back(p, p.main)[i])
+            for i, (h, w) in enumerate(zip(BACK, (28, 14, 6, 16, 20), strict=True))]
+    printed = [(recommender, _PRINTED_FRONT)]
+    printed += [(own[k], w) for k, w in _PRINTED[main_key]] + [(other[k], w) for k, w in _PRINTED[joined]]
+    printed += list(zip(review, _PRINTED_REVIEW, strict=True))
+    shown = [col for col, _ in printed]
+    rest = [channel, *own.values(), *other.values(), *extra, *back]
+    columns = shown + [col for col in rest if col not in shown]
+    headers = [h for h, _, _, _ in columns]
+    rows = [[get(p) for _, _, _, get in columns] for p in items]
+    widths = [w for _, w in printed] + [w for _, _, w, _ in columns[len(printed):]]
+    book.table(ws, table, headers, rows, formats=[f for _, f, _, _ in columns], widths=widths, wrap=len(printed))
     severity_formats(book, headers.index(REVIEW[0]), 1, max(len(rows), 1), ws)
-    book.print_setup(ws, 1, columns=len(headers), keep_left=len(FRONT) + 1)
+    ws.print_area(0, 0, max(len(rows), 1), len(printed) - 1)
+    book.print_setup(ws, 1)
+    return headers, rows
 
 
-def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: str, sheet_key: str) -> None:
+def _funding_columns(policy: Policy) -> list[tuple[str, str, object]]:
+    """A base's 表4-2 合计 line by source, for the 资金来源 pivot over 基地汇总."""
+    unit = policy.funding["unit"]
+    cols = [(f"{s}（{unit}）", "0.00", 12, lambda p, i=i: _amount(p, f"amount{i}"))
+            for i, s in enumerate(policy.funding["sources"])]
+    return cols + [(f"投入合计（{unit}）", "0.00", 12, lambda p: _amount(p, "total"))]
+
+
+def _amount(p: Project, key: str):
+    head = p.funding_head
+    value = head.values.get(key) if head else None
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: str,
+                 sheet_key: str) -> tuple[list[str], list[list]]:
     """Rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender and source."""
     ws = book.sheet(title)
     cols = _columns(policy, sheet_key)
     rows = [[p.cur.recommender, *(_value(c, rec) for c in cols), p.cur.sub.name, rec.row]
             for p in bases for rec in p.parts.get(sheet_key, [])]
-    book.table(ws, table, ["推荐单位", *(c.header for c in cols), "来源文件", "行"], rows,
-               formats=[None, *(c.number_format for c in cols), None, None], widths=[22, *(c.width for c in cols), 28, 6])
-    book.print_setup(ws, 1, columns=len(cols) + 3, keep_left=2)
+    headers = ["推荐单位", *(c.header for c in cols), "来源文件", "行"]
+    book.table(ws, table, headers, rows, formats=[None, *(c.number_format for c in cols), None, None],
+               widths=[16, *(min(c.width, 12) for c in cols), 20, 5], wrap={0, 1, 2, len(cols) + 1})
+    book.print_setup(ws, 1)
+    return headers, rows
 
 
-def findings_table(book: Book, ws, findings: list[Finding], name: str, recommender_of: dict[str, str]) -> None:
-    """The findings as a filterable table: file, where (工作表!单元格), rule, severity, message, hint."""
-    headers = ["文件", "推荐单位", "位置", "规则", "严重程度", "说明", "修改建议", "列", "值"]
-    rows = [[f.file, recommender_of.get(f.file, ""), f.where if f.file else "（全市）", f.rule, f.severity,
-             f.message, f.hint, f.column, f.value] for f in findings]
-    book.table(ws, name, headers, rows, widths=[28, 22, 20, 12, 8, 50, 40, 16, 20])
+def rule_title(rule: str) -> str:
+    """The rule's Chinese name (docs/RULES.md, through the catalogue)."""
+    spec = CATALOG.get(rule)
+    return spec.title if spec else ""
+
+
+def project_places(items: list[Project]) -> dict[tuple, str]:
+    """(file, sheet, row) → the project that row belongs to: 项目单位 for a base, 领办人（申报单位） for a
+    studio; rows of 基地条件, 经费预算, 专业预算 and 大师信息 belong to their base or studio."""
+    out: dict[tuple, str] = {}
+    for p in items:
+        v = p.main.values
+        name = str(v.get("unit") or "") if p.kind == "base" else f"{v.get('leader') or ''}（{v.get('unit') or ''}）"
+        for rec in [p.main, *(r for rows in p.parts.values() for r in rows)]:
+            out.setdefault((p.cur.sub.name, rec.sheet, rec.row), name)
+    return out
+
+
+def project_of(places: dict[tuple, str], f) -> str:
+    """The project a finding (a Finding or its dict) is about, or ""."""
+    get = f.get if isinstance(f, dict) else lambda k: getattr(f, k)
+    return places.get((get("file"), get("sheet"), get("row")), "")
+
+
+def findings_table(book: Book, ws, findings: list[Finding], name: str, recommender_of: dict[str, str],
+                   places: dict[tuple, str]) -> None:
+    """The findings as a filterable table: who and which project, where, the rule by ID and name, and
+    the message and hint wrapped, so that both are whole on screen and in print."""
+    headers = ["推荐单位", "项目", "位置", "规则", "规则名称", "严重程度", "说明", "修改建议", "文件",
+               "列", "值"]
+    rows = [[recommender_of.get(f.file, ""), project_of(places, f), f.where if f.file else "（全市）", f.rule,
+             rule_title(f.rule), f.severity, f.message, f.hint, f.file, f.column, f.value] for f in findings]
+    book.table(ws, name, headers, rows, widths=[10, 14, 12, 14, 10, 5, 30, 24, 20, 12, 14], wrap=range(len(headers)))
     severity_formats(book, headers.index("严重程度"), 1, max(len(rows), 1), ws)
+    ws.print_area(0, 0, max(len(rows), 1), headers.index("修改建议"))
     book.print_setup(ws, 1)
 
 
@@ -109,23 +179,9 @@ def _duplicates_sheet(book: Book, summary: MergeSummary) -> None:
     headers = ["组", "规则", "严重程度", "依据", "推荐单位", "渠道", "名称", "代码", "文件", "位置"]
     rows = [[n, g.rule, g.severity, g.basis, m.recommender, m.channel, m.name, m.code, m.file, f"{m.sheet}!{m.cell}"]
             for n, g in enumerate(summary.duplicates, start=1) for m in g.members]
-    book.table(ws, "重复申报表", headers, rows, widths=[5, 8, 8, 22, 22, 12, 30, 22, 28, 20])
+    book.table(ws, "重复申报表", headers, rows, widths=[5, 9, 8, 20, 20, 10, 26, 20, 24, 18], wrap={3, 4, 6, 8, 9})
     severity_formats(book, 2, 1, max(len(rows), 1), ws)
     book.print_setup(ws, 1)
-
-
-def _chart(book: Book, ws, sheet: str, title: str, header: int, n: int, first_col: int, last_col: int,
-           anchor: tuple[int, int], stacked: bool = False) -> None:
-    """A column chart of a table's columns first_col..last_col over its n rows (categories in column 0)."""
-    if n == 0:
-        return
-    chart = book.wb.add_chart({"type": "column", **({"subtype": "stacked"} if stacked else {})})
-    for col in range(first_col, last_col + 1):
-        chart.add_series({"name": [sheet, header, col], "categories": [sheet, header + 1, 0, header + n, 0],
-                          "values": [sheet, header + 1, col, header + n, col]})
-    chart.set_title({"name": title, "name_font": {"name": FONT_NAME, "size": 12}})
-    chart.set_size({"width": 640, "height": 300})
-    ws.insert_chart(*anchor, chart)
 
 
 def _quota_sheet(book: Book, summary: MergeSummary, policy: Policy) -> None:
@@ -134,18 +190,34 @@ def _quota_sheet(book: Book, summary: MergeSummary, policy: Policy) -> None:
     rows = [[q.kind, q.places, q.applications, q.ratio, subsidy.get(q.kind)] for q in summary.quotas]
     book.table(ws, "名额对照表", ["类别", "名额", "申报数", "申报数/名额", "补助（万元）"], rows,
                formats=[None, "0", "0", "0.00", "0"], widths=[16, 8, 8, 12, 12])
-    _chart(book, ws, "名额对照", "各档申报数与名额", 0, len(rows), 1, 2, (1, 7))
-    book.print_setup(ws, 1)
+    if rows:
+        chart = book.wb.add_chart({"type": "bar"})
+        for col in (1, 2):
+            chart.add_series({"name": ["名额对照", 0, col], "categories": ["名额对照", 1, 0, len(rows), 0],
+                              "values": ["名额对照", 1, col, len(rows), col], "data_labels": {"value": True}})
+        font = {"name": FONT_NAME, "size": 9}
+        top = max([max(q.places, q.applications) for q in summary.quotas] + [1])
+        chart.set_x_axis({"min": 0, "major_unit": max(1, round(top / 5)), "num_format": "0", "num_font": font})
+        chart.set_y_axis({"num_font": font, "reverse": True})
+        chart.set_title({"name": "各类申报数与名额", "name_font": {"name": FONT_NAME, "size": 11}})
+        chart.set_legend({"position": "bottom", "font": font})
+        chart.set_size({"width": 560, "height": 80 + 40 * len(rows)})
+        ws.insert_chart(len(rows) + 2, 0, chart)
+    book.print_setup(ws, 1, landscape=False)
 
 
-def _status_sheets(book: Book, summary: MergeSummary) -> None:
+def _status_sheet(book: Book, summary: MergeSummary) -> None:
     ws = book.sheet("报送情况")
     headers = ["推荐单位", "渠道", "在应报名单", "已报送", "收到时间", "文件", "基地数", "工作室数", "错误", "警告",
                "状态", "此前报送"]
     rows = [[r.name, r.channel, "是" if r.expected else "否", "是" if r.received else "否", r.when, r.file,
              r.bases, r.studios, r.errors, r.warnings, r.status, "；".join(r.history)] for r in summary.recommenders]
-    book.table(ws, "报送情况表", headers, rows, widths=[26, 12, 8, 8, 17, 30, 8, 8, 6, 6, 18, 50])
+    book.table(ws, "报送情况表", headers, rows, widths=[24, 9, 7, 6, 15, 26, 6, 7, 5, 5, 16, 30],
+               wrap={0, 5, 10, 11})
     book.print_setup(ws, 1)
+
+
+def _files_sheet(book: Book, summary: MergeSummary) -> None:
     ws = book.sheet("收件文件")
     headers = ["文件", "状态", "原因", "推荐单位", "收到时间", "逾期", "格式", "模板版本", "读取行数", "汇总行数",
                "未汇总行数", "错误", "警告", "SHA256"]
@@ -154,46 +226,8 @@ def _status_sheets(book: Book, summary: MergeSummary) -> None:
             for f in summary.files]
     rows.append(["合计", "", "", "", "", "", "", "", summary.rows_read, summary.rows_merged, summary.rows_rejected,
                  "", "", ""])
-    book.table(ws, "收件文件表", headers, rows, widths=[30, 10, 40, 24, 17, 6, 8, 8, 8, 8, 8, 6, 6, 20])
-    book.print_setup(ws, 1)
-
-
-def _pivot(book: Book, ws, sheet: str, top: int, title: str, row_label: str, rows: list[str], cols: list[str],
-           counts: Counter, table: str, stacked: bool = True, number_format: str = "0") -> int:
-    """A small cross table with totals and its chart to the right; returns the next free row."""
-    book.write(ws, top, 0, title, book.fmt(font_size=14, bold=True))
-    header = top + 1
-    data = [[r, *(counts[(r, c)] for c in cols), sum(counts[(r, c)] for c in cols)] for r in rows]
-    book.table(ws, table, [row_label, *cols, "合计"], data, formats=[None] + [number_format] * (len(cols) + 1),
-               widths=[24] + [10] * (len(cols) + 1), first_row=header, freeze=False)
-    _chart(book, ws, sheet, title, header, len(rows), 1, len(cols), (top, len(cols) + 3), stacked)
-    return header + max(len(rows), 1) + max(3, 18 - len(rows))
-
-
-def _stats_sheets(book: Book, summary: MergeSummary, policy: Policy) -> None:
-    ws = book.sheet("基地统计")
-    tiers = list(policy.tiers)
-    recs = sorted({b.recommender for b in summary.bases})
-    row = _pivot(book, ws, "基地统计", 0, "各推荐单位申报基地数（按档次）", "推荐单位", recs, tiers,
-                 Counter((b.recommender, b.tier) for b in summary.bases), "按推荐单位和档次")
-    majors = Counter((b.recommender, m) for b in summary.bases for m in b.majors)
-    all_majors = [m for m, _ in Counter(m for b in summary.bases for m in b.majors).most_common()]
-    row = _pivot(book, ws, "基地统计", row, "各推荐单位申报专业", "推荐单位", recs, all_majors, majors, "按推荐单位和专业")
-    attrs = policy.lists["base_attributes"]
-    row = _pivot(book, ws, "基地统计", row, "属性与档次", "属性", attrs, tiers,
-                 Counter((b.attribute, b.tier) for b in summary.bases), "按属性和档次")
-    sources = list(summary.funding_by_source)
-    funding = Counter({(s, "金额（万元）"): summary.funding_by_source[s] for s in sources})
-    _pivot(book, ws, "基地统计", row, "资金来源（万元）", "资金来源", sources, ["金额（万元）"], funding, "按资金来源",
-           stacked=False, number_format="0.00")
-    book.print_setup(ws, 1)
-    ws = book.sheet("工作室统计")
-    occupations = [o for o, _ in Counter(s.occupation for s in summary.studios).most_common()]
-    row = _pivot(book, ws, "工作室统计", 0, "工作室职业（工种）", "职业（工种）", occupations, ["工作室数"],
-                 Counter((s.occupation, "工作室数") for s in summary.studios), "按职业工种", stacked=False)
-    levels = [lv for lv in policy.lists["skill_levels"] if any(s.level == lv for s in summary.studios)]
-    _pivot(book, ws, "工作室统计", row, "领办人职业技能等级", "职业技能等级", levels, ["工作室数"],
-           Counter((s.level, "工作室数") for s in summary.studios), "按技能等级", stacked=False)
+    book.table(ws, "收件文件表", headers, rows, widths=[26, 8, 30, 20, 15, 5, 7, 7, 6, 6, 6, 5, 5, 20],
+               wrap={0, 2, 3, 13})
     book.print_setup(ws, 1)
 
 
@@ -205,9 +239,16 @@ def _printed_sheets(book: Book, policy: Policy, bases: list[Project], studios: l
                            "各县（区）人力资源和社会保障局、市直各部门（汇总）")
 
 
+IDENTITY_SHEET = "大师身份信息"
+IDENTITY_HOWTO = (f"“{IDENTITY_SHEET}”含完整身份证号，已隐藏并保护，不在打印范围内。需要核对时：右键单击任一工作表标签 → "
+                  f"“取消隐藏” → 选“{IDENTITY_SHEET}”；该表只读（“审阅 → 撤销工作表保护”无密码）。用后请再隐藏，"
+                  "不要随汇总工作簿外发。")
+
+
 def _identity_sheet(book: Book, studios: list[Project]) -> None:
-    """The one sheet with whole ID numbers: the bureau checks them against the copies on paper."""
-    ws = book.sheet("大师身份信息", keep_ids=True)
+    """The one sheet with whole ID numbers: the bureau checks them against the copies on paper.
+    Hidden and protected, so it is neither printed with the workbook nor changed by accident."""
+    ws = book.sheet(IDENTITY_SHEET, hidden=True, keep_ids=True)
     rows = []
     for p in studios:
         m = p.part("masters")
@@ -217,49 +258,67 @@ def _identity_sheet(book: Book, studios: list[Project]) -> None:
                      m.row if m else None])
     book.table(ws, "大师身份信息表", ["姓名", "身份证号", "性别", "出生年月", "申报单位", "推荐单位", "来源文件", "行"], rows,
                formats=[None, None, None, "yyyy-mm", None, None, None, None], widths=[10, 22, 6, 10, 28, 24, 28, 6])
+    ws.protect("", {"autofilter": True, "sort": True, "format_columns": True})
     book.print_setup(ws, 1)
 
 
 def _cover(book: Book, summary: MergeSummary) -> None:
+    """The headline facts an analyst acts on, each line whole (wrapped, the row as high as its text)."""
     ws = book.sheet("汇总说明")
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 70)
+    ws.set_column(0, 0, 12)
+    ws.set_column(1, 1, 60)           # 72 units: A4 portrait at 100 %, so the facts print at 五号
     book.write(ws, 0, 0, f"{summary.policy_year}年市级高技能人才培训基地和技能大师工作室申报汇总",
                book.fmt(font_size=14, bold=True))
     by_status = Counter(f.status for f in summary.files)
-    received = sum(1 for r in summary.recommenders if r.expected and r.received)
-    expected = sum(1 for r in summary.recommenders if r.expected)
+    expected = [r for r in summary.recommenders if r.expected]
+    missing = [r.name for r in expected if not r.received]
+    late = [f for f in summary.files if f.late]
     sev = Counter(f["severity"] for f in summary.findings)
+    latest = max((f.received for f in summary.files if f.received), default="")
     lines = [
+        ("数据截至", f"{latest[:16].replace('T', ' ')}（收件夹中最后收到的文件；同样的收件夹再次汇总，得到同样的工作簿）"
+         if latest else "收件夹中没有文件"),
         ("依据", f"{summary.document}；报送截止 {summary.deadline}"),
         ("收件文件夹", summary.inbox),
-        ("收到文件", "；".join(f"{k} {v} 个" for k, v in sorted(by_status.items()))),
-        ("推荐单位", f"应报 {expected} 个，已报 {received} 个"),
+        ("收到文件", f"{len(summary.files)} 个：" + "；".join(f"{k} {v} 个" for k, v in sorted(by_status.items()))),
+        ("逾期报送", "；".join(f"{f.recommender or f.name}（{f.received[:16].replace('T', ' ')}）" for f in late)
+         if late else "无"),
+        ("推荐单位", f"应报 {len(expected)} 个，已报 {len(expected) - len(missing)} 个"),
+        ("尚未报送", "、".join(missing) if missing else "无"),
+        ("重复申报", f"{len(summary.duplicates)} 组（见“重复申报”）" if summary.duplicates else "未发现"),
         ("培训基地", f"{len(summary.bases)} 个"),
         ("技能大师工作室", f"{len(summary.studios)} 个"),
-        ("问题", f"错误 {sev[ERROR]} 条，警告 {sev[WARNING]} 条，提示 {sev[INFO]} 条（见“问题清单”）"),
+        ("问题", f"错误 {sev[ERROR]} 条，警告 {sev[WARNING]} 条，提示 {sev[INFO]} 条（见“问题清单”）。"
+                 "错误须改正后方可受理，由审核人员决定是否受理；给各推荐单位的反馈见反馈工作簿。"),
         ("对账", f"读取 {summary.rows_read} 行 = 汇总 {summary.rows_merged} 行 + 未汇总 {summary.rows_rejected} 行"
                  "（每个文件见“收件文件”，未汇总的每一行见“未汇总的行”）"),
-        ("身份证号", "除“大师身份信息”外，各表只显示前 6 位和后 4 位。"),
     ]
     lines += [("名额对照", f"{q.kind}：申报 {q.applications} 个，名额 {q.places} 个") for q in summary.quotas]
+    lines += [
+        ("数据透视表", "“基地透视表”“工作室透视表”是真正的数据透视表，打开时按“基地汇总”“工作室汇总”自动刷新，可拖动字段重新透视；"
+                  "“基地统计”“工作室统计”是同样的数字的固定表格和图，供打印。"),
+        ("身份证号", "除“大师身份信息”外，各表只显示前 6 位和后 4 位。" + IDENTITY_HOWTO),
+    ]
     lines += [("说明", n) for n in summary.notes]
     bold, wrap = book.fmt(bold=True, valign="top"), book.fmt(text_wrap=True, valign="top")
     for r, (k, v) in enumerate(lines, start=2):
         book.write(ws, r, 0, k, bold)
         book.write(ws, r, 1, v, wrap)
+        ws.set_row(r, line_height(wrapped_lines(v, 60)))   # XlsxWriter cannot measure text
     book.print_setup(ws, 1, landscape=False)
+
 
 
 def _rejected_sheet(book: Book, summary: MergeSummary) -> None:
     ws = book.sheet("未汇总的行")
     rows = [[r["file"], r["sheet"], r["row"], r["reason"]] for r in summary.rejected]
-    book.table(ws, "未汇总的行表", ["文件", "工作表", "行", "原因"], rows, widths=[30, 18, 6, 60])
+    book.table(ws, "未汇总的行表", ["文件", "工作表", "行", "原因"], rows, widths=[30, 18, 6, 60], wrap={0, 3})
     book.print_setup(ws, 1)
 
 
 def write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
                  policy: Policy) -> Path:
+    """The sheets in the order an analyst works: what to act on, the data, the statistics, the forms."""
     items = projects(currents, findings)
     bases = [p for p in items if p.kind == "base"]
     studios = [p for p in items if p.kind == "studio"]
@@ -267,21 +326,30 @@ def write_master(path: str | Path, summary: MergeSummary, currents: list[Current
     for f in summary.files:
         recommender_of.setdefault(f.name, f.recommender or "")
     book = Book(document_time(policy), f"{summary.policy_year}年申报汇总")
+    # 1. what the analyst acts on
     _cover(book, summary)
-    _project_sheet(book, policy, bases, "基地汇总", "基地汇总表", "bases", "conditions")
-    _project_sheet(book, policy, studios, "工作室汇总", "工作室汇总表", "studios", "masters")
-    _parts_sheet(book, policy, bases, "经费汇总", "经费汇总表", "funding")
-    _parts_sheet(book, policy, bases, "专业预算", "专业预算汇总表", "majors")
-    findings_table(book, book.sheet("问题清单"), findings, "问题清单表", recommender_of)
+    findings_table(book, book.sheet("问题清单"), findings, "问题清单表", recommender_of, project_places(items))
     _duplicates_sheet(book, summary)
     _quota_sheet(book, summary, policy)
-    _status_sheets(book, summary)
-    _stats_sheets(book, summary, policy)
+    _status_sheet(book, summary)
+    # 2. the data
+    funding = _funding_columns(policy)
+    base_table = _project_sheet(book, policy, bases, "基地汇总", "基地汇总表", "bases", "conditions", funding)
+    studio_table = _project_sheet(book, policy, studios, "工作室汇总", "工作室汇总表", "studios", "masters")
+    _parts_sheet(book, policy, bases, "经费汇总", "经费汇总表", "funding")
+    majors = _parts_sheet(book, policy, bases, "专业预算", "专业预算汇总表", "majors")
+    _files_sheet(book, summary)
+    _rejected_sheet(book, summary)
+    # 3. the statistics: fixed tables and charts for print, pivot tables for re-pivoting
+    column = majors[0].index(build_schema(policy).sheet("majors").column("major").header)
+    stats_sheets(book, summary, policy, Counter(row[column] for row in majors[1]))
+    sources = pivot_sources(policy, base_table, studio_table, majors, [h for h, _, _, _ in funding[:-1]])
+    pivot_sheets(book, sources)
+    # 4. the notice's forms, then the hidden sheets
     _printed_sheets(book, policy, bases, studios)
     _identity_sheet(book, studios)
-    _rejected_sheet(book, summary)
     store_summary(book, summary)
-    return book.save(path)
+    return book.save(path, lambda data: add_pivots(data, sources))
 
 
 def store_summary(book, summary: MergeSummary) -> None:

@@ -1,0 +1,293 @@
+"""Real PivotTables added to a workbook XlsxWriter has written (XlsxWriter itself refuses pivots).
+
+The parts are openpyxl's pivot model (`openpyxl.pivot.cache`, `.record`, `.table`), serialised with
+their own writers (`CacheDefinition._write`, `TableDefinition._write`) into the package, with the
+content types (openpyxl's Manifest), the workbook's <pivotCaches> (openpyxl's WorkbookPackage) and
+each sheet's relationships (openpyxl's RelationshipList). No XML is assembled from strings.
+
+One cache per source table holds every column of that table (Excel wants one cache field per source
+column) and a record per row; fields a pivot puts on an axis list their items in the order the bureau
+reads them (the policy's region order, tiers A, B, C). Every cache is refreshed when the workbook is
+opened, so Excel, WPS and LibreOffice compute the pivot from the sheet, never from a stale copy.
+The same input gives the same bytes: no time stamps, items and ids in a fixed order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from openpyxl.packaging.manifest import Manifest
+from openpyxl.packaging.relationship import Relationship, RelationshipList, get_rels_path
+from openpyxl.packaging.workbook import PivotCache, WorkbookPackage
+from openpyxl.pivot.cache import CacheDefinition, CacheField, CacheSource, SharedItems, WorksheetSource
+from openpyxl.pivot.fields import DateTimeField as DateItem
+from openpyxl.pivot.fields import Index as _Index
+from openpyxl.pivot.fields import Missing, Number, Text
+from openpyxl.pivot.record import Record, RecordList
+from openpyxl.pivot.table import (
+    DataField,
+    FieldItem,
+    Location,
+    PivotField,
+    PivotTableStyle,
+    RowColField,
+    RowColItem,
+    TableDefinition,
+)
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.xml.functions import fromstring, tostring
+
+DATA_CAPTION = "数值"
+GRAND_TOTAL = "合计"
+STYLE = "PivotStyleLight16"
+_DATA_FIELD = -2          # the "Σ values" pseudo field of colFields when a pivot has several data fields
+_WORKBOOK = "xl/workbook.xml"
+_TYPES = "[Content_Types].xml"
+
+
+@dataclass
+class Value:
+    """A pivot's data field: `column` aggregated by `function` ("count" or "sum"), shown as `caption`."""
+    column: str
+    function: str
+    caption: str
+
+
+@dataclass
+class Pivot:
+    name: str                    # the pivot table's name, as Excel lists it
+    sheet: str                   # the sheet it stands on
+    top: int                     # 0-based row and column of its top-left cell
+    left: int
+    rows: str | None             # header of the field on the rows (None: one line of totals)
+    cols: str | None             # header of the field on the columns
+    values: list[Value]
+    order: dict[str, list] = field(default_factory=dict)   # header → items in display order
+
+
+@dataclass
+class Source:
+    """A table on a sheet (header row first, 0-based) that one cache holds, and its pivots."""
+    sheet: str
+    top: int
+    headers: list[str]
+    rows: list[list]
+    pivots: list[Pivot]
+
+
+# ---------------------------------------------------------------- the cache
+
+
+def _items(values: list, order: list | None) -> list:
+    """An axis field's distinct values: the given order first, then the rest as they come."""
+    seen = list(dict.fromkeys(v for v in (order or []) if v in values))
+    return seen + [v for v in dict.fromkeys(values) if v not in seen]
+
+
+def _item(value):
+    if value is None:
+        return Missing()
+    if isinstance(value, bool):
+        return Text(v=str(value))
+    if isinstance(value, int | float):
+        return Number(v=value)
+    if isinstance(value, dt.date):
+        return DateItem(v=value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time()))
+    return Text(v=str(value))
+
+
+def _shared(values: list, enumerated: list | None) -> SharedItems:
+    """SharedItems with the type flags Excel checks against the records."""
+    present = [v for v in values if v is not None]
+    numbers = [v for v in present if isinstance(v, int | float) and not isinstance(v, bool)]
+    dates = [v for v in present if isinstance(v, dt.date)]
+    texts = len(present) - len(numbers) - len(dates)
+    flags: dict = {"containsBlank": True} if len(present) < len(values) else {}
+    if numbers and not texts and not dates:
+        flags.update(containsSemiMixedTypes=False, containsString=False, containsNumber=True,
+                     minValue=min(numbers), maxValue=max(numbers))
+        if all(float(v).is_integer() for v in numbers):
+            flags["containsInteger"] = True
+    elif dates and not texts and not numbers:
+        as_dt = [v if isinstance(v, dt.datetime) else dt.datetime.combine(v, dt.time()) for v in dates]
+        flags.update(containsSemiMixedTypes=False, containsNonDate=False, containsDate=True,
+                     containsString=False, minDate=min(as_dt), maxDate=max(as_dt))
+    elif (numbers or dates) and texts:
+        flags.update(containsMixedTypes=True, containsNumber=bool(numbers), containsDate=bool(dates))
+    elif not present:
+        flags.update(containsString=False)
+    shared = SharedItems(**flags)
+    if enumerated is not None:
+        shared._fields = [_item(v) for v in enumerated]
+    return shared
+
+
+def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, list]]:
+    """The cache definition (with its records) and the items of each axis field."""
+    columns = list(zip(*source.rows, strict=True)) if source.rows else [()] * len(source.headers)
+    order: dict[str, list] = {}
+    for p in source.pivots:
+        for axis in (p.rows, p.cols):
+            if axis:
+                order.setdefault(axis, p.order.get(axis, []))
+    items = {h: _items(list(columns[i]), order[h]) for i, h in enumerate(source.headers) if h in order}
+    fields = [CacheField(name=h, numFmtId=0, sharedItems=_shared(list(columns[i]), items.get(h)))
+              for i, h in enumerate(source.headers)]
+    index = {h: {v: n for n, v in enumerate(vs)} for h, vs in items.items()}
+    records = []
+    for row in source.rows:
+        cells = []
+        for h, v in zip(source.headers, row, strict=True):
+            cells.append(_Index(v=index[h][v]) if h in index else _item(v))
+        records.append(Record(_fields=cells))
+    last = source.top + max(len(source.rows), 1)
+    ref = f"A{source.top + 1}:{get_column_letter(len(source.headers))}{last + 1}"
+    cache = CacheDefinition(
+        refreshOnLoad=True, saveData=True, createdVersion=3, refreshedVersion=3, minRefreshableVersion=3,
+        recordCount=len(records), refreshedBy="shenbao",
+        cacheSource=CacheSource(type="worksheet", worksheetSource=WorksheetSource(ref=ref, sheet=source.sheet)),
+        cacheFields=fields)
+    cache.records = RecordList(r=records)
+    cache._id = cache_id
+    return cache, items
+
+
+# ---------------------------------------------------------------- the pivot table
+
+
+def _axis_items(n: int) -> list[RowColItem]:
+    """rowItems/colItems of one field with n items: each item, then the grand total."""
+    return [RowColItem(t="data", x=[_Index(v=i)]) for i in range(n)] + [RowColItem(t="grand", x=[_Index(v=0)])]
+
+
+def shape(p: Pivot, items: dict[str, list]) -> tuple[int, int]:
+    """(rows, columns) of the pivot's output, header lines included, as Excel lays it out (compact)."""
+    n_rows = len(items[p.rows]) + 1 if p.rows else 1
+    if p.cols:
+        n_cols = len(items[p.cols]) + 1
+        head = 2
+    else:
+        n_cols = len(p.values)
+        head = 1
+    return head + n_rows, 1 + n_cols if p.rows else n_cols
+
+
+def _table(p: Pivot, source: Source, items: dict[str, list], cache_id: int, table_id: int,
+           cache: CacheDefinition) -> TableDefinition:
+    headers = source.headers
+    axis = {p.rows: "axisRow", p.cols: "axisCol"}
+    data_cols = {v.column for v in p.values}
+    fields = []
+    for h in headers:
+        if h in axis and h is not None:
+            fields.append(PivotField(axis=axis[h], showAll=False, compact=True, outline=True,
+                                     items=[FieldItem(x=i) for i in range(len(items[h]))] + [FieldItem(t="default")]))
+        else:
+            fields.append(PivotField(dataField=h in data_cols or None, showAll=False))
+    n_rows, n_cols = shape(p, items)
+    top, left = p.top, p.left
+    ref = f"{get_column_letter(left + 1)}{top + 1}:{get_column_letter(left + n_cols)}{top + n_rows}"
+    several = len(p.values) > 1
+    table = TableDefinition(
+        name=p.name, cacheId=cache_id, dataCaption=DATA_CAPTION, updatedVersion=3, minRefreshableVersion=3,
+        createdVersion=3, useAutoFormatting=True, itemPrintTitles=True, indent=0, outline=True, outlineData=True,
+        applyNumberFormats=False, applyBorderFormats=False, applyFontFormats=False, applyPatternFormats=False,
+        applyAlignmentFormats=False, applyWidthHeightFormats=True, dataOnRows=False,
+        rowHeaderCaption=p.rows, colHeaderCaption=p.cols, grandTotalCaption=GRAND_TOTAL,
+        location=Location(ref=ref, firstHeaderRow=1, firstDataRow=2 if p.cols else 1, firstDataCol=1 if p.rows else 0),
+        pivotFields=fields,
+        rowFields=[RowColField(x=headers.index(p.rows))] if p.rows else [],
+        rowItems=_axis_items(len(items[p.rows])) if p.rows else [RowColItem(t="data")],
+        colFields=[RowColField(x=headers.index(p.cols))] if p.cols else
+        ([RowColField(x=_DATA_FIELD)] if several else []),
+        colItems=_axis_items(len(items[p.cols])) if p.cols else
+        [RowColItem(t="data", i=i, x=[_Index(v=i)]) for i in range(len(p.values))],
+        dataFields=[DataField(name=v.caption, fld=headers.index(v.column), subtotal=v.function, baseField=0,
+                              baseItem=0) for v in p.values],
+        pivotTableStyleInfo=PivotTableStyle(name=STYLE, showRowHeaders=True, showColHeaders=True,
+                                            showRowStripes=False, showColStripes=False, showLastColumn=True),
+    )
+    table.cache = cache
+    table._id = table_id
+    return table
+
+
+# ---------------------------------------------------------------- into the package
+
+
+def _sheet_parts(src: zipfile.ZipFile, wb: WorkbookPackage) -> dict[str, str]:
+    """Sheet title → its part name in the package."""
+    rels = RelationshipList.from_tree(fromstring(src.read(get_rels_path(_WORKBOOK))))
+    targets = {r.id: r.Target for r in rels}
+    out = {}
+    for sheet in wb.sheets:
+        target = targets[sheet.id]
+        out[sheet.name] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return out
+
+
+def layout(sources: list[Source]) -> dict[str, tuple[int, int, list]]:
+    """Pivot name → (rows, columns, row items) of its output, for the sheet that holds it."""
+    out = {}
+    for s in sources:
+        _, items = _cache(s, 0)
+        for p in s.pivots:
+            out[p.name] = (*shape(p, items), items.get(p.rows, []), items.get(p.cols, []))
+    return out
+
+
+def add_pivots(data: bytes, sources: list[Source]) -> bytes:
+    """The package `data` with a cache per source and its pivot tables on their sheets."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    wb_tree = fromstring(src.read(_WORKBOOK))
+    wb = WorkbookPackage.from_tree(wb_tree)
+    parts = _sheet_parts(src, wb)
+    manifest = Manifest.from_tree(fromstring(src.read(_TYPES)))
+    new = zipfile.ZipFile(io.BytesIO(), "w")       # openpyxl's writers write into an archive
+    wb_rels = RelationshipList.from_tree(fromstring(src.read(get_rels_path(_WORKBOOK))))
+    sheet_rels: dict[str, RelationshipList] = {}
+    table_id = 0
+    for cache_id, source in enumerate(sources, start=1):
+        cache, items = _cache(source, cache_id)
+        for p in source.pivots:
+            table_id += 1
+            table = _table(p, source, items, cache_id, table_id, cache)
+            table._write(new, manifest)          # the table, its rels, and the cache with its records once
+            part = parts[p.sheet]
+            rels_path = get_rels_path(f"/{part}")[1:]
+            if part not in sheet_rels:
+                sheet_rels[part] = (RelationshipList.from_tree(fromstring(src.read(rels_path)))
+                                    if rels_path in src.namelist() else RelationshipList())
+            rel = Relationship(Type=TableDefinition.rel_type, Target=f"../pivotTables/pivotTable{table_id}.xml")
+            _append(sheet_rels[part], rel)
+        rel = Relationship(Type=CacheDefinition.rel_type, Target=f"pivotCache/pivotCacheDefinition{cache_id}.xml")
+        _append(wb_rels, rel)
+        wb.pivotCaches.append(PivotCache(cacheId=cache_id, id=rel.id))
+    written = {name: new.read(name) for name in new.namelist()}
+    written[_WORKBOOK] = tostring(wb.to_tree())
+    written[get_rels_path(_WORKBOOK)] = tostring(wb_rels.to_tree())
+    for part, rels in sheet_rels.items():
+        written[get_rels_path(f"/{part}")[1:]] = tostring(rels.to_tree())
+    written[_TYPES] = tostring(manifest.to_tree())
+    names = [i.filename for i in src.infolist()] + sorted(n for n in written if n not in src.namelist())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in names:      # fresh entries: XlsxWriter's own headers do not survive being copied
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, written[name] if name in written else src.read(name))
+    return out.getvalue()
+
+
+def _append(rels: RelationshipList, rel: Relationship) -> None:
+    """Add `rel` with the next free rId (openpyxl's append numbers by position, which may collide)."""
+    used = {r.id for r in rels}
+    n = len(used) + 1
+    while f"rId{n}" in used:
+        n += 1
+    rel.id = f"rId{n}"
+    rels.append(rel)
