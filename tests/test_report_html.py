@@ -149,14 +149,10 @@ def test_printed_layout_file_links_by_row(policy):
     assert '<a href="#b2">基地条件!' not in page
 
 
-def test_500_submissions_render_in_under_two_seconds(policy):
-    """The issue's budget, with a wide margin (about 0.4 s here); the benchmark prints the detail."""
-    import time
-
+def test_500_submissions_render_whole_and_bounded(policy):
+    """Every recommender's section is there and the page stays bounded; how long rendering takes is the
+    benchmark's to say (benchmarks/bench_report.py), never a timed test on a shared machine."""
     summary = make_summary(policy, 500)
-    start = time.perf_counter()
     page = render_report(summary, policy)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 2.0, f"{elapsed:.2f} s"
     assert len(page.encode()) < 8_000_000
     assert page.count('<article class="rec"') == 501
