@@ -120,6 +120,27 @@ class StudioCard:
 
 
 @dataclass
+class Question:
+    """One thing the tool cannot decide, for the bureau to decide once (人工裁定), and what became of it.
+
+    `key` is stable across runs (built from names and file contents, never from the order of a run),
+    so a decision recorded against it applies to every later run."""
+
+    key: str                     # 推荐单位:… / 档次:… / 相近:… / 逾期:… / 行:…
+    kind: str                    # 推荐单位不明 / 档次未填 / 名称相近 / 逾期报送 / 非项目行 / 隐藏行 …
+    what: str                    # Chinese: the question, with what was found
+    options: list[str]           # the verdicts the 裁定 column accepts
+    file: str = ""               # the file (relative to the inbox) it is about, if one
+    where: str = ""              # 工作表!单元格, if one
+    status: str = "待裁定"        # 待裁定 / 已裁定 / 未匹配（裁定不再对应任何问题）
+    verdict: str = ""
+    reason: str = ""
+    by: str = ""
+    date: str = ""
+    effect: str = ""             # Chinese: what the decision did in this run
+
+
+@dataclass
 class MergeSummary:
     policy_year: int
     document: str
@@ -138,6 +159,7 @@ class MergeSummary:
     funding_by_source: dict[str, float] = field(default_factory=dict)
     rejected: list[dict] = field(default_factory=list)   # {file, sheet, row, reason} per rejected row
     notes: list[str] = field(default_factory=list)       # problems with the inbox itself (receipt register)
+    questions: list[Question] = field(default_factory=list)   # 人工裁定: open, decided and unmatched
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -148,7 +170,7 @@ class MergeSummary:
     @classmethod
     def from_dict(cls, data: dict) -> MergeSummary:
         kinds = {"files": FileSummary, "recommenders": RecommenderStatus, "quotas": QuotaLine,
-                 "bases": BaseCard, "studios": StudioCard}
+                 "bases": BaseCard, "studios": StudioCard, "questions": Question}
         values = dict(data)
         for key, kind in kinds.items():
             values[key] = [kind(**item) for item in data.get(key, [])]
