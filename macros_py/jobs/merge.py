@@ -66,6 +66,12 @@ def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: 
 
         write_report(s, html, policy)
         extra.append(f"HTML 报告：{html}")
+    from macros_py.merge.decisions import DECISIONS_NAME
+    from macros_py.write.decisions import write_decisions_book
+
+    book = write_decisions_book(run_.ledger_path.parent / DECISIONS_NAME, s.questions, policy)
+    if book:
+        extra.append(f"人工裁定工作簿（新建，在“裁定”列填写后重新汇总即生效）：{book}")
     commit_ledger(run_, inbox, master)
 
     by_status: dict[str, int] = {}
@@ -78,5 +84,11 @@ def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: 
         sev[f["severity"]] = sev.get(f["severity"], 0) + 1
     lines.append("问题：" + "，".join(f"{k} {sev.get(k, 0)} 条" for k in ("错误", "警告", "提示"))
                  + "（见汇总工作簿“问题清单”）")
+    open_q = sum(1 for q in s.questions if q.status == "待裁定")
+    done_q = sum(1 for q in s.questions if q.status == "已裁定")
+    stale_q = sum(1 for q in s.questions if q.status == "未匹配")
+    lines.append(f"人工裁定：待裁定 {open_q} 项，已裁定并应用 {done_q} 项"
+                 + (f"，未匹配 {stale_q} 项（见汇总工作簿“人工裁定”）" if stale_q else "")
+                 + ("（见汇总工作簿“待裁定”）" if open_q else ""))
     lines.append(f"汇总工作簿：{master.resolve()}")
     return MergeOutputs(s, master, lines + extra)

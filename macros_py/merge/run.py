@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import os
 import sys
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -277,20 +278,22 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
     if not inbox.is_dir():
         raise UsageError(f"找不到收件文件夹 {inbox}。")
     policy = policy or default_policy()
-    items = discover(inbox)
     register, register_problems = read_register(inbox)
-    workbooks = [i for i in items if i.kind == "workbook"]
-    outcomes = read_all(workbooks, policy, jobs or default_jobs(), progress or Progress())
-
-    ledger_file = Path(ledger_path or master.parent / LEDGER_NAME)
-    recorded, decision_notes = decisions.read_decisions(ledger_file.parent / decisions.DECISIONS_NAME)
-    desk = Desk(recorded)
-    ledger = Ledger(ledger_file)
-    try:
-        status, received, currents, entries, whos = _settle(outcomes, ledger, register, policy, desk)
-        history = ledger.history()
-    finally:
-        ledger.close()
+    # Archives are opened outside the inbox (inputs are never modified); the copies go at the end.
+    with tempfile.TemporaryDirectory(prefix="shenbao-zip-") as unpack:
+        items = discover(inbox, Path(unpack))
+        workbooks = [i for i in items if i.kind == "workbook"]
+        outcomes = read_all(workbooks, policy, jobs or default_jobs(), progress or Progress())
+        sizes = {i.relpath: _size(i.path) for i in items}
+        ledger_file = Path(ledger_path or master.parent / LEDGER_NAME)
+        recorded, decision_notes = decisions.read_decisions(ledger_file.parent / decisions.DECISIONS_NAME)
+        desk = Desk(recorded)
+        ledger = Ledger(ledger_file)
+        try:
+            status, received, currents, entries, whos = _settle(outcomes, ledger, register, policy, desk)
+            history = ledger.history()
+        finally:
+            ledger.close()
     decisions.decide_rows(currents, desk)
     decisions.decide_tiers(currents, policy, desk)
 
@@ -308,7 +311,7 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
     decisions.annotate(findings, desk)
 
     counts, rejected = reconcile(outcomes, status)
-    files = _file_summaries(items, outcomes, status, received, counts, findings, policy, whos)
+    files = _file_summaries(items, outcomes, status, received, counts, findings, policy, whos, sizes)
     summary = MergeSummary(
         policy_year=policy.year, document=policy.get("notice.document"), deadline=policy.deadline.isoformat(),
         inbox=inbox.name, files=files, rows_read=sum(c["read"] for c in counts.values()),
@@ -337,11 +340,13 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
 def commit_ledger(run: MergeRun, inbox: Path, master: Path) -> None:
     s = run.summary
     with Ledger(run.ledger_path) as ledger, ledger.transaction():
-        ledger.record_run(ledger.next_run_id(), run.ledger_entries, str(inbox), str(master),
+        run_id = ledger.next_run_id()
+        ledger.record_run(run_id, run.ledger_entries, str(inbox), str(master),
                           (s.rows_read, s.rows_merged, s.rows_rejected))
+        ledger.record_decisions(run_id, s.questions)
 
 
-def _file_summaries(items, outcomes, status, received, counts, findings, policy, whos) -> list[FileSummary]:
+def _file_summaries(items, outcomes, status, received, counts, findings, policy, whos, sizes) -> list[FileSummary]:
     sev = defaultdict(Counter)
     for f in findings:
         sev[f.file][f.severity] += 1
@@ -352,7 +357,7 @@ def _file_summaries(items, outcomes, status, received, counts, findings, policy,
             continue
         o = by_rel.get(item.relpath)
         if o is None:
-            out.append(FileSummary(name=item.relpath, sha256="", size=item.path.stat().st_size,
+            out.append(FileSummary(name=item.relpath, sha256="", size=sizes.get(item.relpath, 0),
                                    received="", status=SKIPPED, reason=item.reason))
             continue
         state, reason = status[item.relpath]

@@ -27,7 +27,7 @@ def feedback_name(who: str) -> str:
 
 def _write_one(path: Path, summary: MergeSummary, policy: Policy, who: str, files: list,
                findings: list[Finding]) -> Path:
-    book = Book(document_time(policy), f"{who} 审核反馈")
+    book = Book(document_time(policy), f"{who} 审核反馈", output="feedback")
     ws = book.sheet("反馈说明")
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 80)

@@ -257,6 +257,59 @@ def _rejected_sheet(book: Book, summary: MergeSummary) -> None:
     book.print_setup(ws, 1)
 
 
+QUESTION_HEADERS = ("问题编号", "类别", "内容", "裁定", "理由", "裁定人", "日期")   # = merge.decisions.DECISION_COLUMNS
+_OPTIONS_SHEET = "裁定选项"
+
+
+def option_ranges(book: Book, questions) -> dict[tuple[str, ...], str]:
+    """Each distinct list of verdicts, written once on a hidden sheet: options → its range (validation
+    lists may be longer than the 255 characters a literal list allows)."""
+    ranges: dict[tuple[str, ...], str] = {}
+    lists = None
+    for q in questions:
+        options = tuple(q.options)
+        if not options or options in ranges:
+            continue
+        lists = lists or book.sheet(_OPTIONS_SHEET, hidden=True)
+        col = len(ranges)
+        for i, text in enumerate(options):
+            book.write(lists, i, col, text)
+        letter = _letters(col)
+        ranges[options] = f"='{_OPTIONS_SHEET}'!${letter}$1:${letter}${len(options)}"
+    return ranges
+
+
+def question_sheet(book: Book, ws, questions, ranges: dict, *, open_only: bool) -> None:
+    """The questions as the 人工裁定 workbook holds them (same columns, so rows copy across), the 裁定
+    column validated against each question's options."""
+    from macros_py.merge.decisions import DECISION_COLUMNS
+
+    assert tuple(QUESTION_HEADERS) == DECISION_COLUMNS
+    chosen = [q for q in questions if q.status == "待裁定"] if open_only else list(questions)
+    extra = ["状态", "效果", "文件", "位置"]
+    rows = [[q.key, q.kind, q.what, "" if open_only else q.verdict, "" if open_only else q.reason,
+             "" if open_only else q.by, "" if open_only else q.date, q.status, q.effect, q.file, q.where]
+            for q in chosen]
+    name = "待裁定表" if open_only else "裁定记录表"
+    book.table(ws, name, [*QUESTION_HEADERS, *extra], rows, widths=[30, 12, 60, 18, 30, 10, 12, 8, 40, 28, 18])
+    for r, q in enumerate(chosen, start=1):
+        if tuple(q.options) in ranges:
+            ws.data_validation(r, 3, r, 3, {
+                "validate": "list", "source": ranges[tuple(q.options)], "ignore_blank": True,
+                "input_title": "裁定", "input_message": "从下拉框选择裁定",
+                "error_title": "裁定", "error_message": ("请从下拉框选择：" + "、".join(q.options))[:250]})
+    book.print_setup(ws, 1)
+
+
+def _letters(col: int) -> str:
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
 def write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
                  policy: Policy) -> Path:
     items = projects(currents, findings)
@@ -265,7 +318,7 @@ def write_master(path: str | Path, summary: MergeSummary, currents: list[Current
     recommender_of = {c.sub.name: c.recommender for c in currents}
     for f in summary.files:
         recommender_of.setdefault(f.name, f.recommender or "")
-    book = Book(document_time(policy), f"{summary.policy_year}年申报汇总")
+    book = Book(document_time(policy), f"{summary.policy_year}年申报汇总", output="master")
     _cover(book, summary)
     _project_sheet(book, policy, bases, "基地汇总", "基地汇总表", "bases", "conditions")
     _project_sheet(book, policy, studios, "工作室汇总", "工作室汇总表", "studios", "masters")
@@ -279,6 +332,9 @@ def write_master(path: str | Path, summary: MergeSummary, currents: list[Current
     _printed_sheets(book, policy, bases, studios)
     _identity_sheet(book, studios)
     _rejected_sheet(book, summary)
+    ranges = option_ranges(book, summary.questions)
+    question_sheet(book, book.sheet("待裁定"), summary.questions, ranges, open_only=True)
+    question_sheet(book, book.sheet("人工裁定"), summary.questions, ranges, open_only=False)
     store_summary(book, summary)
     return book.save(path)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from macros_py.read.own_output import OUTPUT_PROPERTY
 from macros_py.write.cell_text import FONT_NAME, FONT_SIZE
 from macros_py.write.xlsx_pack import write_atomic
 
@@ -28,10 +29,14 @@ _DATE = "yyyy-mm-dd"
 
 
 class Book:
-    def __init__(self, when: dt.datetime, title: str | None = None):
+    def __init__(self, when: dt.datetime, title: str | None = None, output: str | None = None):
+        """`output`: which of the tool's outputs this is (read.own_output), stamped as a custom document
+        property so that a merge recognises the file by content if it lands in an inbox."""
         self._buffer = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self._buffer, _OPTIONS)
         self.wb.set_properties({"created": when, "author": "shenbao", "title": title or ""})
+        if output:
+            self.wb.set_custom_property(OUTPUT_PROPERTY, output)
         self.wb.set_calc_mode("auto")
         self._formats: dict[tuple, object] = {}
 
