@@ -199,6 +199,6 @@ class RuleContext:
         except AssertionError:
             raise  # a rule emitting an ID it does not declare: a programming error the tests must see
         except Exception as exc:  # noqa: BLE001 — any fault of one rule must not cost the others
-            self.emit(registered.id, FAILED, error=f"{type(exc).__name__}: {exc}"[:200])
+            self.emit(self.rule.id, FAILED, error=f"{type(exc).__name__}: {exc}"[:200])
         finally:
             self.rule = None
