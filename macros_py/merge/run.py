@@ -146,7 +146,8 @@ def _who(out: Outcome, policy: Policy, desk: Desk) -> tuple[Resolved | None, boo
             else "文件没有写推荐单位（推荐单位行和各行的推荐单位列都是空的）：是哪个推荐单位？")
     options = [r.name for r in policy.recommenders] + [decisions.AS_OUTSIDER, decisions.REFUSE]
     where = f"{out.sub.recommender_sheet}!{out.sub.recommender_cell}" if out.sub.recommender_cell else ""
-    verdict = desk.ask(key, decisions.RECOMMENDER, what, options, file=out.item.relpath, where=where)
+    verdict = desk.ask(key, decisions.RECOMMENDER, what, options, file=out.item.relpath, where=where,
+                       rules=("C-RECOMMENDER",), cell=out.sub.recommender_cell)
     if verdict == decisions.REFUSE:
         desk.did(key, f"{out.item.relpath} 不予受理")
         return stamp.who, True
@@ -194,7 +195,7 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, d
             verdict = desk.ask(decisions.key_late(key), decisions.LATE,
                                f"“{key}”的 {rel} 于 {received[rel]:%Y-%m-%d} 收到，晚于截止日 "
                                f"{policy.deadline.isoformat()}：是否受理？", [decisions.ACCEPT, decisions.REFUSE],
-                               file=rel)
+                               file=rel, rules=("C-LATE",))
             if verdict == decisions.REFUSE:
                 refused = True
                 desk.did(decisions.key_late(key), f"{rel} 不予受理")
