@@ -49,15 +49,57 @@ def header_names(sheet: Sheet) -> dict[str, str]:
     return names
 
 
+_RAW: dict[tuple[int, ...], tuple[tuple[Sheet, ...], frozenset[str]]] = {}
+
+
 def _raw_names(sheets: tuple[Sheet, ...]) -> frozenset[str]:
     """Header texts exactly as written (the cheap test for a second table lower on a sheet)."""
+    ident = tuple(id(s) for s in sheets)
+    cached = _RAW.get(ident)
+    if cached is not None and all(a is b for a, b in zip(cached[0], sheets, strict=True)):
+        return cached[1]
     out = set()
     for sheet in sheets:
         for col in sheet.columns:
             for text in (col.header, col.printed_header, *col.aliases):
                 if text:
                     out.add(text)
-    return frozenset(out)
+    _RAW[ident] = (sheets, frozenset(out))
+    return _RAW[ident][1]
+
+
+_TAILS: dict[tuple[int, ...], tuple[tuple[Sheet, ...], frozenset[str]]] = {}
+
+
+def _tails(sheets: tuple[Sheet, ...]) -> frozenset[str]:
+    """Every ending of every header name of `sheets`: a cell's text can be part of a header only if it
+    is one (a header joined over rows ends with the cell's own text)."""
+    ident = tuple(id(s) for s in sheets)
+    cached = _TAILS.get(ident)
+    if cached is not None and all(a is b for a, b in zip(cached[0], sheets, strict=True)):
+        return cached[1]
+    tails = frozenset(name[i:] for s in sheets for name in header_names(s) for i in range(len(name)))
+    _TAILS[ident] = (sheets, tails)
+    return tails
+
+
+def _could_head(grid: Grid, row: int, tails: frozenset[str]) -> bool:
+    """A cheap necessary condition for match_row finding MIN_COLUMNS columns: that many cells whose
+    text (or, where the cell is empty, the text above it) ends some header name."""
+    found = 0
+    line = grid.rows[row]
+    for col, here in enumerate(grid.row_keys(row)):
+        if not here:
+            value = line[col]
+            if value != "" and value is not None:
+                continue  # a number or date is never a header
+            # An empty cell under a header merged down (or written above it) reads as the text above.
+            here = grid.merged_key(row, col) or (grid.merged_key(row - 1, col) if row >= 1 else "")
+        if here and here in tails:
+            found += 1
+            if found >= MIN_COLUMNS:
+                return True
+    return False
 
 
 def _candidates(grid: Grid, row: int, col: int) -> list[tuple[str, int]]:
@@ -116,6 +158,7 @@ def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int |
     exactly as written, which is how a second table on the same sheet begins."""
     stop = min(grid.height, stop if stop is not None else start + SCAN_ROWS)
     raw = _raw_names(sheets)
+    tails = _tails(sheets)
     hits = []
     close_until = stop
     for row in range(start, stop):
@@ -123,7 +166,7 @@ def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int |
             cells = grid.rows[row]
             if sum(1 for v in cells if isinstance(v, str) and v in raw) < MIN_COLUMNS:
                 continue
-        elif not grid.row_texts(row) and not grid.row_texts(row - 1):
+        elif not _could_head(grid, row, tails):
             continue
         best = _best(grid, row, sheets)
         if best is not None:

@@ -292,12 +292,21 @@ def question_sheet(book: Book, ws, questions, ranges: dict, *, open_only: bool) 
             for q in chosen]
     name = "待裁定表" if open_only else "裁定记录表"
     book.table(ws, name, [*QUESTION_HEADERS, *extra], rows, widths=[30, 12, 60, 18, 30, 10, 12, 8, 40, 28, 18])
+    # One validation per run of rows with the same options (the questions come grouped by kind):
+    # thousands of one-cell validations would cost more than the rest of the sheet.
+    runs: list[list] = []
     for r, q in enumerate(chosen, start=1):
-        if tuple(q.options) in ranges:
-            ws.data_validation(r, 3, r, 3, {
-                "validate": "list", "source": ranges[tuple(q.options)], "ignore_blank": True,
+        options = tuple(q.options)
+        if runs and runs[-1][2] == options and runs[-1][1] == r - 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r, options])
+    for first, last, options in runs:
+        if options in ranges:
+            ws.data_validation(first, 3, last, 3, {
+                "validate": "list", "source": ranges[options], "ignore_blank": True,
                 "input_title": "裁定", "input_message": "从下拉框选择裁定",
-                "error_title": "裁定", "error_message": ("请从下拉框选择：" + "、".join(q.options))[:250]})
+                "error_title": "裁定", "error_message": ("请从下拉框选择：" + "、".join(options))[:250]})
     book.print_setup(ws, 1)
 
 
