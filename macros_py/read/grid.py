@@ -38,6 +38,7 @@ class Grid:
         self._text: dict[tuple[int, int], str] = {}
         self._key: dict[tuple[int, int], str] = {}
         self._row_keys: dict[int, list[str]] = {}
+        self._merged_keys: dict[int, list[str | None]] = {}
         for (r0, c0), (r1, c1) in self.merged:
             if c1 - c0 > 60 or r1 - r0 > 60:
                 continue  # a title merged across the page: only its first cell matters
@@ -94,6 +95,22 @@ class Grid:
         if cached is None:
             line = self.rows[row] if 0 <= row < len(self.rows) else []
             cached = self._row_keys[row] = [norm_key(v) if isinstance(v, str) and v else "" for v in line]
+        return cached
+
+    def merged_row_keys(self, row: int) -> list[str | None]:
+        """merged_key() of every cell of a row, cached per row; None where the cell holds a number or a
+        date (never a header)."""
+        cached = self._merged_keys.get(row)
+        if cached is None:
+            line = self.rows[row] if 0 <= row < len(self.rows) else []
+            keys: list[str | None] = list(self.row_keys(row))
+            for col, value in enumerate(line):
+                if value == "" or value is None:
+                    if (row, col) in self._fill:
+                        keys[col] = self.merged_key(row, col)
+                elif not isinstance(value, str):
+                    keys[col] = None
+            cached = self._merged_keys[row] = keys
         return cached
 
     def merged_key(self, row: int, col: int) -> str:

@@ -87,14 +87,14 @@ def _could_head(grid: Grid, row: int, tails: frozenset[str]) -> bool:
     """A cheap necessary condition for match_row finding MIN_COLUMNS columns: that many cells whose
     text (or, where the cell is empty, the text above it) ends some header name."""
     found = 0
-    line = grid.rows[row]
-    for col, here in enumerate(grid.row_keys(row)):
-        if not here:
-            value = line[col]
-            if value != "" and value is not None:
-                continue  # a number or date is never a header
+    above = grid.merged_row_keys(row - 1) if row >= 1 else []
+    width = len(above)
+    for col, here in enumerate(grid.merged_row_keys(row)):
+        if here is None:
+            continue  # a number or date is never a header
+        if not here and col < width:
             # An empty cell under a header merged down (or written above it) reads as the text above.
-            here = grid.merged_key(row, col) or (grid.merged_key(row - 1, col) if row >= 1 else "")
+            here = above[col]
         if here and here in tails:
             found += 1
             if found >= MIN_COLUMNS:

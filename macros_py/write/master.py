@@ -285,7 +285,8 @@ def question_sheet(book: Book, ws, questions, ranges: dict, *, open_only: bool) 
     from macros_py.merge.decisions import DECISION_COLUMNS
 
     assert tuple(QUESTION_HEADERS) == DECISION_COLUMNS
-    chosen = [q for q in questions if q.status == "待裁定"] if open_only else list(questions)
+    # 待裁定: the open questions; 人工裁定: what was decided (and decisions that matched nothing).
+    chosen = [q for q in questions if (q.status == "待裁定") == open_only]
     extra = ["状态", "效果", "文件", "位置"]
     rows = [[q.key, q.kind, q.what, "" if open_only else q.verdict, "" if open_only else q.reason,
              "" if open_only else q.by, "" if open_only else q.date, q.status, q.effect, q.file, q.where]
