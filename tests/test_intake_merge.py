@@ -307,6 +307,7 @@ def test_the_tools_own_outputs_in_the_inbox_are_recognised_by_content(tmp_path, 
     shutil.copy(out / "报告.html", inbox / "附件.htm")
     shutil.copy(out / "汇总台账.sqlite", inbox / "数据.xlsx")
     shutil.copy(out / "人工裁定.xlsx", inbox / "裁定.xlsx")
+    shutil.copy(out / "s.json", inbox / "汇总结果.txt")
     out2 = tmp_path / "out2"
     summary = merge(inbox, out2, policy)
     files = {f["name"]: f for f in summary["files"]}
@@ -316,5 +317,6 @@ def test_the_tools_own_outputs_in_the_inbox_are_recognised_by_content(tmp_path, 
     assert "HTML" in files["附件.htm"]["reason"]
     assert "台账" in files["数据.xlsx"]["reason"]
     assert "人工裁定" in files["裁定.xlsx"]["reason"]
+    assert "JSON" in files["汇总结果.txt"]["reason"]
     assert all(files[n]["status"] == "已跳过" and files[n]["rows_read"] == 0 for n in files if n != "平城区.xlsx")
     assert len(master_rows(out2)) == len(data_of(samples, 1)["bases"])
