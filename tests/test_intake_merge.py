@@ -320,3 +320,72 @@ def test_the_tools_own_outputs_in_the_inbox_are_recognised_by_content(tmp_path, 
     assert "JSON" in files["汇总结果.txt"]["reason"]
     assert all(files[n]["status"] == "已跳过" and files[n]["rows_read"] == 0 for n in files if n != "平城区.xlsx")
     assert len(master_rows(out2)) == len(data_of(samples, 1)["bases"])
+
+
+def test_a_base_with_no_tier_is_asked_and_the_decided_tier_counts_in_the_quota_view(tmp_path, policy, samples):
+    inbox, out = tmp_path / "收件", tmp_path / "out"
+    inbox.mkdir()
+    d = data_of(samples, 3)
+    unit = d["bases"][0]["unit"]
+    d["bases"] = d["bases"][:1]
+    d["conditions"] = [r for r in d["conditions"] if r["unit"] == unit]
+    d["majors"] = [r for r in d["majors"] if r["unit"] == unit]
+    d["funding"] = [r for r in d["funding"] if r["unit"] == unit]
+    for row, amount in zip(d["funding"][0]["amounts"], (11.0, 11.0, 11.0), strict=True):
+        row[0] = amount                        # 上级财政补助 33 万元: no tier's subsidy, so no tier to infer
+    write_printed_submission(inbox / "新荣区.xlsx", d, policy)   # the printed 附件7 has no 申报档次 column
+    register(inbox, ["新荣区.xlsx"])
+    summary = merge(inbox, out, policy)
+    [q] = [q for q in summary["questions"] if q["kind"] == "档次未填"]
+    assert unit in q["what"] and q["options"][:3] == ["A", "B", "C"]
+    write_decisions(out / "人工裁定.xlsx", [[q["key"], q["kind"], q["what"], "B", "按申报书", "王", "2026-01-02"]])
+    summary = merge(inbox, out, policy)
+    assert {x["key"]: x["status"] for x in summary["questions"]}[q["key"]] == "已裁定"
+    quota = {r["类别"]: r["申报数"] for r in master_rows(out, "名额对照")}
+    assert quota["B档基地"] == 1
+    [row] = master_rows(out)
+    assert row["申报档次"] == "B" and row["推荐单位"] == "新荣区人力资源和社会保障局"
+
+
+def test_names_alike_are_asked_and_same_unit_makes_them_a_cross_channel_b_dup(tmp_path, policy, samples):
+    inbox, out = tmp_path / "收件", tmp_path / "out"
+    inbox.mkdir()
+    county, city = data_of(samples, 1), data_of(samples, 13)
+    county["bases"][0]["unit"] = "大同煤矿集团职工培训中心"
+    city["bases"][0]["unit"] = "大同煤矿集团有限责任公司职工培训中心"
+    for d in (county, city):
+        old = next(r["unit"] for r in d["conditions"])
+        for key in ("conditions", "funding", "majors"):
+            for r in d[key]:
+                if r["unit"] == old:
+                    r["unit"] = d["bases"][0]["unit"]
+    write_filled(inbox / "平城区.xlsx", county, policy)
+    write_filled(inbox / "住建局.xlsx", city, policy)
+    register(inbox, ["平城区.xlsx", "住建局.xlsx"])
+    summary = merge(inbox, out, policy)
+    [q] = [q for q in summary["questions"] if q["kind"] == "名称相近"]
+    write_decisions(out / "人工裁定.xlsx", [[q["key"], q["kind"], q["what"], "同一单位", "同一法人", "王", "2026-01-02"]])
+    summary = merge(inbox, out, policy)
+    found = findings(summary, "B-DUP")
+    assert {(f["file"], f["severity"]) for f in found} == {("平城区.xlsx", "错误"), ("住建局.xlsx", "错误")}
+    assert all(f["cell"] == "B4" and "人工裁定：同一单位" in f["message"] for f in found)
+    dup = [r for r in master_rows(out, "重复申报") if "相近" in (r["依据"] or "")]
+    assert {r["推荐单位"] for r in dup} == {"平城区人力资源和社会保障局", "大同市住房和城乡建设局"}
+    assert {r["严重程度"] for r in dup} == {"错误"} and all("人工裁定为同一单位" in r["依据"] for r in dup)
+
+
+def test_question_keys_are_stable_across_runs_and_decisions(tmp_path, policy, samples):
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    write_printed_submission(inbox / "协会.xlsx", data_of(samples, 8, "某某协会"), policy)
+    (inbox / REGISTER_NAME).write_text("文件名,收文日期\n协会.xlsx,2026-01-03\n", encoding="utf-8")   # late too
+    first = merge(inbox, tmp_path / "a", policy)
+    second = merge(inbox, tmp_path / "b", policy)
+    keys = [q["key"] for q in first["questions"]]
+    assert keys == [q["key"] for q in second["questions"]] and len(keys) >= 2
+    [who] = [q for q in first["questions"] if q["kind"] == "推荐单位不明"]
+    (tmp_path / "c").mkdir()
+    write_decisions(tmp_path / "c" / "人工裁定.xlsx", [[who["key"], "", "", "大同市能源局", "", "", ""]])
+    third = merge(inbox, tmp_path / "c", policy)
+    assert {q["key"] for q in third["questions"]} == set(keys)
+    assert {q["key"]: q["status"] for q in third["questions"]}[who["key"]] == "已裁定"

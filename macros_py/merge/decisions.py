@@ -4,8 +4,11 @@ The questions: an unknown recommender, a base with no tier (档次未填), names
 equal (B-DUP candidates), a late file, a row taken as 非项目行 or hidden. Each has a key that is
 stable across runs (built from names and file contents, never from a run's order):
 
-    推荐单位:<name as written>          档次:<recommender>:<unit>          相近:<name>|<name>
-    逾期:<recommender>                  行:<sha256[:12]>:<sheet>!<row>
+    推荐单位:<name as written>          档次:<unit>                        相近:<name>|<name>
+    逾期:<sha256[:12]> (the file)       行:<sha256[:12]>:<sheet>!<row>
+
+(Never the resolved recommender: deciding who sent a file must not change the keys of its other
+questions.)
 
 The bureau keeps its decisions in ONE workbook beside the ledger, 人工裁定.xlsx, with the columns
 DECISION_COLUMNS (问题编号 is the key). The master lists every question of the run on its 人工裁定
@@ -52,8 +55,8 @@ def key_recommender(written: str | None, sha256: str) -> str:
     return f"推荐单位:{norm_key(written)}" if written and norm_key(written) else f"推荐单位:（未填写）:{sha256[:12]}"
 
 
-def key_tier(recommender: str, unit: str) -> str:
-    return f"档次:{recommender}:{norm_key(unit)}"
+def key_tier(unit: str) -> str:
+    return f"档次:{norm_key(unit)}"
 
 
 def key_near(a: str, b: str) -> str:
@@ -61,8 +64,8 @@ def key_near(a: str, b: str) -> str:
     return f"相近:{first}|{second}"
 
 
-def key_late(recommender: str) -> str:
-    return f"逾期:{recommender}"
+def key_late(sha256: str) -> str:
+    return f"逾期:{sha256[:12]}"
 
 
 def key_row(sha256: str, sheet: str, row: int) -> str:
@@ -196,7 +199,7 @@ def decide_tiers(currents, policy, desk: Desk) -> None:
             unit = rec.values.get("unit")
             if not isinstance(unit, str) or not unit.strip() or rec.values.get("tier") in policy.tiers:
                 continue
-            key = key_tier(cur.recommender, unit)
+            key = key_tier(unit)
             cell = rec.cells.get("tier") or rec.cells.get("unit")
             verdict = desk.ask(key, TIER, f"“{cur.recommender}”推荐的基地“{unit}”没有申报档次：按哪一档？",
                                [*policy.tiers, KEEP_UNTIERED], file=cur.sub.name, where=f"{rec.sheet}!{cell}",
@@ -208,10 +211,10 @@ def decide_tiers(currents, policy, desk: Desk) -> None:
                 desk.did(key, "维持档次未填")
 
 
-def decide_near(groups, desk: Desk, cross_channel: set[str]) -> list:
+def decide_near(groups, desk: Desk, cross_channel: set[str]) -> tuple[list, list]:
     """B-DUP candidates (名称相近): 同一单位 makes the group a duplicate (错误 across the two channels,
-    else 警告); 不同单位 takes it off the list of duplicates."""
-    out = []
+    else 警告); 不同单位 takes it off the list of duplicates. Returns (groups, the groups confirmed)."""
+    out, confirmed = [], []
     for g in groups:
         if g.rule != "B-DUP" or "相近" not in g.basis:
             out.append(g)
@@ -230,5 +233,6 @@ def decide_near(groups, desk: Desk, cross_channel: set[str]) -> list:
             g.severity = "错误" if cross_channel <= channels else "警告"
             g.basis = "名称相近，人工裁定为同一单位"
             desk.did(key, "作为重复申报（" + g.severity + "）")
+            confirmed.append(g)
         out.append(g)
-    return out
+    return out, confirmed

@@ -192,15 +192,16 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, d
         whos[rel] = who
         key = who.name if who else f"（未填写推荐单位：{rel}）"
         if rules_bureau.is_late(received[rel], policy):
-            verdict = desk.ask(decisions.key_late(key), decisions.LATE,
+            late_key = decisions.key_late(out.sha256)
+            verdict = desk.ask(late_key, decisions.LATE,
                                f"“{key}”的 {rel} 于 {received[rel]:%Y-%m-%d} 收到，晚于截止日 "
                                f"{policy.deadline.isoformat()}：是否受理？", [decisions.ACCEPT, decisions.REFUSE],
                                file=rel, rules=("C-LATE",))
             if verdict == decisions.REFUSE:
                 refused = True
-                desk.did(decisions.key_late(key), f"{rel} 不予受理")
+                desk.did(late_key, f"{rel} 不予受理")
             elif verdict == decisions.ACCEPT:
-                desk.did(decisions.key_late(key), f"{rel} 受理")
+                desk.did(late_key, f"{rel} 受理")
         if refused:
             status[rel] = (REFUSED, "人工裁定不予受理")
             continue
@@ -308,7 +309,13 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
             findings.extend(out.findings)
     bureau, groups, quota_lines = rules_bureau.run_all(currents, policy)
     findings += bureau
-    groups = decisions.decide_near(groups, desk, {CHANNEL_COUNTY, CHANNEL_CITY})
+    groups, confirmed = decisions.decide_near(groups, desk, {CHANNEL_COUNTY, CHANNEL_CITY})
+    for group in confirmed:
+        found = rules_bureau.confirmed_duplicate(group, currents)
+        findings += found
+        for f in found:
+            desk.links.setdefault((f.file, f.cell, f.rule), decisions.key_near(group.members[0].name,
+                                                                               group.members[-1].name))
     decisions.annotate(findings, desk)
 
     counts, rejected = reconcile(outcomes, status)

@@ -321,3 +321,20 @@ def run_all(currents: list[Current], policy: Policy) -> tuple[list[Finding], lis
         elif kind == "lines":
             lines += extra
     return findings, groups, lines
+
+
+def confirmed_duplicate(group: DuplicateGroup, currents: list[Current]) -> list[Finding]:
+    """B-DUP findings at each member's cell, for names alike that the bureau decided are one unit."""
+    by_file = {cur.sub.name: cur for cur in currents}
+    cross = {CHANNEL_COUNTY, CHANNEL_CITY} <= {m.channel for m in group.members}
+    recommenders = {m.recommender for m in group.members}
+    out = []
+    for m in group.members:
+        cur = by_file.get(m.file)
+        rec = next((r for r in cur.sub.rows("bases") if r.cells.get("unit") == m.cell), None) if cur else None
+        if rec is None:
+            continue
+        others = "”“".join(sorted(recommenders - {m.recommender}))
+        out.append(_finding("B-DUP", "dup" if cross else "same_channel", cur, rec, "unit",
+                            first=m.recommender, second=others))
+    return out
