@@ -14,6 +14,7 @@ import openpyxl
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import MergedCell
 
 from macros_py.check.engine import check_file
 from macros_py.jobs.merge import run_merge
@@ -52,7 +53,8 @@ def mutate(path: Path, sheet_index: int, steps) -> None:
         elif kind == "insert_cols":
             ws.insert_cols(a, b)
         elif kind == "blank":
-            ws.cell(a, b).value = None
+            if not isinstance(ws.cell(a, b), MergedCell):
+                ws.cell(a, b).value = None
         elif kind == "swap_sheets":
             order = wb._sheets
             i, j = a % len(order), b % len(order)
@@ -69,12 +71,14 @@ def mutate(path: Path, sheet_index: int, steps) -> None:
         elif kind == "number_as_text":
             for row in ws.iter_rows(min_row=1, max_row=60):
                 for cell in row:
-                    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool) \
+                            and not isinstance(cell, MergedCell):
                         cell.value = f"{cell.value} "
         elif kind == "recommender_line":
             for row in ws.iter_rows(max_row=8):
                 for cell in row:
-                    if isinstance(cell.value, str) and cell.value.startswith("推荐单位") and "：" in cell.value:
+                    if isinstance(cell.value, str) and cell.value.startswith("推荐单位") and "：" in cell.value \
+                            and not isinstance(cell, MergedCell):
                         cell.value = RECOMMENDER_LINES[a]
     wb.save(path)
 
