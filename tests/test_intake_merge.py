@@ -320,6 +320,13 @@ def test_the_tools_own_outputs_in_the_inbox_are_recognised_by_content(tmp_path, 
     assert "JSON" in files["汇总结果.txt"]["reason"]
     assert all(files[n]["status"] == "已跳过" and files[n]["rows_read"] == 0 for n in files if n != "平城区.xlsx")
     assert len(master_rows(out2)) == len(data_of(samples, 1)["bases"])
+    # shenbao check on the folder knows them too.
+    from macros_py.check.engine import check_paths
+
+    report = check_paths([inbox], policy)
+    status = {e.file: (e.status, e.reason) for e in report.files}
+    assert status["新建 Microsoft Excel 工作表.xlsx"][0] == "ignored" and "汇总工作簿" in status["新建 Microsoft Excel 工作表.xlsx"][1]
+    assert status["平城区.xlsx"][0] == "ok"
 
 
 def test_a_base_with_no_tier_is_asked_and_the_decided_tier_counts_in_the_quota_view(tmp_path, policy, samples):
@@ -389,3 +396,16 @@ def test_question_keys_are_stable_across_runs_and_decisions(tmp_path, policy, sa
     third = merge(inbox, tmp_path / "c", policy)
     assert {q["key"] for q in third["questions"]} == set(keys)
     assert {q["key"]: q["status"] for q in third["questions"]}[who["key"]] == "已裁定"
+
+
+def test_a_clerks_sheet_called_like_ours_does_not_make_a_submission_our_output(tmp_path, policy, samples):
+    inbox, out = tmp_path / "收件", tmp_path / "out"
+    inbox.mkdir()
+    path = write_printed_submission(inbox / "阳高县.xlsx", data_of(samples, 5), policy)
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("汇总数据")["A1"] = "本县汇总"
+    wb.save(path)
+    register(inbox, ["阳高县.xlsx"])
+    summary = merge(inbox, out, policy)
+    [f] = summary["files"]
+    assert f["status"] == "已汇总" and f["recommender"] == "阳高县人力资源和社会保障局"

@@ -15,6 +15,8 @@ from macros_py.model.findings import FILE_IGNORED, FILE_OK, FILE_UNUSABLE, FileE
 from macros_py.model.submission import Submission
 from macros_py.policy.load import Policy, default_policy
 from macros_py.policy.schema import build_schema
+from macros_py.read.own_output import WHAT as OWN_OUTPUT
+from macros_py.read.own_output import own_output
 from macros_py.read.safety import DEFAULT_LIMITS, LOCK_FILE_REASON, WORKBOOK_SUFFIXES, Limits
 from macros_py.read.workbook import read_submission
 from macros_py.rules import bases, common, funding, ident, studios  # noqa: F401  (importing registers the rules)
@@ -97,6 +99,9 @@ def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, ma
         report.files.append(entry)
         if path in from_folder and path.name.startswith("~$"):
             entry.status, entry.reason = FILE_IGNORED, LOCK_FILE_REASON
+            continue
+        if path in from_folder and (ours := own_output(path)) is not None:
+            entry.status, entry.reason = FILE_IGNORED, OWN_OUTPUT[ours]   # a master, feedback file … by content
             continue
         sub, findings, reason = check_file(path, policy, limits)
         if sub is None:

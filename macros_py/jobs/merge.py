@@ -40,21 +40,40 @@ def reconciliation_lines(summary: MergeSummary) -> list[str]:
     return lines
 
 
+def _start_feedback(feedback, summary: MergeSummary, policy: Policy):
+    """write_feedback in a forked worker (the summary is already in its memory), or None where fork is
+    not available."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from macros_py.write.feedback import write_feedback
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(write_feedback, feedback, summary, policy)
+    pool.shutdown(wait=False)
+    return future
+
+
 def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: str | Path | None = None,
               feedback: str | Path | None = None, summary_json: str | Path | None = None,
               html: str | Path | None = None, jobs: int | None = None) -> MergeOutputs:
-    from macros_py.merge.run import commit_ledger, merge
+    from macros_py.merge.run import commit_ledger, default_jobs, merge
     from macros_py.write.master import write_master
 
     inbox, master = Path(inbox), Path(master)
     run_ = merge(inbox, master, ledger_path=ledger, policy=policy, jobs=jobs)
     s = run_.summary
+    # The feedback files (one workbook per recommender) are written by a second process while this one
+    # writes the master, where there is more than one core to use.
+    pending = _start_feedback(feedback, s, policy) if feedback and (jobs or default_jobs()) > 1 else None
     write_master(master, s, run_.currents, run_.findings, policy)
     extra = []
     if feedback:
         from macros_py.write.feedback import write_feedback
 
-        paths = write_feedback(feedback, s, policy)
+        paths = pending.result() if pending is not None else write_feedback(feedback, s, policy)
         extra.append(f"反馈工作簿 {len(paths)} 个：{feedback}")
     if summary_json:
         from macros_py.write.xlsx_pack import write_atomic

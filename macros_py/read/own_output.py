@@ -25,7 +25,10 @@ WHAT = {
 }
 _SQLITE = b"SQLite format 3\x00"
 _PROPERTY = re.compile(rb'name="' + OUTPUT_PROPERTY.encode() + rb'".*?<vt:lpwstr>([a-z]+)</vt:lpwstr>', re.S)
-_SUMMARY_SHEET = re.compile('<sheet [^>]*name="汇总数据"'.encode())
+# A master written before the property: its hidden 汇总数据 sheet beside the 汇总说明 cover (a clerk's
+# own sheet that happens to be called 汇总数据 is neither hidden beside such a cover nor one of ours).
+_SUMMARY_SHEET = re.compile('<sheet (?=[^>]*name="汇总数据")(?=[^>]*state="hidden")'.encode())
+_COVER_SHEET = re.compile('<sheet [^>]*name="汇总说明"'.encode())
 
 
 def _read_part(zf: zipfile.ZipFile, name: str, limit: int = 1 << 20) -> bytes:
@@ -60,7 +63,8 @@ def own_output(path: str | Path) -> str | None:
             found = _PROPERTY.search(_read_part(zf, "docProps/custom.xml"))
             if found and found.group(1).decode() in WHAT:
                 return found.group(1).decode()
-            if _SUMMARY_SHEET.search(_read_part(zf, "xl/workbook.xml")):
+            book = _read_part(zf, "xl/workbook.xml")
+            if _SUMMARY_SHEET.search(book) and _COVER_SHEET.search(book):
                 return MASTER
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
         return None
