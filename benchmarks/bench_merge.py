@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from macros_py.cli.main import main  # noqa: E402
-from macros_py.merge.inbox import discover  # noqa: E402
+from macros_py.merge.inbox import REGISTER_NAME, discover  # noqa: E402
 from macros_py.merge.run import default_jobs, read_all  # noqa: E402
 from macros_py.model.summary import MergeSummary  # noqa: E402
 from macros_py.policy.load import default_policy  # noqa: E402
@@ -45,7 +45,7 @@ def make_inbox(folder: Path, count: int, policy, printed: bool = False) -> list[
     layout (附件7, 附件8, one 表4-2 per base: write_printed_submission), as `shenbao samples --printed`."""
     folder.mkdir(parents=True, exist_ok=True)
     existing = sorted(folder.glob("*.xlsx"))
-    if len(existing) == count:
+    if len(existing) == count and (folder / REGISTER_NAME).is_file():
         print(f"沿用已有的 {count} 个报送文件：{folder}")
         return existing
     for old in existing:
@@ -57,6 +57,9 @@ def make_inbox(folder: Path, count: int, policy, printed: bool = False) -> list[
         paths.append(writer(folder / sample.name, sample.data, policy))
         if n % 50 == 0:
             print(f"  已生成 {n}/{count} 个报送文件（{time.perf_counter() - start:.0f} s）", flush=True)
+    # As a bureau keeps it: every file received before the deadline (else all would be late questions).
+    (folder / REGISTER_NAME).write_text("文件名,收文日期\n" + "".join(f"{p.name},{policy.deadline} 09:00\n" for p in paths),
+                                        encoding="utf-8")
     return paths
 
 
