@@ -292,7 +292,14 @@ def question_sheet(book: Book, ws, questions, ranges: dict, *, open_only: bool) 
              "" if open_only else q.by, "" if open_only else q.date, q.status, q.effect, q.file, q.where]
             for q in chosen]
     name = "待裁定表" if open_only else "裁定记录表"
-    book.table(ws, name, [*QUESTION_HEADERS, *extra], rows, widths=[30, 12, 60, 18, 30, 10, 12, 8, 40, 28, 18])
+    widths = [24, 10, 44, 16, 22, 8, 11, 7, 28, 18, 12]
+    wrap = frozenset({0, 2, 4, 8, 9})
+    book.table(ws, name, [*QUESTION_HEADERS, *extra], rows, widths=widths, wrap=wrap)
+    for r, values in enumerate(rows, start=1):
+        # Rows as tall as their wrapped text (LibreOffice does not refit rows when it opens the file).
+        lines = max(-(-_text_width(str(values[c] or "")) // int(widths[c] - 1)) for c in wrap)
+        if lines > 1:
+            ws.set_row(r, 14 * lines)
     # One validation per run of rows with the same options (the questions come grouped by kind):
     # thousands of one-cell validations would cost more than the rest of the sheet.
     runs: list[list] = []
@@ -309,6 +316,11 @@ def question_sheet(book: Book, ws, questions, ranges: dict, *, open_only: bool) 
                 "input_title": "裁定", "input_message": "从下拉框选择裁定",
                 "error_title": "裁定", "error_message": ("请从下拉框选择：" + "、".join(options))[:250]})
     book.print_setup(ws, 1)
+
+
+def _text_width(text: str) -> int:
+    """Columns a text takes in a cell: Chinese characters take two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _letters(col: int) -> str:

@@ -78,10 +78,13 @@ class Book:
 
     def table(self, ws, name: str, headers: list[str], rows: list[list], *, formats: list[str | None] | None = None,
               widths: list[float] | None = None, first_row: int = 0, style: str = "Table Style Light 9",
-              freeze: bool = True) -> int:
-        """An Excel Table with filters over `rows`; returns the row after it."""
+              freeze: bool = True, wrap: frozenset[int] = frozenset()) -> int:
+        """An Excel Table with filters over `rows` (the columns in `wrap` wrap their text); returns the
+        row after it."""
         body = self.fmt(valign="top")
         cols = [self.fmt(valign="top", num_format=f) if f else body for f in (formats or [None] * len(headers))]
+        for c in wrap:
+            cols[c] = self.fmt(valign="top", text_wrap=True)
         for r, values in enumerate(rows, start=first_row + 1):
             for c, value in enumerate(values):
                 self.write(ws, r, c, value, cols[c])
