@@ -8,13 +8,15 @@ import test_rules_bases
 import test_rules_common
 import test_rules_funding
 import test_rules_ident
+import test_rules_recommender
 import test_rules_studios
 
 from macros_py.check import engine  # noqa: F401  (registers the rules)
 from macros_py.rules.catalog import county_ids
 from macros_py.rules.registry import REGISTRY
 
-FAMILIES = (test_rules_bases, test_rules_funding, test_rules_studios, test_rules_ident, test_rules_common)
+FAMILIES = (test_rules_bases, test_rules_funding, test_rules_studios, test_rules_ident, test_rules_common,
+            test_rules_recommender)
 
 
 def covered() -> set[str]:

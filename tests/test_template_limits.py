@@ -37,7 +37,7 @@ BY_CONSTRUCTION = {
     "B-SUMS": "表4-2 的行合计和合计行都是公式",
     "B-SHARES": "比例（%）都是公式",
     "S-SIZE": "工作室规模由面积和人数两个数字列拼成",
-    "C-VALUE": "读取时的解读：模板的数字、日期列有数据验证，一个格子本就放不下 32,767 个以上的字符",
+    "C-RECOMMENDER": "推荐单位是政策文件名单的下拉框（填写名单外的名称时弹出警告）",
 }
 # County-side rules about the file as a whole, which a cell's colour cannot say: check and merge report them.
 WHOLE_FILE = {

@@ -88,6 +88,27 @@ def claim_outputs(inbox: Path, master: Path, *, ledger: Path, feedback: Path | N
         o.claim_folder(ledger.parent, what="台账所在的文件夹")
 
 
+def _feedback_job(feedback, summary: MergeSummary, policy: Policy, places: dict, force: bool,
+                  staged: dict, plan: list) -> list[Path]:
+    from macros_py.write.feedback import write_feedback
+
+    return write_feedback(feedback, summary, policy, places, force=force, place=staged.__getitem__, plan=plan)
+
+
+def _start_feedback(*args):
+    """_feedback_job in a forked worker while this process writes the master, or None where fork is not
+    available. The temporaries it writes were named (staged) here, so the run still swaps them in."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_feedback_job, *args)
+    pool.shutdown(wait=False)
+    return future
+
+
 def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: str | Path | None = None,
               feedback: str | Path | None = None, summary_json: str | Path | None = None,
               html: str | Path | None = None, jobs: int | None = None, force: bool = False) -> MergeOutputs:
@@ -112,6 +133,7 @@ def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: 
 
 def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: dict, jobs, force: bool,
          created: list[Path]) -> MergeOutputs:
+    from macros_py.check.workers import default_jobs
     from macros_py.merge.run import commit_ledger, merge
     from macros_py.write import staging
     from macros_py.write.master import write_master
@@ -130,16 +152,22 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
     s = run_.summary
     extra = []
     with staging.OutputSet(ledger=run_.ledger_path, created=created) as out:
-        write_master(out.path(master), s, run_.currents, run_.findings, policy)
-        staging.step("master")
         if feedback:
             from macros_py.merge.cards import projects
-            from macros_py.write.feedback import feedback_targets, stale_feedback, write_feedback
+            from macros_py.write.feedback import feedback_targets, stale_feedback
             from macros_py.write.master import project_places
 
             plan, _ = feedback_targets(feedback, s, force=force)
             places = project_places(projects(run_.currents, run_.findings))
-            written = write_feedback(feedback, s, policy, places, force=force, place=out.path, plan=plan)
+            staged = {target: out.path(target) for target, _, _ in plan}
+            job = (feedback, s, policy, places, force, staged, plan)
+            # One workbook per recommender, written by a second process while this one writes the master
+            # (where there is a second core to use).
+            pending = _start_feedback(*job) if (jobs or default_jobs()) > 1 else None
+        write_master(out.path(master), s, run_.currents, run_.findings, policy)
+        staging.step("master")
+        if feedback:
+            written = pending.result() if pending is not None else _feedback_job(*job)
             out.sweep(lambda: stale_feedback(feedback, plan))
             extra.append(f"反馈工作簿 {len(written)} 个：{feedback}")
             staging.step("feedback")
@@ -153,6 +181,13 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
 
             write_report(s, out.path(html), policy)
             extra.append(f"HTML 报告：{html}")
+        from macros_py.merge.decisions import DECISIONS_NAME
+        from macros_py.write.decisions import write_decisions_book
+
+        decisions_book = run_.ledger_path.parent / DECISIONS_NAME
+        if not decisions_book.exists():  # the bureau's own once written: never replaced
+            write_decisions_book(out.path(decisions_book), s.questions, policy)
+            extra.append(f"人工裁定工作簿（新建，在“裁定”列填写后重新汇总即生效）：{decisions_book}")
         out.prepare()
         # Under the ledger's write lock: the renames, then COMMIT (two merges never swap at once).
         commit_ledger(run_, inbox, master, token=out.token,
@@ -170,5 +205,11 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
         sev[f["severity"]] = sev.get(f["severity"], 0) + 1
     lines.append("问题：" + "，".join(f"{k} {sev.get(k, 0)} 条" for k in ("错误", "警告", "提示"))
                  + "（见汇总工作簿“问题清单”）")
+    open_q = sum(1 for q in s.questions if q.status == "待裁定")
+    done_q = sum(1 for q in s.questions if q.status == "已裁定")
+    stale_q = sum(1 for q in s.questions if q.status == "未匹配")
+    lines.append(f"人工裁定：待裁定 {open_q} 项，已裁定并应用 {done_q} 项"
+                 + (f"，未匹配 {stale_q} 项（见汇总工作簿“人工裁定”）" if stale_q else "")
+                 + ("（见汇总工作簿“待裁定”）" if open_q else ""))
     lines.append(f"汇总工作簿：{master.resolve()}")
     return MergeOutputs(s, master, lines + extra)

@@ -85,6 +85,19 @@ CREATE TABLE IF NOT EXISTS files (
     errors INTEGER NOT NULL DEFAULT 0,
     warnings INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS decisions (
+    key TEXT PRIMARY KEY,            -- the question's stable key (merge.decisions)
+    kind TEXT NOT NULL,
+    what TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    reason TEXT,
+    decided_by TEXT,
+    decided_on TEXT,
+    status TEXT NOT NULL,            -- 已裁定 (applied) / 未匹配 (matched nothing this run)
+    effect TEXT,
+    first_run INTEGER NOT NULL,
+    last_run INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     inbox TEXT NOT NULL,
@@ -256,3 +269,17 @@ class Ledger:
                 [getattr(e, f) for f in _FIELDS])
         self.db.execute("INSERT INTO runs (id, inbox, master, files, rows_read, rows_merged, rows_rejected) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)", (run_id, inbox, master, len(entries), *rows))
+
+    def record_decisions(self, run_id: int, questions) -> None:
+        """Keep every decision this run met (applied or not matched); call inside transaction()."""
+        for q in questions:
+            if not q.verdict:
+                continue
+            old = self.db.execute("SELECT first_run FROM decisions WHERE key = ?", (q.key,)).fetchone()
+            self.db.execute("INSERT OR REPLACE INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (q.key, q.kind, q.what, q.verdict, q.reason, q.by, q.date, q.status, q.effect,
+                             old[0] if old else run_id, run_id))
+
+    def decisions(self) -> list[tuple]:
+        return self.db.execute("SELECT key, verdict, status, effect, first_run, last_run FROM decisions "
+                               "ORDER BY key").fetchall()

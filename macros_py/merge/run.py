@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import sqlite3
 import sys
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from macros_py.check.engine import (
     unusable_finding,
 )
 from macros_py.check.workers import default_jobs, run_isolated
+from macros_py.merge import decisions
+from macros_py.merge.decisions import Desk
 from macros_py.merge.inbox import InboxItem, discover, read_register, received_time, registered
 from macros_py.merge.ledger import FileEntry as LedgerEntry
 from macros_py.merge.ledger import Ledger, ledger_error
@@ -37,12 +40,13 @@ from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, F
 from macros_py.model.normalize import norm_key
 from macros_py.model.submission import Submission
 from macros_py.model.summary import FileSummary, MergeSummary, RecommenderStatus
-from macros_py.policy.load import Policy, load_policy
-from macros_py.policy.recommenders import resolve
+from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy, load_policy
+from macros_py.policy.recommenders import Resolved, stamp_of
 from macros_py.rules import bureau as rules_bureau
 from macros_py.rules.bureau import Current
 
 MERGED, SUPERSEDED, DUPLICATE, UNUSABLE, SKIPPED = "已汇总", "已被替代", "重复文件", "无法使用", "已跳过"
+REFUSED = "不予受理"     # the bureau's decision (人工裁定)
 LEDGER_NAME = "汇总台账.sqlite"
 # Which sheet's rows hang on which project sheet, and by which key (rows without their project are
 # not merged: they are listed with the reason, and the county rules already report them).
@@ -153,12 +157,41 @@ class Progress:
         self.stream.flush()
 
 
-def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy):
-    """Decide each file's status: the same bytes twice count once; a recommender's latest file wins."""
+def _who(out: Outcome, policy: Policy, desk: Desk) -> tuple[Resolved | None, bool]:
+    """Who sent a file (stamp_of), as the bureau decided where the tool could not tell; and whether
+    the bureau refused the file."""
+    stamp = stamp_of(out.sub, policy)
+    if stamp.known:
+        return stamp.who, False
+    written = stamp.found or ("、".join(stamp.several) if stamp.several else None)
+    key = decisions.key_recommender(written, out.sub.sha256)
+    what = (f"推荐单位“{written}”不在政策文件的名单中，也不是登记的简称：是哪个推荐单位？" if written
+            else "文件没有写推荐单位（推荐单位行和各行的推荐单位列都是空的）：是哪个推荐单位？")
+    options = [r.name for r in policy.recommenders] + [decisions.AS_OUTSIDER, decisions.REFUSE]
+    where = f"{out.sub.recommender_sheet}!{out.sub.recommender_cell}" if out.sub.recommender_cell else ""
+    verdict = desk.ask(key, decisions.RECOMMENDER, what, options, file=out.item.relpath, where=where,
+                       rules=("C-RECOMMENDER",), cell=out.sub.recommender_cell)
+    if verdict == decisions.REFUSE:
+        desk.did(key, f"{out.item.relpath} 不予受理")
+        return stamp.who, True
+    rec = next((r for r in policy.recommenders if r.name == verdict), None)
+    if rec is not None:
+        desk.did(key, f"{out.item.relpath} 按“{rec.name}”汇总")
+        return Resolved(rec.name, rec.channel, True, rec.county), False
+    if verdict == decisions.AS_OUTSIDER:
+        desk.did(key, f"{out.item.relpath} 作为名单外单位汇总")
+    return stamp.who, False
+
+
+def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, desk: Desk):
+    """Decide each file's status: the same bytes twice count once; a recommender's latest file wins
+    (whatever name it was sent under: names resolve to the policy's full names); a file the bureau
+    refused (人工裁定) does not count."""
     entries: dict[str, LedgerEntry] = {}
     by_sha: dict[str, Outcome] = {}
     status: dict[str, tuple[str, str]] = {}
     received: dict[str, dt.datetime] = {}
+    whos: dict[str, Resolved | None] = {}
     for out in sorted(outcomes, key=lambda o: o.item.relpath):
         rel = out.item.relpath
         # The receipt register is the bureau's own record and wins; else the time the ledger first
@@ -187,23 +220,38 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy):
             "" if later else "（本文件没有填写任何项目，C-EMPTY）")
 
     for out in by_sha.values():
-        who = resolve(out.sub.recommender, policy)
-        key = who.name if who else f"（未填写推荐单位：{out.item.relpath}）"
         rel = out.item.relpath
+        who, refused = _who(out, policy, desk)
+        whos[rel] = who
+        key = who.name if who else f"（未填写推荐单位：{rel}）"
+        if rules_bureau.is_late(received[rel], policy):
+            late_key = decisions.key_late(out.sha256)
+            verdict = desk.ask(late_key, decisions.LATE,
+                               f"“{key}”的 {rel} 于 {received[rel]:%Y-%m-%d} 收到，晚于截止日 "
+                               f"{policy.deadline.isoformat()}：是否受理？", [decisions.ACCEPT, decisions.REFUSE],
+                               file=rel, rules=("C-LATE",))
+            if verdict == decisions.REFUSE:
+                refused = True
+                desk.did(late_key, f"{rel} 不予受理")
+            elif verdict == decisions.ACCEPT:
+                desk.did(late_key, f"{rel} 受理")
+        if refused:
+            status[rel] = (REFUSED, "人工裁定不予受理")
+            continue
         if key not in latest or rank(out) > rank(latest[key]):
             if key in latest:
                 status[latest[key].item.relpath] = (SUPERSEDED, replaced_by(out, latest[key]))
             latest[key] = out
         else:
             status[rel] = (SUPERSEDED, replaced_by(latest[key], out))
-    currents = [Current(o.sub, resolve(o.sub.recommender, policy), received[o.item.relpath])
+    currents = [Current(o.sub, whos[o.item.relpath], received[o.item.relpath])
                 for o in sorted(latest.values(), key=lambda o: o.item.relpath)]
     for out in outcomes:
         if out.sha256:
             entries[out.sha256] = entries.get(out.sha256) or LedgerEntry(
                 sha256=out.sha256, name=out.item.path.name, relpath=out.item.relpath, size=out.size,
                 received=received[out.item.relpath].isoformat(sep=" "))
-    return status, received, currents, entries
+    return status, received, currents, entries, whos
 
 
 def _attached_ok(sub: Submission) -> dict[str, set[int]]:
@@ -264,24 +312,31 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
     if not inbox.is_dir():
         raise UsageError(f"找不到收件文件夹 {inbox}。")
     policy = policy or default_policy()
-    items = discover(inbox)
     register, register_problems = read_register(inbox)
-    workbooks = [i for i in items if i.kind == "workbook"]
-    if not workbooks:
-        others = [f"{i.relpath}（{i.reason}）" for i in items if i.kind != "register"]
-        raise NothingToDo(f"收件文件夹 {inbox} 中没有任何工作簿（.xlsx/.xlsm/.xls），没有生成汇总工作簿。"
-                          + ("其中只有：" + "；".join(others[:10]) + ("……" if len(others) > 10 else "")
-                             if others else "文件夹是空的。") + "请检查文件夹是否选对。")
-    outcomes = read_all(workbooks, policy, jobs or default_jobs(), progress or Progress())
-
-    ledger = Ledger.for_reading(ledger_path or master.parent / LEDGER_NAME)
-    try:
-        status, received, currents, entries = _settle(outcomes, ledger, register, policy)
-        history = ledger.history()
-    except sqlite3.Error as exc:
-        raise ledger_error(ledger.path, exc) from None
-    finally:
-        ledger.close()
+    # Archives are opened outside the inbox (inputs are never modified); the copies go at the end.
+    with tempfile.TemporaryDirectory(prefix="shenbao-zip-") as unpack:
+        items = discover(inbox, Path(unpack))
+        workbooks = [i for i in items if i.kind == "workbook"]
+        if not workbooks:
+            others = [f"{i.relpath}（{i.reason}）" for i in items if i.kind != "register"]
+            raise NothingToDo(f"收件文件夹 {inbox} 中没有任何工作簿（.xlsx/.xlsm/.xls），没有生成汇总工作簿。"
+                              + ("其中只有：" + "；".join(others[:10]) + ("……" if len(others) > 10 else "")
+                                 if others else "文件夹是空的。") + "请检查文件夹是否选对。")
+        outcomes = read_all(workbooks, policy, jobs or default_jobs(), progress or Progress())
+        sizes = {i.relpath: _size(i.path) for i in items}
+        ledger_file = Path(ledger_path or master.parent / LEDGER_NAME)
+        recorded, decision_notes = decisions.read_decisions(ledger_file.parent / decisions.DECISIONS_NAME)
+        desk = Desk(recorded)
+        ledger = Ledger.for_reading(ledger_file)
+        try:
+            status, received, currents, entries, whos = _settle(outcomes, ledger, register, policy, desk)
+            history = ledger.history()
+        except sqlite3.Error as exc:
+            raise ledger_error(ledger.path, exc) from None
+        finally:
+            ledger.close()
+    decisions.decide_rows(currents, desk)
+    decisions.decide_tiers(currents, policy, desk)
 
     findings: list[Finding] = []
     for out in outcomes:
@@ -291,17 +346,19 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
             findings.append(unusable_finding(entry))
         elif status[out.item.relpath][0] == MERGED:
             findings.extend(out.findings)
-    bureau, groups = [], []
-    for rule in (rules_bureau.duplicate_bases, rules_bureau.duplicate_masters):
-        found, grouped = rule(currents)
-        bureau += found
-        groups += grouped
-    quota_findings, quota_lines = rules_bureau.quotas(currents, policy)
-    bureau += quota_findings + rules_bureau.late(currents, policy) + rules_bureau.missing(currents, policy)
+    bureau, groups, quota_lines = rules_bureau.run_all(currents, policy)
     findings += bureau
+    groups, confirmed = decisions.decide_near(groups, desk, {CHANNEL_COUNTY, CHANNEL_CITY})
+    for group in confirmed:
+        found = rules_bureau.confirmed_duplicate(group, currents)
+        findings += found
+        for f in found:
+            desk.links.setdefault((f.file, f.cell, f.rule), decisions.key_near(group.members[0].name,
+                                                                               group.members[-1].name))
+    decisions.annotate(findings, desk)
 
     counts, rejected = reconcile(outcomes, status)
-    files = _file_summaries(items, outcomes, status, received, counts, findings, policy, currents)
+    files = _file_summaries(items, outcomes, status, received, counts, findings, policy, whos, sizes)
     summary = MergeSummary(
         policy_year=policy.year, document=policy.get("notice.document"), deadline=policy.deadline.isoformat(),
         inbox=inbox.name, files=files, rows_read=sum(c["read"] for c in counts.values()),
@@ -313,7 +370,8 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
     from macros_py.merge.cards import fill_cards
 
     fill_cards(summary, currents, findings, policy)
-    summary.notes = register_problems
+    summary.notes = register_problems + decision_notes
+    summary.questions = desk.all()
     by_rel = {o.item.relpath: o for o in outcomes}
     for rel, (state, reason) in status.items():
         out = by_rel[rel]
@@ -323,8 +381,7 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
             e.status, e.reason, e.recommender, e.channel = state, reason or None, fs.recommender, fs.channel
             e.layout, e.template_version = fs.layout, fs.template_version
             e.bases, e.studios, e.errors, e.warnings = fs.bases, fs.studios, fs.errors, fs.warnings
-    return MergeRun(summary, currents, findings, Path(ledger_path or master.parent / LEDGER_NAME),
-                    list(entries.values()))
+    return MergeRun(summary, currents, findings, ledger_file, list(entries.values()))
 
 
 def commit_ledger(run: MergeRun, inbox: Path, master: Path, token: str | None = None,
@@ -335,8 +392,10 @@ def commit_ledger(run: MergeRun, inbox: Path, master: Path, token: str | None = 
     new = not run.ledger_path.exists()
     try:
         with Ledger(run.ledger_path) as ledger, ledger.transaction():
-            ledger.record_run(ledger.next_run_id(), run.ledger_entries, str(inbox), str(master),
+            run_id = ledger.next_run_id()
+            ledger.record_run(run_id, run.ledger_entries, str(inbox), str(master),
                               (s.rows_read, s.rows_merged, s.rows_rejected), token)
+            ledger.record_decisions(run_id, s.questions)
             if before_commit:
                 before_commit()
     except BaseException:
@@ -345,7 +404,7 @@ def commit_ledger(run: MergeRun, inbox: Path, master: Path, token: str | None = 
         raise
 
 
-def _file_summaries(items, outcomes, status, received, counts, findings, policy, currents) -> list[FileSummary]:
+def _file_summaries(items, outcomes, status, received, counts, findings, policy, whos, sizes) -> list[FileSummary]:
     sev = defaultdict(Counter)
     for f in findings:
         sev[f.file][f.severity] += 1
@@ -356,11 +415,11 @@ def _file_summaries(items, outcomes, status, received, counts, findings, policy,
             continue
         o = by_rel.get(item.relpath)
         if o is None:
-            out.append(FileSummary(name=item.relpath, sha256="", size=item.path.stat().st_size if item.path.is_file() else 0,
+            out.append(FileSummary(name=item.relpath, sha256="", size=sizes.get(item.relpath, 0),
                                    received="", status=SKIPPED, reason=item.reason))
             continue
         state, reason = status[item.relpath]
-        who = resolve(o.sub.recommender, policy) if o.sub else None
+        who = whos.get(item.relpath) if o.sub else None
         c = counts[item.relpath]
         when = received[item.relpath]
         out.append(FileSummary(

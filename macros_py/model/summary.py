@@ -12,6 +12,26 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAF = (str, int, float, bool, type(None))
+
+
+def _plain(value):
+    """Dataclasses, lists and dicts to plain JSON-ready data (new containers; leaves shared)."""
+    kind = type(value)
+    if kind in _LEAF:
+        return value
+    if kind is list or kind is tuple:
+        return [v if type(v) in _LEAF else _plain(v) for v in value]
+    if kind is dict:
+        return {k: v if type(v) in _LEAF else _plain(v) for k, v in value.items()}
+    names = _FIELDS.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(value):
+            return value
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    return {n: _plain(getattr(value, n)) for n in names}
+
 
 @dataclass
 class FileSummary:
@@ -124,6 +144,27 @@ class StudioCard:
 
 
 @dataclass
+class Question:
+    """One thing the tool cannot decide, for the bureau to decide once (人工裁定), and what became of it.
+
+    `key` is stable across runs (built from names and file contents, never from the order of a run),
+    so a decision recorded against it applies to every later run."""
+
+    key: str                     # 推荐单位:… / 档次:… / 相近:… / 逾期:… / 行:…
+    kind: str                    # 推荐单位不明 / 档次未填 / 名称相近 / 逾期报送 / 非项目行 / 隐藏行 …
+    what: str                    # Chinese: the question, with what was found
+    options: list[str]           # the verdicts the 裁定 column accepts
+    file: str = ""               # the file (relative to the inbox) it is about, if one
+    where: str = ""              # 工作表!单元格, if one
+    status: str = "待裁定"        # 待裁定 / 已裁定 / 未匹配（裁定不再对应任何问题）
+    verdict: str = ""
+    reason: str = ""
+    by: str = ""
+    date: str = ""
+    effect: str = ""             # Chinese: what the decision did in this run
+
+
+@dataclass
 class MergeSummary:
     policy_year: int
     document: str
@@ -142,9 +183,11 @@ class MergeSummary:
     funding_by_source: dict[str, float] = field(default_factory=dict)
     rejected: list[dict] = field(default_factory=list)   # {file, sheet, row, reason} per rejected row
     notes: list[str] = field(default_factory=list)       # problems with the inbox itself (receipt register)
+    questions: list[Question] = field(default_factory=list)   # 人工裁定: open, decided and unmatched
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        """As dataclasses.asdict, without its deep copies (a quarter of a big merge's run went there)."""
+        return _plain(self)
 
     def to_json(self) -> str:
         from macros_py.model.privacy import mask_data
@@ -154,7 +197,7 @@ class MergeSummary:
     @classmethod
     def from_dict(cls, data: dict) -> MergeSummary:
         kinds = {"files": FileSummary, "recommenders": RecommenderStatus, "quotas": QuotaLine,
-                 "bases": BaseCard, "studios": StudioCard}
+                 "bases": BaseCard, "studios": StudioCard, "questions": Question}
         values = dict(data)
         for key, kind in kinds.items():
             values[key] = [kind(**item) for item in data.get(key, [])]

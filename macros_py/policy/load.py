@@ -11,10 +11,12 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import cache
 from pathlib import Path
 
 from macros_py.model.errors import PolicyError
+from macros_py.model.normalize import norm_key
 from macros_py.model.paths import WORKBOOKS_DIR
 from macros_py.policy.review import ReviewPolicy, check_review
 
@@ -46,6 +48,7 @@ _SPEC: dict[str, str] = {
     "region.city": _STR, "region.area_code": _STR, "region.postcode_prefix": _STR,
     "region.id_prefix": _STR, "region.counties": _STRS,
     "recommenders.county_suffix": _STR, "recommenders.city_departments": _STRS,
+    "recommenders.county_short_suffixes": _STRS,
     "materials.base": _STRS, "materials.studio": _STRS, "materials.base_evidence": _STR,
     "materials.studio_evidence": _STR, "materials.evidence_layout": _STR, "materials.binding": _STR,
     "materials.electronic": _STR, "materials.summary_tables": _STR,
@@ -80,6 +83,9 @@ class Policy:
     raw: dict
     tiers: dict[str, Tier]  # ordered from the highest tier down, as in the file
     review: ReviewPolicy     # the [review] section (policy/review.py)
+    # Every name a recommender goes by (norm_key) → its full name: the full names, the county names
+    # derived by rule, and the listed department aliases (see alias_table); checked at load.
+    aliases: dict[str, str] = dc_field(default_factory=dict)
 
     def get(self, dotted: str):
         node = self.raw
@@ -217,7 +223,71 @@ def load_policy(path: str | Path | None = None) -> Policy:
 
     _check_consistency(path, text, raw, tiers)
     review = check_review(raw, lambda key, what: _fail(path, text, key, what))
-    return Policy(path=path, raw=raw, tiers=tiers, review=review)
+    return Policy(path=path, raw=raw, tiers=tiers, aliases=_aliases(path, text, raw), review=review)
+
+
+def alias_table(raw: dict) -> tuple[dict[str, str], list[str]]:
+    """Every name a recommender goes by → its full name, and the conflicts found (Chinese).
+
+    County bureaus (derived, never listed): the county's name, or a former name that region.former_names
+    maps to it, followed by county_suffix or any of county_short_suffixes, with or without the city's
+    name in front. City departments: the full name, the full name with the city's name replaced by 市
+    or dropped (大同市教育局 → 市教育局, 教育局), and the aliases listed under [recommenders.aliases]."""
+    city = raw["region"]["city"]
+    rec = raw["recommenders"]
+    table: dict[str, str] = {}
+    conflicts: list[str] = []
+
+    def add(alias: str, full: str) -> None:
+        key = norm_key(alias)
+        if not key:
+            return
+        if table.get(key, full) != full:
+            conflicts.append(f"“{alias}”同时是“{table[key]}”和“{full}”的名称")
+            return
+        table[key] = full
+
+    suffixes = [rec["county_suffix"], *rec["county_short_suffixes"]]
+    counties = raw["region"]["counties"]
+    names = {c: [c] for c in counties}
+    for old, new in raw["region"].get("former_names", {}).items():
+        if new in names:
+            names[new].append(old)
+    for county in counties:
+        full = county + rec["county_suffix"]
+        for name in names[county]:
+            for suffix in suffixes:
+                add(name + suffix, full)
+                add(city + name + suffix, full)
+    listed = rec.get("aliases", {})
+    for full in rec["city_departments"]:
+        add(full, full)
+        if full.startswith(city):
+            rest = full[len(city):]
+            add("市" + rest, full)
+            add(rest, full)
+        else:
+            add(city + full, full)
+        for alias in listed.get(full, []):
+            add(alias, full)
+            add(city + alias.removeprefix("市"), full)
+    return table, conflicts
+
+
+def _aliases(path: Path, text: str, raw: dict) -> dict[str, str]:
+    listed = raw["recommenders"].get("aliases", {})
+    if not isinstance(listed, dict):
+        raise _fail(path, text, "recommenders.aliases", "应为一个表：每个市直部门的全称 = [简称, …]")
+    for full, names in listed.items():
+        if full not in raw["recommenders"]["city_departments"]:
+            raise _fail(path, text, "recommenders.aliases",
+                        f"“{full}”不在 recommenders.city_departments 中（简称只能登记给名单中的单位）")
+        if not _type_ok(names, _STRS):
+            raise _fail(path, text, "recommenders.aliases", f"“{full}”的简称应为文本列表，实际为 {names!r}")
+    table, conflicts = alias_table(raw)
+    if conflicts:
+        raise _fail(path, text, "recommenders.aliases", "简称有歧义：" + "；".join(conflicts))
+    return table
 
 
 def _check_consistency(path: Path, text: str, raw: dict, tiers: dict[str, Tier]) -> None:

@@ -1,18 +1,29 @@
 """Who sent a file: the recommender's canonical name and channel (属地人社 or 市直主管部门).
 
-Counties write their bureau's name in many ways ("平城区人社局", "大同市平城区人力资源和社会保障局",
-"城区人社局" from before the 2018 re-districting); all of them must land on the policy's name so
-that C-MISSING, supersession and B-DUP see one recommender.
+The recommender is whoever stamps the form: the '推荐单位：…' line, or, where that line is empty, the
+rows' 推荐单位 column. Clerks write the name in many ways ("平城区人社局", "大同市平城区人力资源和社会
+保障局", "城区人社局" from before the 2018 re-districting, "市卫健委"); every one of them lands on the
+policy's full name through the alias table the policy file declares and load_policy checks
+(Policy.aliases: county names derived by rule, department short names listed), never by guessing.
+Text after the name on the line (填报日期…, 联系人…, 电话…, （公章）) is not part of the name.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
-from macros_py.model.normalize import norm_key
+from macros_py.model.normalize import clean_text, norm_key
+from macros_py.model.submission import Submission
 from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy
 
-_HR_WORDS = ("人力资源和社会保障局", "人力资源社会保障局", "人社局", "人力资源局", "人社")
+# What may follow the name on the 推荐单位 line: a seal mark, or the next label of the line.
+_SEAL = re.compile(r"[（(]\s*(公章|盖章|章|签章|印章|盖公章)\s*[)）]")
+_NEXT_LABEL = re.compile(
+    r"(填报日期|填表日期|报送日期|日期|填表人|填报人|经办人|审核人|负责人|联系人|联系电话|联系方式|电话|手机|"
+    r"邮箱|电子邮箱|时间|盖章|签章|公章)\s*[:：]?")
+_GAP = re.compile(r"\s{2,}|\t")
+CHANNEL_UNKNOWN = "未知"   # a name the policy does not know: no channel is guessed for it
 
 
 @dataclass(frozen=True)
@@ -23,33 +34,72 @@ class Resolved:
     county: str | None = None
 
 
-def _county_in(key: str, policy: Policy) -> str | None:
-    former = policy.get("region.former_names")
-    for county in policy.get("region.counties"):
-        if county in key:
-            return county
-    for old, new in former.items():
-        # "城区" is part of "平城区"; only count a former name that is not inside a current one.
-        if old in key and not any(old in c and c in key for c in policy.get("region.counties")):
-            return new
-    return None
+@dataclass
+class Stamp:
+    """Who a submission says sent it: resolved (or not), what was written, and where."""
+
+    who: Resolved | None
+    found: str | None            # the name as written (line, or the rows' column)
+    source: str                  # "line", "column" or "" (nothing written)
+    several: list[str] = field(default_factory=list)   # different names in the rows' column
+
+    @property
+    def known(self) -> bool:
+        return self.who is not None and self.who.expected
+
+
+def line_name(text: str | None) -> str | None:
+    """The recommender's name in what follows '推荐单位：' on its line: up to a seal mark, the next
+    label (填报日期, 联系人, 电话 …) or a wide gap; None when nothing is written."""
+    text = clean_text(text) if text is not None else ""
+    raw = str(text)
+    for pattern in (_SEAL, _NEXT_LABEL):
+        match = pattern.search(raw)
+        if match:
+            raw = raw[:match.start()]
+    raw = _GAP.split(raw.strip(), maxsplit=1)[0] if raw.strip() else ""
+    name = raw.strip(" ：:，,；;。、-—_")
+    return name or None
+
+
+def _county_of(full: str, policy: Policy) -> str | None:
+    suffix = policy.get("recommenders.county_suffix")
+    county = full.removesuffix(suffix)
+    return county if county in policy.get("region.counties") else None
 
 
 def resolve(name: str | None, policy: Policy) -> Resolved | None:
-    if not name or not norm_key(name):
+    """The recommender a name stands for: the policy's full name when the name is the full name or one
+    of its aliases (Policy.aliases); otherwise the name as written, not expected. None when empty."""
+    if not name:
         return None
-    key = norm_key(name)
-    city = norm_key(policy.get("region.city"))
-    for rec in policy.recommenders:
-        if key == norm_key(rec.name) or key == city + norm_key(rec.name):
-            return Resolved(rec.name, rec.channel, True, rec.county)
-    county = _county_in(key, policy)
-    if county and any(w in key for w in _HR_WORDS):
-        suffix = policy.get("recommenders.county_suffix")
-        return Resolved(county + suffix, CHANNEL_COUNTY, True, county)
-    # A city department written without or with the city's name.
-    for rec in policy.recommenders:
-        if rec.channel == CHANNEL_CITY and (key == norm_key(rec.name).removeprefix(city)
-                                            or city + key == norm_key(rec.name)):
-            return Resolved(rec.name, rec.channel, True)
-    return Resolved(name.strip(), CHANNEL_COUNTY if county else CHANNEL_CITY, False, county)
+    written = line_name(name) or clean_text(name)
+    if not norm_key(written):
+        return None
+    full = policy.aliases.get(norm_key(written))
+    if full is None:
+        full = policy.aliases.get(norm_key(clean_text(name)))
+    if full is not None:
+        county = _county_of(full, policy)
+        return Resolved(full, CHANNEL_COUNTY if county else CHANNEL_CITY, True, county)
+    return Resolved(written, CHANNEL_UNKNOWN, False, None)
+
+
+def stamp_of(sub: Submission, policy: Policy) -> Stamp:
+    """Who sent `sub`: the 推荐单位 line; if it is empty, the rows' 推荐单位 column (when all rows that
+    fill it name the same recommender)."""
+    if sub.recommender and norm_key(sub.recommender):
+        return Stamp(resolve(sub.recommender, policy), line_name(sub.recommender) or sub.recommender, "line")
+    written: dict[str, str] = {}
+    for records in sub.sheets.values():
+        for rec in records:
+            value = rec.values.get("recommender")
+            if isinstance(value, str) and norm_key(value):
+                who = resolve(value, policy)
+                written.setdefault(who.name if who else value, clean_text(value))
+    if not written:
+        return Stamp(None, None, "")
+    if len(written) > 1:
+        return Stamp(None, None, "column", sorted(written.values()))
+    name, shown = next(iter(written.items()))
+    return Stamp(resolve(shown, policy), shown, "column")

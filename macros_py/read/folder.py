@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from macros_py.read.archive import is_archive, open_archive
+from macros_py.read.own_output import WHAT as OWN_WHAT
+from macros_py.read.own_output import own_output
 from macros_py.read.safety import LOCK_FILE_REASON, WORKBOOK_SUFFIXES
 
 REGISTER_NAME = "收文登记.csv"
@@ -22,13 +25,15 @@ _SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
 class InboxItem:
     path: Path
     relpath: str          # relative to the inbox, with forward slashes: the name shown everywhere
-    kind: str             # "workbook", "lock", "other", "register"
+    kind: str             # "workbook", "lock", "other", "register", "own" (this tool's output)
     reason: str = ""      # why a non-workbook is not read
 
 
-def discover(inbox: str | Path) -> list[InboxItem]:
+def discover(inbox: str | Path, unpack: Path | None = None) -> list[InboxItem]:
     """Every file under `inbox` (subfolders included), sorted, each with its kind; our own temporary
-    files (.~shenbao-…) are left out."""
+    files (.~shenbao-…) are left out. Our own outputs (master, feedback, report, ledger, 人工裁定, JSON)
+    are known by content, whatever their names. A .zip is opened into `unpack` (a folder outside the
+    inbox; without it archives are only listed): each workbook inside is an item `压缩包 › 文件`."""
     inbox = Path(inbox)
     items = []
     example = inbox / REVIEW_EXAMPLE_DIR
@@ -47,9 +52,27 @@ def discover(inbox: str | Path) -> list[InboxItem]:
             items.append(InboxItem(path, rel, "lock", LOCK_FILE_REASON))
         elif name.lower() in _SYSTEM_FILES or name.startswith("."):
             items.append(InboxItem(path, rel, "other", "系统文件，已跳过"))
+        elif (ours := own_output(path)) is not None:
+            items.append(InboxItem(path, rel, "own", OWN_WHAT[ours]))
+        elif is_archive(path):
+            items += _archive_items(path, rel, unpack, len(items))
         elif path.suffix.lower() in WORKBOOK_SUFFIXES:
             items.append(InboxItem(path, rel, "workbook"))
         else:
             items.append(InboxItem(path, rel, "other",
                                    f"不是 Excel 工作簿（扩展名 {path.suffix or '无'}），未读取；如为报送文件请另存为 .xlsx"))
     return items
+
+
+def _archive_items(path: Path, rel: str, unpack: Path | None, n: int) -> list[InboxItem]:
+    if unpack is None:
+        return [InboxItem(path, rel, "other", "压缩包，未打开（shenbao merge 会打开收件文件夹里的 .zip）")]
+    out = []
+    for entry in open_archive(path, rel, unpack / f"{n:04d}"):
+        if entry.path is None:
+            out.append(InboxItem(path, entry.relpath, "other", entry.reason))
+        elif (ours := own_output(entry.path)) is not None:
+            out.append(InboxItem(entry.path, entry.relpath, "own", OWN_WHAT[ours]))
+        else:
+            out.append(InboxItem(entry.path, entry.relpath, "workbook"))
+    return out

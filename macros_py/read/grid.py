@@ -51,6 +51,8 @@ class Grid:
         self._fill: dict[tuple[int, int], tuple[int, int]] = {}
         self._text: dict[tuple[int, int], str] = {}
         self._key: dict[tuple[int, int], str] = {}
+        self._row_keys: dict[int, list[str]] = {}
+        self._merged_keys: dict[int, list[str | None]] = {}
         for (r0, c0), (r1, c1) in self.merged:
             if c1 - c0 > 60 or r1 - r0 > 60:
                 continue  # a title merged across the page: only its first cell matters
@@ -100,6 +102,31 @@ class Grid:
             cached = self._key[(row, col)] = norm_key(value) if isinstance(value, str) else ""
         return cached
 
+    def row_keys(self, row: int) -> list[str]:
+        """key() of every cell of a row ('' for empty and non-text cells), cached per row: the header
+        searches look at whole rows."""
+        cached = self._row_keys.get(row)
+        if cached is None:
+            line = self.rows[row] if 0 <= row < len(self.rows) else []
+            cached = self._row_keys[row] = [norm_key(v) if isinstance(v, str) and v else "" for v in line]
+        return cached
+
+    def merged_row_keys(self, row: int) -> list[str | None]:
+        """merged_key() of every cell of a row, cached per row; None where the cell holds a number or a
+        date (never a header)."""
+        cached = self._merged_keys.get(row)
+        if cached is None:
+            line = self.rows[row] if 0 <= row < len(self.rows) else []
+            keys: list[str | None] = list(self.row_keys(row))
+            for col, value in enumerate(line):
+                if value == "" or value is None:
+                    if (row, col) in self._fill:
+                        keys[col] = self.merged_key(row, col)
+                elif not isinstance(value, str):
+                    keys[col] = None
+            cached = self._merged_keys[row] = keys
+        return cached
+
     def merged_key(self, row: int, col: int) -> str:
         """key() of the cell, or of the merged range covering it on the same row."""
         if self.get(row, col) is None and (row, col) in self._fill:
@@ -121,5 +148,5 @@ class Grid:
     def row_texts(self, row: int) -> list[tuple[int, str]]:
         if not 0 <= row < len(self.rows):
             return []
-        return [(c, clean_text(v)) for c, v in enumerate(self.rows[row]) if v != "" and v is not None
-                and clean_text(v)]
+        # Each cell's text once (this runs over every row the readers look at).
+        return [(c, t) for c, v in enumerate(self.rows[row]) if v != "" and v is not None and (t := clean_text(v))]

@@ -25,6 +25,14 @@ class HeaderHit:
     row: int                                   # 0-based row of the last header line
     columns: dict[str, int] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    spans: dict[str, int] = field(default_factory=dict)    # key -> header rows joined (match_row)
+
+    def fill_headers(self) -> HeaderHit:
+        """The header text as the file shows it, for the hit that was chosen (not for every rival)."""
+        for key, span in self.spans.items():
+            if key not in self.headers:
+                self.headers[key] = _shown(self.grid, self.row, self.columns[key], span)
+        return self
 
     @property
     def score(self) -> int:
@@ -49,15 +57,57 @@ def header_names(sheet: Sheet) -> dict[str, str]:
     return names
 
 
+_RAW: dict[tuple[int, ...], tuple[tuple[Sheet, ...], frozenset[str]]] = {}
+
+
 def _raw_names(sheets: tuple[Sheet, ...]) -> frozenset[str]:
     """Header texts exactly as written (the cheap test for a second table lower on a sheet)."""
+    ident = tuple(id(s) for s in sheets)
+    cached = _RAW.get(ident)
+    if cached is not None and all(a is b for a, b in zip(cached[0], sheets, strict=True)):
+        return cached[1]
     out = set()
     for sheet in sheets:
         for col in sheet.columns:
             for text in (col.header, col.printed_header, *col.aliases):
                 if text:
                     out.add(text)
-    return frozenset(out)
+    _RAW[ident] = (sheets, frozenset(out))
+    return _RAW[ident][1]
+
+
+_TAILS: dict[tuple[int, ...], tuple[tuple[Sheet, ...], frozenset[str]]] = {}
+
+
+def _tails(sheets: tuple[Sheet, ...]) -> frozenset[str]:
+    """Every ending of every header name of `sheets`: a cell's text can be part of a header only if it
+    is one (a header joined over rows ends with the cell's own text)."""
+    ident = tuple(id(s) for s in sheets)
+    cached = _TAILS.get(ident)
+    if cached is not None and all(a is b for a, b in zip(cached[0], sheets, strict=True)):
+        return cached[1]
+    tails = frozenset(name[i:] for s in sheets for name in header_names(s) for i in range(len(name)))
+    _TAILS[ident] = (sheets, tails)
+    return tails
+
+
+def _could_head(grid: Grid, row: int, tails: frozenset[str]) -> bool:
+    """A cheap necessary condition for match_row finding MIN_COLUMNS columns: that many cells whose
+    text (or, where the cell is empty, the text above it) ends some header name."""
+    found = 0
+    above = grid.merged_row_keys(row - 1) if row >= 1 else []
+    width = len(above)
+    for col, here in enumerate(grid.merged_row_keys(row)):
+        if here is None:
+            continue  # a number or date is never a header
+        if not here and col < width:
+            # An empty cell under a header merged down (or written above it) reads as the text above.
+            here = above[col]
+        if here and here in tails:
+            found += 1
+            if found >= MIN_COLUMNS:
+                return True
+    return False
 
 
 def _candidates(grid: Grid, row: int, col: int) -> list[tuple[str, int]]:
@@ -79,22 +129,55 @@ def _shown(grid: Grid, row: int, col: int, span: int) -> str:
     return "".join(grid.merged_text(r, col) for r in range(row - span + 1, row + 1))
 
 
+_COMBINED: dict[tuple[int, ...], tuple[tuple[Sheet, ...], dict[str, tuple[tuple[int, str], ...]]]] = {}
+
+
+def _combined(sheets: tuple[Sheet, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """normalised header text -> ((index of the sheet, column key), ...) over all `sheets` at once."""
+    ident = tuple(id(s) for s in sheets)
+    cached = _COMBINED.get(ident)
+    if cached is not None and all(a is b for a, b in zip(cached[0], sheets, strict=True)):
+        return cached[1]
+    out: dict[str, list[tuple[int, str]]] = {}
+    for i, sheet in enumerate(sheets):
+        for text, key in header_names(sheet).items():
+            out.setdefault(text, []).append((i, key))
+    table = {text: tuple(v) for text, v in out.items()}
+    _COMBINED[ident] = (sheets, table)
+    return table
+
+
 def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit]:
-    """How row `row` reads as the header of each sheet (one pass over the row's cells)."""
-    names = [header_names(s) for s in sheets]
+    """How row `row` reads as the header of each sheet (one pass over the row's cells). Per cell the
+    candidate texts are tried in order (the cell, joined with one row above, with two); for each sheet
+    the first candidate it knows decides (_candidates says the same one cell at a time)."""
+    table = _combined(sheets)
     hits = [HeaderHit(grid, s.key, row) for s in sheets]
-    for col in range(grid.width(row)):
-        cands = _candidates(grid, row, col)
-        if not cands:
+    here_row = grid.merged_row_keys(row)
+    up1_row = grid.merged_row_keys(row - 1) if row >= 1 else []
+    up2_row = grid.merged_row_keys(row - 2) if row >= 2 else []
+    n1, n2 = len(up1_row), len(up2_row)
+    for col, here in enumerate(here_row):
+        here = here or ""
+        up1 = (up1_row[col] or "") if col < n1 else ""
+        if not here and not up1:
             continue
-        for hit, table in zip(hits, names, strict=True):
-            for key_text, span in cands:
-                key = table.get(key_text)
-                if key:
-                    if key not in hit.columns:
-                        hit.columns[key] = col
-                        hit.headers[key] = _shown(grid, row, col, span)
-                    break
+        cands = [(here, 1)] if here else []
+        if up1:
+            cands.append((up1 + here, 2))
+            up2 = (up2_row[col] or "") if col < n2 else ""
+            if up2:
+                cands.append((up2 + up1 + here, 3))
+        decided: set[int] = set()
+        for key_text, span in cands:
+            for index, key in table.get(key_text, ()):
+                if index in decided:
+                    continue
+                decided.add(index)
+                hit = hits[index]
+                if key not in hit.columns:
+                    hit.columns[key] = col
+                    hit.spans[key] = span
     return hits
 
 
@@ -104,7 +187,7 @@ def _best(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> HeaderHit | None:
         if hit.score >= MIN_COLUMNS and (sheet.link is None or sheet.link in hit.columns):
             if best is None or hit.score > best.score:
                 best = hit
-    return best
+    return best.fill_headers() if best is not None else None
 
 
 def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int | None = None) -> list[HeaderHit]:
@@ -116,6 +199,7 @@ def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int |
     exactly as written, which is how a second table on the same sheet begins."""
     stop = min(grid.height, stop if stop is not None else start + SCAN_ROWS)
     raw = _raw_names(sheets)
+    tails = _tails(sheets)
     hits = []
     close_until = stop
     for row in range(start, stop):
@@ -123,7 +207,7 @@ def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int |
             cells = grid.rows[row]
             if sum(1 for v in cells if isinstance(v, str) and v in raw) < MIN_COLUMNS:
                 continue
-        elif not grid.row_texts(row) and not grid.row_texts(row - 1):
+        elif not _could_head(grid, row, tails):
             continue
         best = _best(grid, row, sheets)
         if best is not None:

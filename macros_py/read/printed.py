@@ -68,7 +68,7 @@ def find_funding_tables(grid: Grid, sheet: Sheet, policy: Policy) -> list[Fundin
     tables = []
     row = 0
     while row < grid.height:
-        hit = next((c for c, t in grid.row_texts(row) if norm_key(t) in content_names), None)
+        hit = next((c for c, key in enumerate(grid.row_keys(row)) if key in content_names), None)
         if hit is None:
             row += 1
             continue

@@ -13,6 +13,7 @@ from macros_py.model.normalize import clean_text, norm_key
 from macros_py.model.submission import Record, Submission, Table
 from macros_py.policy.compute import derive
 from macros_py.policy.load import Policy
+from macros_py.policy.recommenders import line_name
 from macros_py.policy.schema import FORMULA, LABEL, Schema, Sheet
 from macros_py.policy.values import converter, is_blank
 from macros_py.read.grid import Grid, a1, column_name
@@ -100,11 +101,11 @@ def find_recommender(grids: list[Grid], rows: int = 12) -> tuple[str | None, str
                 parts = _COLON.split(text, maxsplit=1)
                 if len(parts) != 2 or norm_key(parts[0]) != "推荐单位":
                     continue
-                name = _SEAL.sub("", parts[1]).strip()
+                name = line_name(parts[1])
                 if name:
                     return name, grid.name, a1(row, col)
                 for c2 in range(col + 1, min(col + 6, grid.width(row))):
-                    value = _SEAL.sub("", clean_text(grid.get(row, c2))).strip()
+                    value = line_name(clean_text(grid.get(row, c2)))
                     if value:
                         return value, grid.name, a1(row, c2)
                 # Nothing written: a label alone in its cell (the template) takes the name beside it;

@@ -21,7 +21,7 @@ from macros_py.model.summary import DuplicateGroup, DuplicateMember, QuotaLine
 from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy
 from macros_py.policy.recommenders import Resolved
 from macros_py.policy.values import is_blank
-from macros_py.rules.catalog import render
+from macros_py.rules.catalog import FAILED, render
 
 # Words that say what kind of body a unit is, not which one: dropped before comparing names.
 _GENERIC = re.compile(r"^(山西省)?(大同市|大同)?")
@@ -296,3 +296,45 @@ def missing(currents: list[Current], policy: Policy) -> list[Finding]:
     sent = {cur.recommender for cur in currents}
     return [_finding("C-MISSING", "missing", None, None, None, value=r.name)
             for r in policy.recommenders if r.name not in sent]
+
+
+def run_all(currents: list[Current], policy: Policy) -> tuple[list[Finding], list[DuplicateGroup], list[QuotaLine]]:
+    """Every bureau-side rule over the kept files. A rule that raises on this input becomes one FAILED
+    finding that names it (Chinese), and the others still run: a fault never stops the merge."""
+    findings: list[Finding] = []
+    groups: list[DuplicateGroup] = []
+    lines: list[QuotaLine] = []
+    steps = (("B-DUP", lambda: duplicate_bases(currents), "groups"),
+             ("S-DUP", lambda: duplicate_masters(currents), "groups"),
+             ("B-QUOTA", lambda: quotas(currents, policy), "lines"),
+             ("C-LATE", lambda: (late(currents, policy), None), None),
+             ("C-MISSING", lambda: (missing(currents, policy), None), None))
+    for rule_id, step, kind in steps:
+        try:
+            found, extra = step()
+        except Exception as exc:  # noqa: BLE001 — one rule's fault must not cost the run
+            findings.append(_finding(rule_id, FAILED, None, None, None, error=f"{type(exc).__name__}: {exc}"[:200]))
+            continue
+        findings += found
+        if kind == "groups":
+            groups += extra
+        elif kind == "lines":
+            lines += extra
+    return findings, groups, lines
+
+
+def confirmed_duplicate(group: DuplicateGroup, currents: list[Current]) -> list[Finding]:
+    """B-DUP findings at each member's cell, for names alike that the bureau decided are one unit."""
+    by_file = {cur.sub.name: cur for cur in currents}
+    cross = {CHANNEL_COUNTY, CHANNEL_CITY} <= {m.channel for m in group.members}
+    recommenders = {m.recommender for m in group.members}
+    out = []
+    for m in group.members:
+        cur = by_file.get(m.file)
+        rec = next((r for r in cur.sub.rows("bases") if r.cells.get("unit") == m.cell), None) if cur else None
+        if rec is None:
+            continue
+        others = "”“".join(sorted(recommenders - {m.recommender}))
+        out.append(_finding("B-DUP", "dup" if cross else "same_channel", cur, rec, "unit",
+                            first=m.recommender, second=others))
+    return out

@@ -15,6 +15,7 @@ from macros_py.model.findings import ERROR, INFO, WARNING
 
 COUNTY, BUREAU, REVIEW = "county", "bureau", "review"
 NA = "na"
+FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class RuleSpec:
 
 _NA = Case(INFO, "无法核对“{title}”：{reason}。", "该项需由审核人员按纸质材料核对；使用标准化申报工作簿可自动核对。",
            "本项无法从您的文件自动核对：请使用市人社局下发的标准化申报工作簿填报，或确认纸质材料中该项完整。")
+_FAILED = Case(WARNING, "程序在核对“{title}”（{rule}）时出错（{error}），该项未核对；其余各项照常核对和汇总。",
+               "请把收件文件夹（或该文件）发给系统维护人员；该项由审核人员人工核对。")
 _MISSING = "“{column}”未填写。"
 _NOT_NUMBER = "“{column}”应为数字，现为“{value}”。"
 _NUMBER_HINT = "只填阿拉伯数字，不带单位或文字。"
@@ -45,6 +48,7 @@ _NUMBER_HINT = "只填阿拉伯数字，不带单位或文字。"
 def _spec(rule_id, severity, where, title, **cases) -> RuleSpec:
     built = {name: (c if isinstance(c, Case) else Case(severity, *c)) for name, c in cases.items()}
     built[NA] = _NA
+    built[FAILED] = _FAILED
     return RuleSpec(rule_id, severity, where, title, built)
 
 
@@ -121,7 +125,9 @@ _SPECS = (
           mismatch=("“{content}”：各专业预算合计 {major_sum} 万元，表4-2 中为 {amount} 万元（相差 {diff}）。",
                     "使各专业在该项内容上的预算之和等于表4-2 中的金额。")),
     _spec("B-DUP", ERROR, BUREAU, "属地与市直重复推荐",
-          dup=("项目单位“{value}”同时由“{first}”和“{second}”推荐。", "同一项目不得同时通过属地人社部门和市直主管部门申报，请协调撤回其一。")),
+          dup=("项目单位“{value}”同时由“{first}”和“{second}”推荐。", "同一项目不得同时通过属地人社部门和市直主管部门申报，请协调撤回其一。"),
+          same_channel=Case(WARNING, "项目单位“{value}”同时由同一渠道的“{first}”和“{second}”推荐。",
+                            "同一项目只应由一个推荐单位推荐，请核实后协调撤回其一。")),
     _spec("B-QUOTA", INFO, BUREAU, "各档申报数与名额",
           ratio=("{tier} 档：申报 {count} 个，名额 {places} 个（{ratio}:1）。", "供评审参考。")),
     # ------------------------------------------------------------------ master studios
@@ -224,6 +230,11 @@ _SPECS = (
                 "文件晚于截止日收到，是否受理由市人社局决定；如需补报或改正，请尽快联系。")),
     _spec("C-MISSING", INFO, BUREAU, "未报送的推荐单位",
           missing=("“{value}”尚未报送。", "联系该推荐单位报送，或确认其无项目推荐。")),
+    _spec("C-RECOMMENDER", ERROR, COUNTY, "推荐单位",
+          unknown=("{where}写的推荐单位“{value}”不是政策文件所列的推荐单位，也不是其登记的简称。",
+                   "按全称填写推荐单位（县区人社局或市直主管部门，如“{example}”）；如确为推荐单位，由市人社局在人工裁定中确认。"),
+          several=("推荐单位行为空，各行的“推荐单位”列写了不同的单位：{value}。",
+                   "在“推荐单位：”行填写本文件的推荐单位（一个文件只报一个推荐单位）。")),
 )
 
 CATALOG: dict[str, RuleSpec] = {spec.id: spec for spec in _SPECS}
@@ -251,5 +262,5 @@ def render(rule_id: str, case: str, params: dict) -> tuple[str, str, str]:
     bug in the rule that raised it, so it fails loudly (KeyError) in tests rather than print braces."""
     spec = CATALOG[rule_id]
     c = spec.cases[case]
-    values = {"title": spec.title, **params}
+    values = {"title": spec.title, "rule": rule_id, **params}
     return c.severity, c.message.format_map(values), c.hint.format_map(values)

@@ -18,7 +18,7 @@ from macros_py.model.submission import Record, Submission
 from macros_py.policy.load import Policy, Tier
 from macros_py.policy.schema import Schema
 from macros_py.policy.values import is_blank, parse_number
-from macros_py.rules.catalog import CATALOG, NA, render
+from macros_py.rules.catalog import CATALOG, FAILED, NA, render
 
 
 @dataclass(frozen=True)
@@ -191,8 +191,14 @@ class RuleContext:
         return finding
 
     def run(self, registered: Rule) -> None:
+        """Run one rule. A rule that raises on this input (a fault of the tool, not of the file) becomes
+        one FAILED finding naming the rule, and the other rules still run (its findings so far stay)."""
         self.rule = registered
         try:
             registered.func(self)
+        except AssertionError:
+            raise  # a rule emitting an ID it does not declare: a programming error the tests must see
+        except Exception as exc:  # noqa: BLE001 — any fault of one rule must not cost the others
+            self.emit(self.rule.id, FAILED, error=f"{type(exc).__name__}: {exc}"[:200])
         finally:
             self.rule = None

@@ -316,6 +316,81 @@ def _rejected_sheet(book: Book, summary: MergeSummary) -> None:
     book.print_setup(ws, 1)
 
 
+QUESTION_HEADERS = ("问题编号", "类别", "内容", "裁定", "理由", "裁定人", "日期")   # = merge.decisions.DECISION_COLUMNS
+_OPTIONS_SHEET = "裁定选项"
+
+
+def option_ranges(book: Book, questions) -> dict[tuple[str, ...], str]:
+    """Each distinct list of verdicts, written once on a hidden sheet: options → its range (validation
+    lists may be longer than the 255 characters a literal list allows)."""
+    ranges: dict[tuple[str, ...], str] = {}
+    lists = None
+    for q in questions:
+        options = tuple(q.options)
+        if not options or options in ranges:
+            continue
+        lists = lists or book.sheet(_OPTIONS_SHEET, hidden=True)
+        col = len(ranges)
+        for i, text in enumerate(options):
+            book.write(lists, i, col, text)
+        letter = _letters(col)
+        ranges[options] = f"='{_OPTIONS_SHEET}'!${letter}$1:${letter}${len(options)}"
+    return ranges
+
+
+def question_sheet(book: Book, ws, questions, ranges: dict, *, open_only: bool) -> None:
+    """The questions as the 人工裁定 workbook holds them (same columns, so rows copy across), the 裁定
+    column validated against each question's options."""
+    from macros_py.merge.decisions import DECISION_COLUMNS
+
+    assert tuple(QUESTION_HEADERS) == DECISION_COLUMNS
+    # 待裁定: the open questions; 人工裁定: what was decided (and decisions that matched nothing).
+    chosen = [q for q in questions if (q.status == "待裁定") == open_only]
+    extra = ["状态", "效果", "文件", "位置"]
+    rows = [[q.key, q.kind, q.what, "" if open_only else q.verdict, "" if open_only else q.reason,
+             "" if open_only else q.by, "" if open_only else q.date, q.status, q.effect, q.file, q.where]
+            for q in chosen]
+    name = "待裁定表" if open_only else "裁定记录表"
+    widths = [24, 10, 44, 16, 22, 8, 11, 7, 28, 18, 12]
+    wrap = frozenset({0, 2, 4, 8, 9})
+    book.table(ws, name, [*QUESTION_HEADERS, *extra], rows, widths=widths, wrap=wrap)
+    for r, values in enumerate(rows, start=1):
+        # Rows as tall as their wrapped text (LibreOffice does not refit rows when it opens the file).
+        lines = max(-(-_text_width(str(values[c] or "")) // int(widths[c] - 1)) for c in wrap)
+        if lines > 1:
+            ws.set_row(r, 14 * lines)
+    # One validation per run of rows with the same options (the questions come grouped by kind):
+    # thousands of one-cell validations would cost more than the rest of the sheet.
+    runs: list[list] = []
+    for r, q in enumerate(chosen, start=1):
+        options = tuple(q.options)
+        if runs and runs[-1][2] == options and runs[-1][1] == r - 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r, options])
+    for first, last, options in runs:
+        if options in ranges:
+            ws.data_validation(first, 3, last, 3, {
+                "validate": "list", "source": ranges[options], "ignore_blank": True,
+                "input_title": "裁定", "input_message": "从下拉框选择裁定",
+                "error_title": "裁定", "error_message": ("请从下拉框选择：" + "、".join(options))[:250]})
+    book.print_setup(ws, 1)
+
+
+def _text_width(text: str) -> int:
+    """Columns a text takes in a cell: Chinese characters take two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _letters(col: int) -> str:
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
 def write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
                  policy: Policy) -> Path:
     """The sheets in the order an analyst works: what to act on, the data, the statistics, the forms."""
@@ -325,13 +400,16 @@ def write_master(path: str | Path, summary: MergeSummary, currents: list[Current
     recommender_of = {c.sub.name: c.recommender for c in currents}
     for f in summary.files:
         recommender_of.setdefault(f.name, f.recommender or "")
-    book = Book(document_time(policy), f"{summary.policy_year}年申报汇总")
+    book = Book(document_time(policy), f"{summary.policy_year}年申报汇总", output="master")
     # 1. what the analyst acts on
     _cover(book, summary)
     findings_table(book, book.sheet("问题清单"), findings, "问题清单表", recommender_of, project_places(items))
     _duplicates_sheet(book, summary)
     _quota_sheet(book, summary, policy)
     _status_sheet(book, summary)
+    ranges = option_ranges(book, summary.questions)
+    question_sheet(book, book.sheet("待裁定"), summary.questions, ranges, open_only=True)
+    question_sheet(book, book.sheet("人工裁定"), summary.questions, ranges, open_only=False)
     # 2. the data
     funding = _funding_columns(policy)
     base_table = _project_sheet(book, policy, bases, "基地汇总", "基地汇总表", "bases", "conditions", funding)

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from macros_py.model.errors import OutputError
+from macros_py.read import own_output as own
+from macros_py.read.own_output import OUTPUT_PROPERTY as MARKER_PROPERTY
 
-MARKER_PROPERTY = "shenbao"   # the custom document property our write-once workbooks carry
 HTML_GENERATOR = "shenbao"    # <meta name="generator" content="shenbao …"> in our HTML reports
 
 
@@ -85,12 +86,8 @@ def workbook_marker(path: Path) -> str | None:
 
 
 def is_master(path: Path) -> bool:
-    """A master `shenbao merge` wrote: its workbook holds the hidden 汇总数据 sheet."""
-    from macros_py.model.summary import SUMMARY_SHEET
-
-    xml = _zip_member(path, "xl/workbook.xml")
-    sheet = re.search(rb'<sheet\b[^>]*\bname="' + SUMMARY_SHEET.encode() + rb'"[^>]*>', xml or b"")
-    return bool(sheet) and re.search(rb'\bstate="(hidden|veryHidden)"', sheet.group(0)) is not None
+    """A master `shenbao merge` wrote (read/own_output.py knows it by content)."""
+    return own.own_output(path) == own.MASTER
 
 
 def _written_by_us(path: Path, title_end: str) -> bool:
@@ -141,7 +138,7 @@ class Kind:
     ours: Callable[[Path], bool] | None = None  # None: any existing file needs --force
 
 
-FEEDBACK_MARK, ANNOTATED_MARK = "反馈工作簿", "批注副本"
+FEEDBACK_MARK, ANNOTATED_MARK = own.FEEDBACK, own.ANNOTATED
 MASTER = Kind("汇总工作簿", (".xlsx",), is_master)
 FEEDBACK = Kind("反馈工作簿", (".xlsx",), _marked(FEEDBACK_MARK, " 审核反馈"))
 ANNOTATED = Kind("批注副本", (".xlsx", ".xlsm"), _marked(ANNOTATED_MARK))

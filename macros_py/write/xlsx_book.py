@@ -25,6 +25,7 @@ from pathlib import Path
 import xlsxwriter
 
 from macros_py.model.privacy import mask_value
+from macros_py.read.own_output import OUTPUT_PROPERTY
 from macros_py.write.cell_text import FONT_NAME, FONT_SIZE
 from macros_py.write.xlsx_pack import write_atomic
 
@@ -54,14 +55,14 @@ def line_height(n: int) -> float:
 
 
 class Book:
-    def __init__(self, when: dt.datetime, title: str | None = None, marker: str | None = None):
+    def __init__(self, when: dt.datetime, title: str | None = None, output: str | None = None):
+        """`output`: which of the tool's outputs this is (read.own_output), stamped as a custom document
+        property so that a merge recognises the file by content if it lands in an inbox."""
         self._buffer = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self._buffer, _OPTIONS)
         self.wb.set_properties({"created": when, "author": "shenbao", "title": title or ""})
-        if marker:  # write/outputs.py recognises the file as ours by it, and may replace it
-            from macros_py.write.outputs import MARKER_PROPERTY
-
-            self.wb.set_custom_property(MARKER_PROPERTY, marker)
+        if output:
+            self.wb.set_custom_property(OUTPUT_PROPERTY, output)
         self.wb.set_calc_mode("auto")
         self._formats: dict[tuple, object] = {}
         self._props: dict[int, dict] = {}
