@@ -42,6 +42,7 @@ from macros_py.model.submission import Submission
 from macros_py.model.summary import FileSummary, MergeSummary, RecommenderStatus
 from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy, load_policy
 from macros_py.policy.recommenders import Resolved, stamp_of
+from macros_py.read.archive import is_archive
 from macros_py.rules import bureau as rules_bureau
 from macros_py.rules.bureau import Current
 
@@ -317,7 +318,8 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
     with tempfile.TemporaryDirectory(prefix="shenbao-zip-") as unpack:
         items = discover(inbox, Path(unpack))
         workbooks = [i for i in items if i.kind == "workbook"]
-        if not workbooks:
+        # An archive that could not be opened was still sent in: the master lists it with its reason.
+        if not workbooks and not any(is_archive(i.path) for i in items):
             others = [f"{i.relpath}（{i.reason}）" for i in items if i.kind != "register"]
             raise NothingToDo(f"收件文件夹 {inbox} 中没有任何工作簿（.xlsx/.xlsm/.xls），没有生成汇总工作簿。"
                               + ("其中只有：" + "；".join(others[:10]) + ("……" if len(others) > 10 else "")

@@ -48,7 +48,7 @@ class _Found:
     def __init__(self):
         self.items: list[Finding] = []
 
-    def add(self, rule, case, params, file="", sheet=None, cell=None, column=None, value=None, sha=None):
+    def finding(self, rule, case, params, file="", sheet=None, cell=None, column=None, value=None, sha=None):
         severity, message, hint = render(rule, case, params)
         row = int("".join(ch for ch in cell if ch.isdigit())) if cell else None
         self.items.append(Finding(rule, severity, file, sheet, cell, row, column, display_value(value), message,
@@ -97,11 +97,11 @@ def run_collect(folder, output, policy: Policy, *, summary_json=None, html=None,
 
     cells = ranking_cells(data["proposal"], policy)
     for t in data["proposal"]["ties"]:
-        found.add("R-TIE", "tie", {"tier": t["group"], "projects": "、".join(x["label"] for x in t["projects"]),
+        found.finding("R-TIE", "tie", {"tier": t["group"], "projects": "、".join(x["label"] for x in t["projects"]),
                                    "score": f"{t['score']:g}", "left": t["left"]},
                   output.name, "各档排名", cells[t["projects"][0]["code"]], "得分", t["score"])
     for v in data["proposal"]["vacancies"]:
-        found.add("R-VACANT", "vacant", {"tier": v["group"], "places": v["places"], "count": v["count"],
+        found.finding("R-VACANT", "vacant", {"tier": v["group"], "places": v["places"], "count": v["count"],
                                          "vacant": v["vacant"]}, output.name, "各档排名", cells[v["group"]], "组别",
                   v["group"])
     data["findings"] = [f.to_dict() for f in found.items]
@@ -151,7 +151,7 @@ def _collect(files: list[ReturnedFile], folder: Path, policy: Policy, found: _Fo
     now, now_projects = _master_fingerprint(master, policy)
     reference = now or made
     if now and now != made:
-        found.add("R-PANEL", "stale", {"what": "复核表", "diff": differences(projects, now_projects)}, check.rel,
+        found.finding("R-PANEL", "stale", {"what": "复核表", "diff": differences(projects, now_projects)}, check.rel,
                   sha=check.sha256)
     same_list_note = None
     if now and now == made and state.sha256_of(master) != check.data.get("master_sha"):
@@ -173,18 +173,18 @@ def _collect(files: list[ReturnedFile], folder: Path, policy: Policy, found: _Fo
     for s in sheets:
         e = Expert.from_dict(s.data["expert"])
         if s.data.get("fingerprint") != reference:
-            found.add("R-PANEL", "stale", {"what": f"评分表（{e.name}）", "diff": "项目清单指纹不同"}, s.rel,
+            found.finding("R-PANEL", "stale", {"what": f"评分表（{e.name}）", "diff": "项目清单指纹不同"}, s.rel,
                       sha=s.sha256)
             continue
         if names is not None and e.name not in names:
-            found.add("R-PANEL", "unknown", {"expert": e.name}, s.rel, sha=s.sha256)
+            found.finding("R-PANEL", "unknown", {"expert": e.name}, s.rel, sha=s.sha256)
             continue
         by_expert[e.name].append(s)
     usable: dict[str, ReturnedFile] = {}
     for name, lst in by_expert.items():
         if len({s.sha256 for s in lst}) > 1:
             for s in lst:
-                found.add("R-PANEL", "duplicate", {"expert": name, "files": "、".join(x.rel for x in lst)}, s.rel,
+                found.finding("R-PANEL", "duplicate", {"expert": name, "files": "、".join(x.rel for x in lst)}, s.rel,
                           sha=s.sha256)
         else:
             usable[name] = lst[0]
@@ -192,11 +192,11 @@ def _collect(files: list[ReturnedFile], folder: Path, policy: Policy, found: _Fo
         panel = [Expert.from_dict(usable[n].data["expert"]) for n in sorted(usable)]
     for e in panel:
         if e.name not in by_expert:
-            found.add("R-PANEL", "missing", {"expert": e.name}, panel_file)
+            found.finding("R-PANEL", "missing", {"expert": e.name}, panel_file)
     if len(panel) < rp.panel_min:
-        found.add("R-PANEL", "list_few", {"count": len(panel), "min": rp.panel_min}, panel_file)
+        found.finding("R-PANEL", "list_few", {"count": len(panel), "min": rp.panel_min}, panel_file)
     elif rp.panel_odd and len(panel) % 2 == 0:
-        found.add("R-PANEL", "list_even", {"count": len(panel)}, panel_file)
+        found.finding("R-PANEL", "list_even", {"count": len(panel)}, panel_file)
 
     status = _conclusions(check, projects, found)
     totals: dict[str, dict[str, Decimal]] = defaultdict(dict)
@@ -221,14 +221,14 @@ def _collect(files: list[ReturnedFile], folder: Path, policy: Policy, found: _Fo
                 recused[p.code][name] = why
                 if filled:
                     col, v = filled[0]
-                    found.add("R-RECUSE", "scored", {"expert": name, "project": label, "reason": why}, sf.rel,
+                    found.finding("R-RECUSE", "scored", {"expert": name, "project": label, "reason": why}, sf.rel,
                               c["sheet"], a1(c["row"], col), crit[c["cols"].index(col)].name, v, sf.sha256)
                 continue
             st = status[p.code][0]
             if st != PASS:
                 if st == FAIL and filled:
                     col, v = filled[0]
-                    found.add("R-REVIEWED", "scored", {"project": label, "status": st}, sf.rel, c["sheet"],
+                    found.finding("R-REVIEWED", "scored", {"project": label, "status": st}, sf.rel, c["sheet"],
                               a1(c["row"], col), crit[c["cols"].index(col)].name, v, sf.sha256)
                 continue
             row_values, ok = [], True
@@ -236,15 +236,15 @@ def _collect(files: list[ReturnedFile], folder: Path, policy: Policy, found: _Fo
                 cell = a1(c["row"], col)
                 params = {"project": label, "criterion": cr.name, "max": f"{cr.max:g}", "value": v}
                 if v in (None, ""):
-                    found.add("R-SCORE", "unscored", params, sf.rel, c["sheet"], cell, cr.name, None, sf.sha256)
+                    found.finding("R-SCORE", "unscored", params, sf.rel, c["sheet"], cell, cr.name, None, sf.sha256)
                     ok = False
                     continue
                 n = _number(v)
                 if n is None:
-                    found.add("R-SCORE", "not_number", params, sf.rel, c["sheet"], cell, cr.name, v, sf.sha256)
+                    found.finding("R-SCORE", "not_number", params, sf.rel, c["sheet"], cell, cr.name, v, sf.sha256)
                     ok = False
                 elif not Decimal(0) <= n <= Decimal(str(cr.max)):
-                    found.add("R-SCORE", "range", params, sf.rel, c["sheet"], cell, cr.name, v, sf.sha256)
+                    found.finding("R-SCORE", "range", params, sf.rel, c["sheet"], cell, cr.name, v, sf.sha256)
                     ok = False
                 row_values.append(float(n) if n is not None else None)
             if ok:
@@ -270,7 +270,7 @@ def _collect(files: list[ReturnedFile], folder: Path, policy: Policy, found: _Fo
             why = f"专家 {len(panel)} 名" + (f"，回避 {len(recused[p.code])} 名" if recused[p.code] else "") + \
                   (f"，评分表可用 {len(usable)} 份" if len(usable) != len(panel) else "")
             cell = check.data["cells"][p.code]
-            found.add("R-PANEL", "project", {"project": p.label, "count": len(scorers), "why": why,
+            found.finding("R-PANEL", "project", {"project": p.label, "count": len(scorers), "why": why,
                                              "min": rp.panel_min}, check.rel, cell["sheet"], a1(cell["row"], 0),
                       "编号", p.code, check.sha256)
             blocked[p.code] = f"有效评分专家 {len(scorers)} 名，不符合不少于 {rp.panel_min} 人且为单数（R-PANEL）"
@@ -310,13 +310,13 @@ def _conclusions(check: ReturnedFile, projects, found: _Found) -> dict[str, tupl
         value = clean_text(check.value(sheet, row, col_c))
         reason = clean_text(check.value(sheet, row, _col(c["reason"])))
         if value == FAIL and not reason:
-            found.add("R-REVIEWED", "no_reason", {"project": p.label}, check.rel, sheet, c["reason"], "不合格原因",
+            found.finding("R-REVIEWED", "no_reason", {"project": p.label}, check.rel, sheet, c["reason"], "不合格原因",
                       None, check.sha256)
         elif not value:
-            found.add("R-REVIEWED", "open", {"project": p.label}, check.rel, sheet, c["conclusion"], "复核结论",
+            found.finding("R-REVIEWED", "open", {"project": p.label}, check.rel, sheet, c["conclusion"], "复核结论",
                       None, check.sha256)
         elif value not in (PASS, FAIL):
-            found.add("R-REVIEWED", "bad", {"project": p.label, "value": value}, check.rel, sheet, c["conclusion"],
+            found.finding("R-REVIEWED", "bad", {"project": p.label, "value": value}, check.rel, sheet, c["conclusion"],
                       "复核结论", value, check.sha256)
         out[p.code] = (value, reason)
     return out
