@@ -8,6 +8,7 @@ against files Excel made), with an allow-list of explained differences. Nobody h
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -15,15 +16,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import SOFFICE
 
 from macros_py.cli.main import main
-from macros_py.write.libreoffice import find_soffice
 
 ROOT = Path(__file__).resolve().parents[1]
 DRIVER = Path(__file__).with_name("lo_pivots.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
 requires_uno = pytest.mark.skipif(
-    not find_soffice() or subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode != 0,
+    not SOFFICE or subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode != 0,
     reason="需要 LibreOffice 和系统 Python 的 uno 模块（python3-uno）")
 
 
@@ -35,8 +36,9 @@ def master(tmp_path_factory) -> Path:
 
 
 def _lo(*args, timeout=240) -> dict:
+    env = {**os.environ, "SHENBAO_SOFFICE": SOFFICE}  # the one soffice conftest found
     done = subprocess.run([SYSTEM_PYTHON, str(DRIVER), *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env=env)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert "error" not in result, result
     return result

@@ -58,8 +58,9 @@ def test_the_workbook_lists_bases_and_studios_with_the_columns_asked(published, 
 @requires_libreoffice
 def test_the_word_document_converted_by_libreoffice_shows_the_list(published, results, tmp_path):
     out, _ = published
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out / LIST_DOCX)],
-                   check=True, capture_output=True, timeout=180)
+    from macros_py.write.libreoffice import convert
+
+    convert([out / LIST_DOCX], tmp_path, fmt="pdf", timeout=180)
     text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "公示名单.pdf"), "-"], check=True, capture_output=True,
                           text=True).stdout
     flat = re.sub(r"\s+", "", text)

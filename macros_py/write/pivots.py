@@ -40,6 +40,9 @@ from openpyxl.pivot.table import (
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.xml.functions import fromstring, tostring
 
+from macros_py.model.privacy import mask_value
+from macros_py.write.xlsx_cells import legal_text
+
 DATA_CAPTION = "数值"
 GRAND_TOTAL = "合计"
 STYLE = "PivotStyleLight16"
@@ -125,9 +128,17 @@ def _shared(values: list, enumerated: list | None) -> SharedItems:
     return shared
 
 
+def _clean(value):
+    """A value as the cache holds it: ID numbers masked as on the sheet, and text XML can carry (openpyxl
+    writes control characters raw, which no reader accepts)."""
+    value = mask_value(value)
+    return legal_text(value) if isinstance(value, str) else value
+
+
 def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, list]]:
     """The cache definition (with its records) and the items of each axis field."""
-    columns = list(zip(*source.rows, strict=True)) if source.rows else [()] * len(source.headers)
+    rows = [tuple(_clean(v) for v in row) for row in source.rows]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(source.headers)
     order: dict[str, list] = {}
     for p in source.pivots:
         for axis in (p.rows, p.cols):
@@ -138,7 +149,7 @@ def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, li
               for i, h in enumerate(source.headers)]
     index = {h: {v: n for n, v in enumerate(vs)} for h, vs in items.items()}
     records = []
-    for row in source.rows:
+    for row in rows:
         cells = []
         for h, v in zip(source.headers, row, strict=True):
             cells.append(_Index(v=index[h][v]) if h in index else _item(v))
