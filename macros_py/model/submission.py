@@ -25,12 +25,38 @@ class Record:
     typed: dict = field(default_factory=dict)
     content: str | None = None           # funding: the row's 内容 label (合计 or a policy content)
     head: bool = False                   # funding: the block's 合计 row
+    header_row: int | None = None        # the (last) header row of the table it was read from
+    # Values the reader had to interpret (C-VALUE): key -> (message case, params with what was read).
+    doubts: dict[str, tuple[str, dict]] = field(default_factory=dict)
 
     def get(self, key: str, default=None):
         return self.values.get(key, default)
 
     def cell(self, key: str) -> str | None:
         return self.cells.get(key)
+
+
+# Why a row under a table's header is not a project (the reconciliation lists it with the reason).
+NOT_PROJECT = "非项目行"      # totals, 以下空白, sub-headings, signature lines, the notice's guidance
+HIDDEN_ROW = "隐藏行"
+HIDDEN_SHEET = "隐藏工作表"
+STRUCK = "删除线"
+ROWDUP = "C-ROWDUP"          # the second copy of a project in one file
+WITHDRAWN = (HIDDEN_ROW, HIDDEN_SHEET, STRUCK)   # C-HIDDEN: withdrawn or old data
+
+
+@dataclass
+class SkippedRow:
+    """A row read under a table's header that is not merged: what it is and why (never silent)."""
+
+    sheet_key: str                       # the schema sheet whose table holds it
+    sheet: str                           # the worksheet's actual name
+    row: int                             # the Excel row (1-based)
+    kind: str                            # NOT_PROJECT, HIDDEN_ROW, HIDDEN_SHEET, STRUCK, ROWDUP
+    reason: str                          # Chinese: what the row is ("合计行", "签名栏“填表人：张三”")
+    cell: str | None = None              # where it is shown (the link column's cell, else the first filled)
+    text: str = ""                       # the row's content, shortened, for people to recognise it
+    record: Record | None = None         # the row as a project would have been read (hidden, struck, dup)
 
 
 @dataclass
@@ -61,6 +87,8 @@ class Submission:
     tables: dict[str, list[Table]] = field(default_factory=dict)  # printed 表4-2: one Table per base
     has_vba: bool = False
     notes: list[str] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)   # rows read and not taken as projects
+    hidden_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, 隐藏/深度隐藏) holding tables
 
     def rows(self, sheet_key: str) -> list[Record]:
         return self.sheets.get(sheet_key, [])

@@ -49,15 +49,31 @@ def header_names(sheet: Sheet) -> dict[str, str]:
     return names
 
 
-def _raw_names(sheets: tuple[Sheet, ...]) -> frozenset[str]:
-    """Header texts exactly as written (the cheap test for a second table lower on a sheet)."""
+def _prefixes(sheets: tuple[Sheet, ...]) -> frozenset[str]:
+    """Normalised header texts and their beginnings (two characters or more): the cheap test for the
+    header of another table lower on a sheet, written on one row or broken over two."""
+    cached = _PREFIXES.get(tuple(id(s) for s in sheets))
+    if cached is not None and cached[0] == sheets:
+        return cached[1]
     out = set()
     for sheet in sheets:
-        for col in sheet.columns:
-            for text in (col.header, col.printed_header, *col.aliases):
-                if text:
-                    out.add(text)
+        for name in header_names(sheet):
+            out.update(name[:n] for n in range(2, len(name) + 1))
+    _PREFIXES[tuple(id(s) for s in sheets)] = (sheets, frozenset(out))
     return frozenset(out)
+
+
+_PREFIXES: dict[tuple, tuple[tuple[Sheet, ...], frozenset[str]]] = {}
+
+
+def _looks_like_header(cells: list, names: frozenset[str]) -> bool:
+    hits = 0
+    for v in cells:
+        if type(v) is str and 1 < len(v) <= 30 and norm_key(v) in names:
+            hits += 1
+            if hits >= 2:
+                return True
+    return False
 
 
 def _candidates(grid: Grid, row: int, col: int) -> list[tuple[str, int]]:
@@ -111,24 +127,25 @@ def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int |
     """Every row that reads as the header of one schema sheet. Where a row could head several sheets
     (附件7 and 基地条件 share 项目单位、属性), the sheet with most recognised columns owns it.
 
-    Rows are read closely down to a few rows below the first header found; below that (data rows,
-    hundreds of them in a big file) a row is only looked at when some of its cells are header texts
-    exactly as written, which is how a second table on the same sheet begins."""
-    stop = min(grid.height, stop if stop is not None else start + SCAN_ROWS)
-    raw = _raw_names(sheets)
+    The first rows are read closely (SCAN_ROWS, and a few rows below each header found); below that
+    (data rows, hundreds of them in a big file) a row is only read closely when two of its cells are
+    header texts or their beginnings, which is how another table on the same sheet begins (附件8
+    under 附件7, a second 附件7 for another category)."""
+    stop = min(grid.height, stop if stop is not None else grid.height)
+    names = _prefixes(sheets)
     hits = []
-    close_until = stop
+    close_until = min(stop, start + SCAN_ROWS)
     for row in range(start, stop):
         if row > close_until:
-            cells = grid.rows[row]
-            if sum(1 for v in cells if isinstance(v, str) and v in raw) < MIN_COLUMNS:
+            if not _looks_like_header(grid.rows[row], names):
                 continue
+            close_until = row + 2
         elif not grid.row_texts(row) and not grid.row_texts(row - 1):
             continue
         best = _best(grid, row, sheets)
         if best is not None:
             hits.append(best)
-            close_until = min(close_until, row + 3)
+            close_until = row + 3 if row > start + SCAN_ROWS else min(close_until, row + 3)
     # A header written over two rows matches on both (the rows below it, joined upward, match too):
     # of hits two rows apart or less, keep the first unless a lower one recognises more columns.
     out: list[HeaderHit] = []
@@ -155,6 +172,21 @@ def _exact(grid: Grid, sheet: Sheet) -> HeaderHit | None:
         hit.columns[col.key] = i
         hit.headers[col.key] = col.header
     return hit
+
+
+def locate_all(grids: list[Grid], schema: Schema) -> list[HeaderHit]:
+    """Every table of the schema on every worksheet, in sheet and row order: a workbook may hold
+    several tables of one kind (附件7 split by category over two sheets, or stacked with 附件8)."""
+    sheets = schema.sheets
+    out: list[HeaderHit] = []
+    for grid in grids:
+        exact = [h for h in (_exact(grid, s) for s in sheets) if h]
+        if exact:
+            # The template's own sheet at its place: its table fills the sheet (not scanned further).
+            out.append(max(exact, key=lambda h: h.score))
+            continue
+        out.extend(scan_grid(grid, sheets))
+    return out
 
 
 def locate(grids: list[Grid], schema: Schema, keys: tuple[str, ...] | None = None) -> dict[str, HeaderHit]:

@@ -8,12 +8,14 @@ notice. The file's bytes are checked first (file_safety), and the input is only 
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from pathlib import Path
 
 from macros_py.model.errors import UnusableFileError
 from macros_py.model.submission import LAYOUT_PRINTED, Submission
 from macros_py.policy.load import Policy, default_policy
 from macros_py.policy.schema import build_schema
+from macros_py.read.flags import read_flags
 from macros_py.read.grid import Grid
 from macros_py.read.printed import read_printed
 from macros_py.read.safety import DEFAULT_LIMITS, KIND_XLS, Limits, check_cfb, check_zip, sniff
@@ -34,6 +36,7 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
         raise UnusableFileError(f"文件已损坏或格式无法识别，无法读取（{type(exc).__name__}）。"
                                 "请用 Excel 或 WPS 打开后重新保存再报送。") from None
     grids = []
+    flags = read_flags(path) if zipfile.is_zipfile(path) else {}
     try:
         for meta in wb.sheets_metadata:
             if "WorkSheet" not in str(meta.typ) or meta.name in skip:
@@ -44,8 +47,12 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
                                         "不像正常的申报工作簿，已停止读取。请删除多余的行后重新报送。")
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
-            hidden = "Visible" not in str(meta.visible)
-            grids.append(Grid(meta.name, rows, merged, hidden))
+            visible = str(meta.visible)
+            hidden = "Visible" not in visible
+            shown = "" if not hidden else ("深度隐藏" if "Very" in visible else "隐藏")
+            marks = flags.get(meta.name)
+            grids.append(Grid(meta.name, rows, merged, hidden, shown,
+                              marks.hidden_rows if marks else set(), marks.struck if marks else set()))
     except UnusableFileError:
         raise
     except PasswordError:
