@@ -17,7 +17,7 @@ from macros_py.policy.load import Policy, default_policy
 from macros_py.policy.schema import build_schema
 from macros_py.read.safety import DEFAULT_LIMITS, LOCK_FILE_REASON, WORKBOOK_SUFFIXES, Limits
 from macros_py.read.workbook import read_submission
-from macros_py.rules import bases, common, funding, ident, studios  # noqa: F401  (importing registers the rules)
+from macros_py.rules import bases, common, funding, ident, reading, studios  # noqa: F401  (importing registers the rules)
 from macros_py.rules.catalog import render
 from macros_py.rules.registry import REGISTRY, RuleContext
 

@@ -28,7 +28,7 @@ from macros_py.merge.ledger import Ledger
 from macros_py.model.errors import UsageError
 from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
 from macros_py.model.normalize import norm_key
-from macros_py.model.submission import Submission
+from macros_py.model.submission import ROWDUP, Record, SkippedRow, Submission
 from macros_py.model.summary import FileSummary, MergeSummary, RecommenderStatus
 from macros_py.policy.load import Policy, load_policy
 from macros_py.policy.recommenders import resolve
@@ -80,7 +80,36 @@ def _read_one(args: tuple[InboxItem, str]) -> Outcome:
     sub.name = item.relpath  # files are named by their place in the inbox everywhere
     for f in findings:
         f.file = item.relpath
+    set_aside_copies(sub, policy)
     return Outcome(item, sub.sha256, sub.size, sub, findings)
+
+
+def set_aside_copies(sub: Submission, policy: Policy) -> None:
+    """The second copy of a project in one file (the same 附件7 table twice, a row repeated) is
+    C-ROWDUP: the county check has reported it; the master takes the first and lists the others as not
+    merged. Done after the check, so that the check still sees every copy."""
+    from macros_py.policy.schema import build_schema
+
+    schema = build_schema(policy)
+    for key in ("bases", "studios", *JOINED):
+        records = sub.sheets.get(key)
+        if not records:
+            continue
+        row_key = schema.sheet(key).row_key
+        seen: dict[tuple, Record] = {}
+        kept = []
+        for rec in records:
+            values = tuple(norm_key(rec.values.get(k)) for k in row_key)
+            first = seen.get(values) if all(values) else None
+            if first is None:
+                if all(values):
+                    seen[values] = rec
+                kept.append(rec)
+                continue
+            where = f"“{first.sheet}”第 {first.row} 行" if first.sheet != rec.sheet else f"第 {first.row} 行"
+            sub.skipped.append(SkippedRow(key, rec.sheet, rec.row, ROWDUP, f"与{where}是同一项目（C-ROWDUP），汇总表只收第一行",
+                                          rec.cells.get(row_key[0]), str(rec.values.get(row_key[0]) or ""), rec))
+        sub.sheets[key] = kept
 
 
 def _size(path: Path) -> int:
@@ -210,7 +239,16 @@ def reconcile(outcomes: list[Outcome], status: dict) -> tuple[dict[str, Counter]
                     continue
                 c["rejected"] += 1
                 why = reason if state != MERGED else _orphan_reason(out.sub, sheet_key, rec)
-                rejected.append({"file": rel, "sheet": rec.sheet, "row": rec.row, "reason": why})
+                kind = "文件未汇总" if state != MERGED else ("C-ROWDUP" if "C-ROWDUP" in why else "无所属项目")
+                rejected.append({"file": rel, "sheet": rec.sheet, "row": rec.row, "kind": kind, "reason": why,
+                                 "text": ""})
+        for skip in out.sub.skipped:
+            # Rows read under a table's header and not taken as projects: 非项目行, withdrawn, copies.
+            c["read"] += 1
+            c["rejected"] += 1
+            rejected.append({"file": rel, "sheet": skip.sheet, "row": skip.row, "kind": skip.kind,
+                             "reason": skip.reason if state == MERGED else f"{skip.reason}；{reason}",
+                             "text": skip.text, "cell": skip.cell or ""})
     return counts, rejected
 
 

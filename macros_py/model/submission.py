@@ -26,6 +26,7 @@ class Record:
     content: str | None = None           # funding: the row's 内容 label (合计 or a policy content)
     head: bool = False                   # funding: the block's 合计 row
     header_row: int | None = None        # the (last) header row of the table it was read from
+    derived: dict[str, str] = field(default_factory=dict)   # key -> where a value not typed came from
     # Values the reader had to interpret (C-VALUE): key -> (message case, params with what was read).
     doubts: dict[str, tuple[str, dict]] = field(default_factory=dict)
 
@@ -89,6 +90,9 @@ class Submission:
     notes: list[str] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)   # rows read and not taken as projects
     hidden_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, 隐藏/深度隐藏) holding tables
+    # Merged ranges of the sheets tables were read from: sheet -> (first row, first col, last row,
+    # last col), 1-based. A finding on a covered cell is marked on its range (check.marks).
+    merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
 
     def rows(self, sheet_key: str) -> list[Record]:
         return self.sheets.get(sheet_key, [])

@@ -209,9 +209,33 @@ def value_doubt(raw, value, col: Column):
         if kind in (DATE, MONTH):
             return _date_text_doubt(raw, value)
         return None
-    if kind in (DATE, MONTH) and isinstance(raw, int | float) and not isinstance(raw, bool):
-        return _date_number_doubt(raw)
+    if kind in (DATE, MONTH):
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return _date_number_doubt(raw)
+        if isinstance(raw, dt.date):
+            return _date_cell_doubt(raw)
     return None
+
+
+_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def _date_cell_doubt(raw):
+    """A date cell showing a day of 1905: the clerk typed 1975.03 (a number) into a cell formatted as a
+    date, and Excel shows day number 1975 of its calendar. Read back as the year and month typed."""
+    moment = raw if isinstance(raw, dt.datetime) else dt.datetime.combine(raw, dt.time())
+    serial = round((moment - _EPOCH).total_seconds() / 86400, 4)
+    if not 1900 <= serial < 2101:
+        return None
+    year, _, frac = repr(serial).partition(".")
+    month = int(frac[:2]) if frac and frac != "0" else 1
+    if frac == "1":
+        return "dot_month", {"read": f"{year}-01", "_value": dt.date(int(year), 1, 1), "raw": year + ".1"}
+    if not 1 <= month <= 12:
+        return None
+    date = dt.date(int(year), month, 1)
+    return "date_number", {"read": date.strftime("%Y-%m"), "shown": moment.date().isoformat(),
+                           "_value": date, "raw": f"{year}.{frac}" if frac != "0" else year}
 
 
 def _number_doubt(raw: str, value, col: Column):

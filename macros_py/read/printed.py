@@ -24,6 +24,7 @@ from macros_py.read.grid import Grid, a1
 from macros_py.read.headers import header_names
 from macros_py.read.tables import find_recommender, is_footer, recompute
 from macros_py.read.template import preamble_top, read_tables
+from macros_py.read.tiers import infer_tiers
 
 _SEAL = re.compile(r"[（(]\s*(公章|盖章|章|签章)\s*[)）]")
 _TITLE_NOISE = re.compile(r"[（(]?\s*单位\s*[:：]\s*万元\s*[)）]?")
@@ -207,6 +208,7 @@ def read_printed(grids: list[Grid], schema: Schema, policy: Policy, sub: Submiss
             rec.cells["area"] = rec.cells["members"] = rec.cells["size"]
             doubt = size_doubt(rec.typed.get("size"))
             if doubt:
+                doubt[1]["raw"] = rec.typed.get("size")
                 rec.doubts["size"] = doubt
 
     if not any(h.sheet_key == "funding" for h in hits):
@@ -221,6 +223,7 @@ def read_printed(grids: list[Grid], schema: Schema, policy: Policy, sub: Submiss
         sub.recommender, sub.recommender_sheet, sub.recommender_cell = found
     if not sub.tables:
         return False
+    infer_tiers(sub, policy)
     recompute(sub, policy, schema)
     return True
 

@@ -46,14 +46,16 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
 
     link_col: the column that names the project (项目单位, 领办人); seq_col: the 编号/序号 column;
     examples: the notice's guidance texts, normalised; width: how many columns the table has."""
-    rest = [(c, t) for c, t in cells if c != seq_col]
+    # A number in the 编号 column is the form's own pre-numbering; any other text there is content.
+    rest = [(c, t) for c, t in cells if not (c == seq_col and _number(t))]
     if not rest:
-        text = cells[0][1] if cells else ""
-        return _marker(text) if text and not _number(text) else None
+        return None
     link = next((t for c, t in rest if c == link_col), None)
     texts = {t for _, t in rest}
-    if len(texts) == 1 and not _number(rest[0][1]):
+    if len(texts) == 1:
         col, text = rest[0]
+        if _number(text):
+            return None
         why = _marker(text)
         if why:
             return why
@@ -65,13 +67,18 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
         if link is None and len(key) >= 2 and link_col is not None:
             return f"只有一格文字，没有项目名称，不像一个项目（“{_shorten(text)}”）"
         return None
-    # A project names itself: when the name cell holds a real name, markers elsewhere (a 备注 of
-    # "以下空白" typed beside the last project) do not make the row something else.
-    if link is not None and _marker(link) is None and not _guidance(link, examples):
-        return None
-    for _, text in cells:
+    if link is not None and _guidance(link, examples):
+        return f"通知的填写示例（“{_shorten(link)}”）"
+    real_name = link is not None and _marker(link) is None
+    # 合计 in the 编号 column makes a total row whatever the name column holds ("共3个", "3个").
+    lead = next((t for c, t in rest if c == seq_col), None)
+    if lead is not None and _marker(lead):
+        return _marker(lead)
+    for _, text in rest:
         why = _marker(text)
-        if why:
+        # A project names itself: beside a real name, a marker only counts on a short row (审核人 |
+        # 王建国), not on a filled project row (a 备注 of "以下空白" typed beside the last project).
+        if why and (not real_name or len(rest) <= 3):
             return why
     if all(_guidance(t, examples) for _, t in rest):
         return f"通知的填写示例（“{_shorten(rest[0][1])}”）"
@@ -79,6 +86,8 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
 
 
 def _marker(text: str) -> str | None:
+    if _SEAL_ONLY.match("".join(text.split())):
+        return f"签名或联系栏（“{_shorten(text)}”）"
     key = norm_key(text)
     if not key:
         return None

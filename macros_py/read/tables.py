@@ -107,6 +107,7 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
             elif value is not None:
                 doubt = value_doubt(raw, value, col)
                 if doubt is not None:
+                    doubt[1].setdefault("raw", raw if not isinstance(raw, str) else raw.strip())
                     doubts[key] = doubt
                     value = doubt[1].pop("_value", value)
             if computed:
@@ -143,7 +144,7 @@ def _withdrawn(grid: Grid, row: int, cells: list[tuple[int, str]], link_col: int
 def _skip(sheet: Sheet, grid: Grid, row: int, kind: str, reason: str, cells: list[tuple[int, str]],
           link_col: int | None, rec: Record | None = None) -> SkippedRow:
     at = next((c for c, _ in cells if c == link_col), cells[0][0] if cells else 0)
-    text = " ".join(t for _, t in cells)
+    text = " ".join(t[:-2] if t.endswith(".0") and t[:-2].isdigit() else t for _, t in cells)
     return SkippedRow(sheet.key, grid.name, row + 1, kind, reason, a1(row, at),
                       text if len(text) <= 60 else text[:59] + "…", rec)
 

@@ -116,6 +116,8 @@ def read_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: Submissi
             records = read_rows(hit, sheet, policy, printed=printed, stop=_stop(hit, hits, stops),
                                 skipped=sub.skipped)
         sub.tables.setdefault(hit.sheet_key, []).append(table)
+        if hit.grid.merged and hit.grid.name not in sub.merged:
+            sub.merged[hit.grid.name] = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in hit.grid.merged]
         for rec in records:
             rec.header_row = table.header_row
         sub.sheets.setdefault(hit.sheet_key, []).extend(records)

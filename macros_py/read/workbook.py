@@ -47,9 +47,9 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
                                         "不像正常的申报工作簿，已停止读取。请删除多余的行后重新报送。")
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
-            visible = str(meta.visible)
-            hidden = "Visible" not in visible
-            shown = "" if not hidden else ("深度隐藏" if "Very" in visible else "隐藏")
+            state = str(meta.visible).rsplit(".", 1)[-1]   # SheetVisibleEnum.Visible / Hidden / VeryHidden
+            hidden = state != "Visible"
+            shown = "" if not hidden else ("深度隐藏" if state.startswith("Very") else "隐藏")
             marks = flags.get(meta.name)
             grids.append(Grid(meta.name, rows, merged, hidden, shown,
                               marks.hidden_rows if marks else set(), marks.struck if marks else set()))

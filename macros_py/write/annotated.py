@@ -54,13 +54,18 @@ def write_annotated(source: str | Path, findings: list[Finding], target: str | P
     if not keep_vba and target.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UsageError("批注副本应以 .xlsx 结尾。")
 
-    for sheet, by_cell in marks_by_cell(findings).items():
+    merged = {ws.title: [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+              for ws in wb.worksheets if ws.merged_cells.ranges}
+    for sheet, by_cell in marks_by_cell(findings, merged).items():
         if sheet not in wb.sheetnames:
             continue
         ws = wb[sheet]
         for cell_ref, mark in by_cell.items():
-            cell = ws[cell_ref]
-            cell.fill = PatternFill("solid", fgColor=mark.fill, bgColor=mark.fill)
+            cell = ws[cell_ref]  # the first cell of a merged range: the only one that holds a comment
+            fill = PatternFill("solid", fgColor=mark.fill, bgColor=mark.fill)
+            for row in (ws[mark.span] if mark.span else ((cell,),)):
+                for part in row:
+                    part.fill = fill
             cell.font = Font(name=cell.font.name, size=cell.font.size, bold=cell.font.bold, color=mark.font_color)
             text = mark.note if cell.comment is None else f"{cell.comment.text}\n{mark.note}"
             comment = Comment(text, NOTE_AUTHOR)

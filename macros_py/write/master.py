@@ -130,7 +130,7 @@ def _chart(book: Book, ws, sheet: str, title: str, header: int, n: int, first_co
 def _quota_sheet(book: Book, summary: MergeSummary, policy: Policy) -> None:
     ws = book.sheet("名额对照")
     subsidy = {f"{t.name}档基地": t.subsidy for t in policy.tiers.values()}
-    rows = [[q.kind, q.places, q.applications, q.ratio, subsidy.get(q.kind)] for q in summary.quotas]
+    rows = [[q.kind, q.places or None, q.applications, q.ratio, subsidy.get(q.kind)] for q in summary.quotas]
     book.table(ws, "名额对照表", ["类别", "名额", "申报数", "申报数/名额", "补助（万元）"], rows,
                formats=[None, "0", "0", "0.00", "0"], widths=[16, 8, 8, 12, 12])
     _chart(book, ws, "名额对照", "各档申报数与名额", 0, len(rows), 1, 2, (1, 7))
@@ -241,7 +241,8 @@ def _cover(book: Book, summary: MergeSummary) -> None:
                  "（每个文件见“收件文件”，未汇总的每一行见“未汇总的行”）"),
         ("身份证号", "除“大师身份信息”外，各表只显示前 6 位和后 4 位。"),
     ]
-    lines += [("名额对照", f"{q.kind}：申报 {q.applications} 个，名额 {q.places} 个") for q in summary.quotas]
+    lines += [("名额对照", f"{q.kind}：申报 {q.applications} 个，名额 {q.places} 个" if q.places
+               else f"{q.kind}：{q.applications} 个（没有档次，未计入各档）") for q in summary.quotas]
     lines += [("说明", n) for n in summary.notes]
     bold, wrap = book.fmt(bold=True, valign="top"), book.fmt(text_wrap=True, valign="top")
     for r, (k, v) in enumerate(lines, start=2):
@@ -252,8 +253,10 @@ def _cover(book: Book, summary: MergeSummary) -> None:
 
 def _rejected_sheet(book: Book, summary: MergeSummary) -> None:
     ws = book.sheet("未汇总的行")
-    rows = [[r["file"], r["sheet"], r["row"], r["reason"]] for r in summary.rejected]
-    book.table(ws, "未汇总的行表", ["文件", "工作表", "行", "原因"], rows, widths=[30, 18, 6, 60])
+    rows = [[r["file"], r["sheet"], r["row"], r.get("kind", ""), r["reason"], r.get("text", "")]
+            for r in summary.rejected]
+    book.table(ws, "未汇总的行表", ["文件", "工作表", "行", "类别", "原因", "内容"], rows,
+               widths=[30, 18, 6, 12, 50, 40])
     book.print_setup(ws, 1)
 
 
