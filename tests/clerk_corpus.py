@@ -43,6 +43,7 @@ class Expect:
     findings: list[tuple[str, str, str]] = field(default_factory=list)      # (rule, sheet, cell)
     values: dict[tuple[str, str], object] = field(default_factory=dict)     # (name, master header) -> value
     tiers: dict[str, str | None] = field(default_factory=dict)              # unit -> tier in the master
+    marks: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, sheet, cell) of the side file
     data: dict = field(default_factory=dict)
 
 
@@ -289,7 +290,7 @@ def printed_merged(folder: Path, d: Data) -> Expect:
     return Expect(path.name, rec, _units(data), _leaders(data), data=data,
                   values={(u, "属性"): "政府办" for u in _units(data)[:3]}
                   | {(u, "推荐单位"): rec for u in _units(data)},
-                  findings=[("B-ATTR", "附件7", f"{letter}{first + i}") for i in range(3)])
+                  marks=[("B-ATTR", "附件7", f"{letter}{first + i}") for i in range(3)])
 
 
 def printed_withdrawn(folder: Path, d: Data) -> Expect:

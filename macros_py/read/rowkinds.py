@@ -36,6 +36,9 @@ _CATEGORY = re.compile(r"(类|类别|类型|部分)[:：]?$|^(院校|企业|行�
 _PLACEHOLDER = re.compile(r"XX|××|xx|X{3,}|x{3,}|\*\*|＊＊|○○|可写简称|公章全称|填写示例|^示例|^例[:：]|^如[:：]|按此格式")
 
 
+_FRAME = "（）()【】[]〔〕<>《》—－-_~～·•.。*＊#＃ "   # what frames a mark: （以下无）, ——以下空白——
+
+
 def _shorten(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -88,7 +91,7 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
 def _marker(text: str) -> str | None:
     if _SEAL_ONLY.match("".join(text.split())):
         return f"签名或联系栏（“{_shorten(text)}”）"
-    key = norm_key(text)
+    key = norm_key(text).strip(_FRAME)
     if not key:
         return None
     if _TOTAL.search(key) or _COUNT.match(key):
