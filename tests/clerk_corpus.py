@@ -194,8 +194,14 @@ def printed_totals(folder: Path, d: Data) -> Expect:
     # the pre-numbered rows 3 and 4 stay empty; a 小计 row after them
     insert_line(ws8, f8 + 4, {1: "小  计", 3: "2个"})
     insert_line(ws8, f8 + 5, {1: "（此处空白）"})
+    size = header_col(ws8, "工作室规模", f8 - 1)
+    ws8.cell(f8, size, "面积约150平方米，成员12人")       # 工作室规模 in prose
     wb.save(path)
-    return Expect(path.name, rec, _units(data), _leaders(data), data=data, skipped=[
+    letter = openpyxl.utils.get_column_letter(size)
+    leader = _leaders(data)[0]
+    return Expect(path.name, rec, _units(data), _leaders(data), data=data,
+                  findings=[("C-VALUE", "附件8", f"{letter}{f8}")],
+                  values={(leader, "工作室面积（㎡）"): 150, (leader, "工作室人数"): 12}, skipped=[
         (NOT_PROJECT, "附件7", last + 1, "合计"), (NOT_PROJECT, "附件7", last + 2, "空白"),
         (NOT_PROJECT, "附件8", f8 + 4, "合计"), (NOT_PROJECT, "附件8", f8 + 5, "空白")])
 
@@ -318,16 +324,20 @@ def printed_withdrawn(folder: Path, d: Data) -> Expect:
     secret = wb.copy_worksheet(ws8)
     secret.title = "备份"
     secret.sheet_state = "veryHidden"
+    budget = wb.copy_worksheet(wb["表4-2（1）"])
+    budget.title = "表4-2（作废）"
+    budget.sheet_state = "hidden"
     wb.save(path)
     return Expect(path.name, rec, [units[0], units[3]], [leaders[0]], data=data,
                   absent=[units[1], units[2], leaders[1], "大同市旧名称职业培训学校"],
                   skipped=[(HIDDEN_ROW, "附件7", first + 1, "隐藏"), (STRUCK, "附件7", first + 2, "删除线"),
                            (HIDDEN_ROW, "附件8", f8 + 1, "隐藏"),
                            *((HIDDEN_SHEET, "附件7（原）", first + i, "隐藏") for i in range(4)),
-                           *((HIDDEN_SHEET, "备份", f8 + i, "深度隐藏") for i in range(2))],
+                           *((HIDDEN_SHEET, "备份", f8 + i, "深度隐藏") for i in range(2)),
+                           *((HIDDEN_SHEET, "表4-2（作废）", 6 + i, "隐藏") for i in range(4))],
                   findings=[("C-HIDDEN", "附件7", f"B{first + 1}"), ("C-HIDDEN", "附件7", f"B{first + 2}"),
                             ("C-HIDDEN", "附件8", f"C{f8 + 1}"), ("C-HIDDEN", "附件7（原）", f"B{first}"),
-                            ("C-HIDDEN", "备份", f"C{f8}")])
+                            ("C-HIDDEN", "备份", f"C{f8}"), ("C-HIDDEN", "表4-2（作废）", "A6")])
 
 
 def _renamed(wb) -> None:
@@ -352,6 +362,24 @@ def printed_split(folder: Path, d: Data) -> Expect:
     _renamed(wb)
     path = folder / "云州区_分类.xlsx"
     wb.save(path)
+    return Expect(path.name, rec, _units(data), _leaders(data), data=data)
+
+
+def printed_two_on_one(folder: Path, d: Data) -> Expect:
+    """Two 附件7 forms (院校, 企业) one under the other on one sheet, then 附件8 under them."""
+    rec = "平城区人力资源和社会保障局"
+    data = d.take(rec, 4, 1)
+    one = dict(data, bases=data["bases"][:2], studios=[], masters=[])
+    two = dict(data, bases=data["bases"][2:], funding=[])
+    a = openpyxl.load_workbook(write_printed_submission(folder.parent / "two_a.xlsx", one, d.policy))
+    b = openpyxl.load_workbook(write_printed_submission(folder.parent / "two_b.xlsx", two, d.policy))
+    ws = a["附件7"]
+    copy_sheet(b["附件7"], ws)
+    copy_sheet(b["附件8"], ws)
+    del a["附件8"]
+    ws.title = "汇总表"
+    path = folder / "平城区_两张表.xlsx"
+    a.save(path)
     return Expect(path.name, rec, _units(data), _leaders(data), data=data)
 
 
@@ -489,7 +517,7 @@ def template_clerk(folder: Path, d: Data) -> Expect:
 
 
 CASES = (printed_totals, printed_headings, printed_signatures, printed_guidance, printed_merged,
-         printed_withdrawn, printed_split, printed_stacked, printed_twice, printed_tiers, template_values,
+         printed_withdrawn, printed_split, printed_two_on_one, printed_stacked, printed_twice, printed_tiers, template_values,
          template_clerk)
 
 

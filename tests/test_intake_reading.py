@@ -98,12 +98,16 @@ def test_rules_at_their_cells_and_none_on_rows_that_are_not_projects(corpus, cas
     assert any(f["rule"] == "C-HIDDEN" for f in mine) == withdrawn
 
 
-def test_merged_cells_give_their_value_to_every_row(corpus):
+@pytest.mark.parametrize("case", ["printed_merged", "printed_totals"])
+def test_merged_cells_and_prose_give_their_values(corpus, case):
+    """A merged cell's value belongs to every row it spans; 工作室规模 in prose gives 面积 and 人数."""
     _, cases, _, wb = corpus
-    exp = cases["printed_merged"]
+    exp = cases[case]
     rows = {r["项目单位"]: r for r in _master(wb, "基地汇总", exp.name)}
-    for (unit, header), value in exp.values.items():
-        assert rows[unit][header] == value, (unit, header)
+    rows |= {r["领办人"]: r for r in _master(wb, "工作室汇总", exp.name)}
+    assert exp.values
+    for (name, header), value in exp.values.items():
+        assert rows[name][header] == value, (name, header)
 
 
 def test_values_read_as_meant_and_long_text_kept_whole(corpus):

@@ -23,7 +23,7 @@ from macros_py.policy.values import coerce, is_blank, parse_size, size_doubt
 from macros_py.read.grid import Grid, a1
 from macros_py.read.headers import header_names
 from macros_py.read.tables import find_recommender, is_footer, recompute
-from macros_py.read.template import preamble_top, read_tables
+from macros_py.read.template import hidden_block_rows, preamble_top, read_tables
 from macros_py.read.tiers import infer_tiers
 
 _SEAL = re.compile(r"[（(]\s*(公章|盖章|章|签章)\s*[)）]")
@@ -217,6 +217,17 @@ def read_printed(grids: list[Grid], schema: Schema, policy: Policy, sub: Submiss
         records = read_funding_tables(visible, schema, policy, sub, bases, funding)
         if records or sub.tables.get("funding"):
             sub.sheets["funding"] = records
+        # 表4-2 on hidden sheets: old data, listed as not merged (and the file told, C-HIDDEN)
+        for grid in (g for g in grids if g.hidden):
+            tables = find_funding_tables(grid, funding_sheet, policy)
+            if not tables:
+                continue
+            aside = Submission(sub.path, sub.name, sub.sha256, sub.size, sub.layout)
+            rows = read_funding_tables([grid], schema, policy, aside, bases, {grid.name: tables})
+            if rows:
+                sub.skipped.extend(hidden_block_rows(rows, grid))
+                if (grid.name, grid.visibility) not in sub.hidden_sheets:
+                    sub.hidden_sheets.append((grid.name, grid.visibility or "隐藏"))
 
     found = find_recommender(visible)
     if found:

@@ -7,7 +7,7 @@ is worse): only their addresses are kept, and compute.derive recomputes them fro
 from __future__ import annotations
 
 from macros_py.model.normalize import clean_text, norm_key
-from macros_py.model.submission import LAYOUT_TEMPLATE, Record, Submission
+from macros_py.model.submission import HIDDEN_SHEET, LAYOUT_TEMPLATE, Record, SkippedRow, Submission
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import LABEL, Schema, Sheet
 from macros_py.policy.values import converter, parse_number
@@ -112,6 +112,9 @@ def read_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: Submissi
         rows_before = len(sub.skipped)
         if sheet.block:
             records = read_blocks(hit, sheet, policy, printed=printed)
+            if hit.grid.hidden:   # a hidden copy of 经费预算: old data, listed, not read as live
+                sub.skipped.extend(hidden_block_rows(records, hit.grid))
+                records = []
         else:
             records = read_rows(hit, sheet, policy, printed=printed, stop=_stop(hit, hits, stops),
                                 skipped=sub.skipped)
@@ -125,6 +128,13 @@ def read_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: Submissi
             if (hit.grid.name, hit.grid.visibility) not in sub.hidden_sheets:
                 sub.hidden_sheets.append((hit.grid.name, hit.grid.visibility or "隐藏"))
     return hits
+
+
+def hidden_block_rows(records: list[Record], grid: Grid) -> list[SkippedRow]:
+    """表4-2 rows found on a hidden sheet, as rows not merged."""
+    return [SkippedRow(r.sheet_key, r.sheet, r.row, HIDDEN_SHEET, f"在{grid.visibility or '隐藏'}的工作表“{grid.name}”中",
+                       r.cells.get("content") or r.cells.get("unit"), f"{r.values.get('unit') or ''} {r.content or ''}".strip(),
+                       r) for r in records]
 
 
 def _stop(hit: HeaderHit, hits: list[HeaderHit], stops: dict[str, list[int]] | None) -> int | None:
