@@ -101,25 +101,56 @@ def _scan(xml: bytes, struck_styles: set[int]) -> SheetFlags:
     return flags
 
 
+class FlagReader:
+    """Hidden rows and struck cells of one .xlsx, read sheet by sheet on demand (Grid.hidden_rows):
+    the package stays open until close(). Any part it cannot read gives no flags: the sheet is then
+    taken as shown."""
+
+    def __init__(self, path):
+        self.path = path
+        self._zf: zipfile.ZipFile | None = None
+        self._paths: dict[str, str] | None = None
+        self._struck: set[int] = set()
+
+    def _open(self) -> bool:
+        if self._paths is None:
+            try:
+                self._zf = zipfile.ZipFile(self.path)
+                self._paths = _sheet_paths(self._zf)
+                styles = self._zf.read("xl/styles.xml") if "xl/styles.xml" in self._zf.namelist() else b""
+                self._struck = _struck_styles(self._zf) if b"strike" in styles else set()
+            except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, KeyError):
+                self._paths = {}
+        return bool(self._paths)
+
+    def get(self, name: str) -> SheetFlags:
+        if not self._open() or name not in self._paths:
+            return SheetFlags()
+        try:
+            xml = self._zf.read(self._paths[name])
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+            return SheetFlags()
+        if b"hidden" not in xml and not self._struck:
+            return SheetFlags()
+        return _scan(xml, self._struck)
+
+    def close(self) -> None:
+        if self._zf is not None:
+            self._zf.close()
+            self._zf = None
+
+
 def read_flags(path) -> dict[str, SheetFlags]:
-    """Worksheet name -> its hidden rows and struck cells ({} for a file that is not an .xlsx package,
-    or whose XML cannot be read: the grid is then taken as shown)."""
+    """Worksheet name -> its hidden rows and struck cells, for every sheet that has any."""
+    reader = FlagReader(path)
     try:
-        with zipfile.ZipFile(path) as zf:
-            paths = _sheet_paths(zf)
-            if not paths:
-                return {}
-            struck = _struck_styles(zf)
-            out = {}
-            for name, part in paths.items():
-                try:
-                    xml = zf.read(part)
-                except KeyError:
-                    continue
-                if b"hidden" in xml or struck:
-                    flags = _scan(xml, struck)
-                    if flags.hidden_rows or flags.struck:
-                        out[name] = flags
-            return out
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
-        return {}
+        if not reader._open():
+            return {}
+        out = {}
+        for name in reader._paths:
+            flags = reader.get(name)
+            if flags.hidden_rows or flags.struck:
+                out[name] = flags
+        return out
+    finally:
+        reader.close()

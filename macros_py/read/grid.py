@@ -25,6 +25,9 @@ def a1(row: int, col: int) -> str:
     return f"{column_name(col)}{row + 1}"
 
 
+_NONE: frozenset = frozenset()
+
+
 @dataclass
 class Grid:
     name: str
@@ -32,8 +35,9 @@ class Grid:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     hidden: bool = False
     visibility: str = ""                 # "" shown, else 隐藏 / 深度隐藏 (very hidden)
-    hidden_rows: set[int] = field(default_factory=set)          # 0-based rows hidden in the file
-    struck: set[tuple[int, int]] = field(default_factory=set)   # 0-based cells with a struck font
+    # Where hidden rows and struck cells come from (read.flags.FlagReader), read only for a sheet whose
+    # rows are read: most sheets of a workbook hold no table.
+    flag_source: object | None = None
 
     def __post_init__(self):
         # Horizontal fill for merged cells (a header "上级财政补助" over its 金额 and 比例 columns).
@@ -50,6 +54,24 @@ class Grid:
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
                         self._fill[(r, c)] = (r0, c0)
+
+    def _flags(self):
+        cached = getattr(self, "_marks", None)
+        if cached is None:
+            cached = self._marks = self.flag_source.get(self.name) if self.flag_source is not None else None
+        return cached
+
+    @property
+    def hidden_rows(self) -> set[int]:
+        """0-based rows hidden in the file."""
+        marks = self._flags()
+        return marks.hidden_rows if marks is not None else _NONE
+
+    @property
+    def struck(self) -> set[tuple[int, int]]:
+        """0-based (row, column) of cells whose font is struck through."""
+        marks = self._flags()
+        return marks.struck if marks is not None else _NONE
 
     @property
     def merged_cells(self):

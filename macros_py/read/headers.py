@@ -14,7 +14,6 @@ from macros_py.model.normalize import norm_key
 from macros_py.policy.schema import Schema, Sheet
 from macros_py.read.grid import Grid
 
-SCAN_ROWS = 40          # how far down a header row is looked for
 MIN_COLUMNS = 3         # a table needs at least this many recognised headers, its link column among them
 
 
@@ -69,7 +68,7 @@ _PREFIXES: dict[tuple, tuple[tuple[Sheet, ...], frozenset[str]]] = {}
 def _looks_like_header(cells: list, names: frozenset[str]) -> bool:
     hits = 0
     for v in cells:
-        if type(v) is str and 1 < len(v) <= 30 and norm_key(v) in names:
+        if type(v) is str and 1 < len(v) <= 40 and norm_key(v) in names:
             hits += 1
             if hits >= 2:
                 return True
@@ -127,25 +126,25 @@ def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int |
     """Every row that reads as the header of one schema sheet. Where a row could head several sheets
     (附件7 and 基地条件 share 项目单位、属性), the sheet with most recognised columns owns it.
 
-    The first rows are read closely (SCAN_ROWS, and a few rows below each header found); below that
-    (data rows, hundreds of them in a big file) a row is only read closely when two of its cells are
-    header texts or their beginnings, which is how another table on the same sheet begins (附件8
-    under 附件7, a second 附件7 for another category)."""
+    Every row of the sheet is looked at, cheaply: only a row with two cells that are header texts or
+    their beginnings (or one or two rows under such a row) is matched closely. That is how a table
+    begins wherever it is: the first on the sheet, 附件8 under 附件7, a second 附件7 for another
+    category."""
     stop = min(grid.height, stop if stop is not None else grid.height)
     names = _prefixes(sheets)
     hits = []
-    close_until = min(stop, start + SCAN_ROWS)
+    # A header row that _best can match has, on itself or on one of the two rows above it (a header
+    # written over two or three rows), two cells that are header texts or their beginnings: that
+    # cheap test picks the rows worth matching, on the whole sheet (data rows rarely pass it).
+    near = -1
     for row in range(start, stop):
-        if row > close_until:
-            if not _looks_like_header(grid.rows[row], names):
-                continue
-            close_until = row + 2
-        elif not grid.row_texts(row) and not grid.row_texts(row - 1):
+        if _looks_like_header(grid.rows[row], names):
+            near = row
+        if near < 0 or row - near > 2:
             continue
         best = _best(grid, row, sheets)
         if best is not None:
             hits.append(best)
-            close_until = row + 3 if row > start + SCAN_ROWS else min(close_until, row + 3)
     # A header written over two rows matches on both (the rows below it, joined upward, match too):
     # of hits two rows apart or less, keep the first unless a lower one recognises more columns.
     out: list[HeaderHit] = []

@@ -72,11 +72,13 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
         return None
     if link is not None and _guidance(link, examples):
         return f"通知的填写示例（“{_shorten(link)}”）"
-    real_name = link is not None and _marker(link) is None
     # 合计 in the 编号 column makes a total row whatever the name column holds ("共3个", "3个").
-    lead = next((t for c, t in rest if c == seq_col), None)
+    lead = next((t for c, t in rest if c == seq_col), None) if seq_col is not None else None
     if lead is not None and _marker(lead):
         return _marker(lead)
+    real_name = link is not None and _marker(link) is None
+    if real_name and len(rest) > 3:
+        return None  # a named project with its cells filled (the common row: decided at once)
     for _, text in rest:
         why = _marker(text)
         # A project names itself: beside a real name, a marker only counts on a short row (审核人 |

@@ -8,14 +8,13 @@ notice. The file's bytes are checked first (file_safety), and the input is only 
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from pathlib import Path
 
 from macros_py.model.errors import UnusableFileError
 from macros_py.model.submission import LAYOUT_PRINTED, Submission
 from macros_py.policy.load import Policy, default_policy
 from macros_py.policy.schema import build_schema
-from macros_py.read.flags import read_flags
+from macros_py.read.flags import FlagReader
 from macros_py.read.grid import Grid
 from macros_py.read.printed import read_printed
 from macros_py.read.safety import DEFAULT_LIMITS, KIND_XLS, Limits, check_cfb, check_zip, sniff
@@ -24,7 +23,8 @@ from macros_py.read.template import find_meta, read_template
 NOTE_VBA = "工作簿含有 VBA 宏工程；只读取了数据，没有运行任何宏。"
 
 
-def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset()) -> list[Grid]:
+def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset(),
+               flags: FlagReader | None = None) -> list[Grid]:
     """Every worksheet as a Grid; chart sheets, unreadable sheets and the sheets named in `skip` are left out."""
     from python_calamine import CalamineWorkbook, PasswordError
 
@@ -36,7 +36,6 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
         raise UnusableFileError(f"文件已损坏或格式无法识别，无法读取（{type(exc).__name__}）。"
                                 "请用 Excel 或 WPS 打开后重新保存再报送。") from None
     grids = []
-    flags = read_flags(path) if zipfile.is_zipfile(path) else {}
     try:
         for meta in wb.sheets_metadata:
             if "WorkSheet" not in str(meta.typ) or meta.name in skip:
@@ -50,9 +49,7 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
             state = str(meta.visible).rsplit(".", 1)[-1]   # SheetVisibleEnum.Visible / Hidden / VeryHidden
             hidden = state != "Visible"
             shown = "" if not hidden else ("深度隐藏" if state.startswith("Very") else "隐藏")
-            marks = flags.get(meta.name)
-            grids.append(Grid(meta.name, rows, merged, hidden, shown,
-                              marks.hidden_rows if marks else set(), marks.struck if marks else set()))
+            grids.append(Grid(meta.name, rows, merged, hidden, shown, flags))
     except UnusableFileError:
         raise
     except PasswordError:
@@ -93,7 +90,17 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
         kind, has_vba = facts.kind, facts.has_vba
     del data
 
-    grids = read_grids(path, limits, frozenset(skip_sheets))
+    flags = FlagReader(path) if container != "cfb" else None   # .xlsx/.xlsm: hidden rows, struck cells
+    try:
+        sub = _read(path, limits, skip_sheets, flags, sha256, size, has_vba, kind, policy)
+    finally:
+        if flags is not None:
+            flags.close()
+    return sub
+
+
+def _read(path, limits, skip_sheets, flags, sha256, size, has_vba, kind, policy) -> Submission:
+    grids = read_grids(path, limits, frozenset(skip_sheets), flags)
     sub = Submission(path=str(path), name=path.name, sha256=sha256, size=size, layout=LAYOUT_PRINTED,
                      has_vba=has_vba)
     if has_vba:
