@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from macros_py.model.errors import UnusableFileError
-from macros_py.model.submission import LAYOUT_PRINTED, Submission
+from macros_py.model.submission import LAYOUT_PRINTED, NOT_PROJECT, Submission
 from macros_py.policy.load import Policy, default_policy
 from macros_py.policy.schema import build_schema
 from macros_py.read.flags import FlagReader
@@ -117,4 +117,18 @@ def _read(path, limits, skip_sheets, flags, sha256, size, has_vba, kind, policy)
         raise UnusableFileError(f"工作簿{what}中没有可识别的表格：既不是本项目的标准化申报工作簿，"
                                 "也找不到附件7、附件8 或表4-2 格式的表头。请使用标准化申报工作簿，"
                                 "或按通知附件7/附件8 的表头填写。")
+    note = not_projects_note(sub)
+    if note:
+        sub.notes.append(note)
     return sub
+
+
+def not_projects_note(sub: Submission, shown: int = 8) -> str | None:
+    """One line for the clerk: which rows under the tables were not taken as projects, and why
+    (withdrawn rows are C-HIDDEN findings; these are no finding at all)."""
+    rows = [s for s in sub.skipped if s.kind == NOT_PROJECT]
+    if not rows:
+        return None
+    parts = [f"{s.sheet}!{s.cell or s.row} {s.reason}" for s in rows[:shown]]
+    more = f"等 {len(rows)} 行" if len(rows) > shown else f"共 {len(rows)} 行"
+    return "不是项目、没有作为项目读取的行（" + more + "）：" + "；".join(parts) + "。"
