@@ -172,6 +172,16 @@ NOT_PROJECTS = [
     {1: "制表人：", 3: "刘一"}, {2: "电话", 3: "0352-2011111"}, {4: "填表日期：2025.12.20"},
     {5: "推荐单位（盖章）"}, {2: "经办人  周敏"}, {1: "注：以上单位均为新申报。"},
     {2: "××职业技术学校", 3: "政府办", 4: "××路××号"},
+    {1: "——以下空白——"}, {2: "职业院校（3个）"}, {2: "A类：职业院校"}, {1: "填表人（签字）：", 3: "赵六"},
+    {2: "负责人签字：", 4: "2025年12月20日"}, {3: "联系电话（手机）：13800000000"}, {1: "报送单位：（盖章）"},
+    {6: "单位（盖章）"}, {1: "审核："}, {2: "（可写简称）"}, {1: "小计", 2: "2", 3: "1"},
+]
+# Rows that stay projects although words in them look like the marks above
+PROJECTS = [
+    {1: 3, 2: "大同市总工会职工技能培训中心", 3: "政府办", 4: "大同市平城区电话局路5号", 6: "焊工、电工",
+     7: "联系人：张三 13900000000"},
+    {1: 4, 2: "大同市第一职业学校（以下简称一职）", 3: "政府办", 4: "大同市平城区合计路1号", 6: "车工、钳工"},
+    {2: "大同市新荣区只填了名称的学校"},
 ]
 
 
@@ -188,9 +198,12 @@ def variants(tmp_path_factory, policy):
     for line in NOT_PROJECTS:
         insert_line(ws, at, line)
         at += 1
-    # and a project after them all, whose 备注 says 以下空白: still a project
+    # and projects after them all: one whose 备注 says 以下空白, and the tricky ones
     insert_line(ws, at, {1: 3, 2: "大同市新荣区后加职业培训学校", 3: "其它", 4: "大同市新荣区某路1号",
                          6: "焊工、电工", 7: "以下空白"})
+    for line in PROJECTS:
+        at += 1
+        insert_line(ws, at, line)
     wb.save(path)
     return read_submission(path, policy), first, at, data
 
@@ -198,7 +211,7 @@ def variants(tmp_path_factory, policy):
 def test_rows_that_are_not_projects_in_other_words(variants):
     sub, first, last, data = variants
     units = [r.values["unit"] for r in sub.rows("bases")]
-    assert units == [b["unit"] for b in data["bases"]] + ["大同市新荣区后加职业培训学校"]
+    assert units == [b["unit"] for b in data["bases"]] + ["大同市新荣区后加职业培训学校"] + [p[2] for p in PROJECTS]
     skipped = {s.row: s for s in sub.skipped}
     assert sorted(skipped) == list(range(first + 2, first + 2 + len(NOT_PROJECTS)))
     assert all(s.kind == NOT_PROJECT and s.reason for s in skipped.values())

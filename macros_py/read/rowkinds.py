@@ -25,14 +25,20 @@ _ROLES = ("填表人", "填报人", "制表人", "经办人", "审核人", "审�
           "主要负责人", "分管领导", "主管领导", "领导签字", "签字", "签名", "联系人", "联系电话", "联系方式",
           "电话", "手机", "座机", "传真", "邮箱", "电子邮箱", "填报日期", "填表日期", "报送日期", "制表日期", "日期",
           "填报时间", "报送时间", "单位盖章", "盖章", "公章", "签章", "推荐单位意见", "审核意见", "单位意见")
-_ROLE = re.compile(r"^[（(]?(" + "|".join(sorted(_ROLES, key=len, reverse=True)) + r")[)）]?([:：]|\s|$)")
+_ROLES += ("报送单位", "填报单位", "推荐单位", "单位名称及盖章", "E-MAIL", "EMAIL", "Email", "E-mail")
+# A role or contact label at the start of a cell: 填表人：, 审核人 (alone), 负责人签字：, 联系电话（手机）：
+_ROLE = re.compile(r"^[（(]?(" + "|".join(sorted(_ROLES, key=len, reverse=True)) + r")[)）]?"
+                   r"(签字|签名|签章|盖章)?\s*([（(][^)）]{0,8}[)）])?\s*([:：]|\s|$)")
+_SEALED = re.compile(r"[（(]\s*(盖章|公章|签章|签字|签名)\s*[)）]")
 _DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九○]{4})?\s*年\s*\d{0,2}\s*月\s*\d{0,2}\s*日?$")
 _SEAL_ONLY = re.compile(r"^[（(]?\s*(盖章|公章|签章|章|签字|印章)\s*[)）]?$")
 _REMARK = re.compile(r"^(备注|注|说明|填表说明|填报说明|附注|注意|特别说明)\s*\d*\s*[:：、]")
 NOTICE_FOOTER = "此表由推荐单位填写"
 _ENUM = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|"
                    r"第[一二三四五六七八九十\d]+(类|部分|批|组)|\d{1,2}\s*[、．]|[A-Za-z]\s*[、.．]\D|[ⅠⅡⅢⅣⅤ]+\s*[、.．]?)")
-_CATEGORY = re.compile(r"(类|类别|类型|部分)[:：]?$|^(院校|企业|行业|职业院校|技工院校|市直|县区|属地|其他|其它)[:：]?$")
+_CATEGORY = re.compile(r"(类|类别|类型|部分)[:：]?$|^(院校|企业|行业|职业院校|技工院校|市直|县区|属地|其他|其它)[:：]?$|"
+                       r"^(第?[一二三四五六七八九十\dA-Za-z]{1,3})类")
+_COUNTED = re.compile(r"[（(]\s*(共|计)?\s*\d+\s*(个|家|所|项|人|名)\s*[)）]$")   # 职业院校（3个）
 _PLACEHOLDER = re.compile(r"XX|××|xx|X{3,}|x{3,}|\*\*|＊＊|○○|可写简称|公章全称|填写示例|^示例|^例[:：]|^如[:：]|按此格式")
 
 
@@ -65,7 +71,9 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
         if _guidance(text, examples):
             return f"通知的填写示例（“{_shorten(text)}”）"
         key = norm_key(text)
-        if (_ENUM.match(key) and len(key) <= 20) or _CATEGORY.search(key) or grid.across(row, col) >= min(3, max(width, 1)):
+        bare = _COUNTED.sub("", key)
+        if (_ENUM.match(key) and len(key) <= 20) or _CATEGORY.search(bare) or (bare != key and len(bare) <= 12) \
+                or grid.across(row, col) >= min(3, max(width, 1)):
             return f"分类小标题（“{_shorten(text)}”）"
         if link is None and len(key) >= 2 and link_col is not None:
             return f"只有一格文字，没有项目名称，不像一个项目（“{_shorten(text)}”）"
@@ -100,7 +108,8 @@ def _marker(text: str) -> str | None:
         return f"合计行（“{_shorten(text)}”）"
     if _BLANK.search(key) and len(key) <= 12:
         return f"“以下空白”一类的标记（“{_shorten(text)}”）"
-    if _ROLE.match(text.strip()) or _DATE_LINE.match(key) or _SEAL_ONLY.match(key):
+    if _ROLE.match(text.strip()) or _DATE_LINE.match(key) or _SEAL_ONLY.match(key) \
+            or (len(key) <= 20 and _SEALED.search(text)):
         return f"签名或联系栏（“{_shorten(text)}”）"
     if _REMARK.match(key):
         return f"表下的备注或说明（“{_shorten(text)}”）"
