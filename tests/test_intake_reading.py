@@ -138,6 +138,11 @@ def test_tiers_of_a_printed_annex7_and_the_bases_without_one(corpus):
     rows = {r["项目单位"]: r for r in _master(wb, "基地汇总", exp.name)}
     for unit, tier in exp.tiers.items():
         assert rows[unit]["申报档次"] == tier, unit
+    # a tier from 备注 is checked against the base's 表4-2 (B-SUBSIDY); one read from 表4-2 agrees
+    subsidy = [f for f in summary["findings"] if f["file"] == exp.name and f["rule"] == "B-SUBSIDY"]
+    given = {b["unit"]: b["tier"] for b in exp.data["bases"]}
+    wrong = [u for u, t in list(exp.tiers.items())[:2] if t != given[u]]
+    assert len(subsidy) == len(wrong)
     # 名额对照: every base of the inbox is counted, in its tier or as 档次未填
     quota = {r["类别"]: r for r in _table(wb["名额对照"])}
     total = len(_table(wb["基地汇总"]))

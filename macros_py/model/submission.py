@@ -44,6 +44,8 @@ HIDDEN_SHEET = "隐藏工作表"
 STRUCK = "删除线"
 ROWDUP = "C-ROWDUP"          # the second copy of a project in one file
 WITHDRAWN = (HIDDEN_ROW, HIDDEN_SHEET, STRUCK)   # C-HIDDEN: withdrawn or old data
+# Where the tier of a base without a 申报档次 cell came from (Record.derived["tier"]).
+TIER_FROM_NOTE, TIER_FROM_SUBSIDY = "备注", "表4-2 上级财政补助"
 
 
 @dataclass

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 
 from macros_py.model.normalize import halfwidth, norm_key
-from macros_py.model.submission import Submission
+from macros_py.model.submission import TIER_FROM_NOTE, TIER_FROM_SUBSIDY, Submission
 from macros_py.policy.load import Policy
 from macros_py.policy.values import is_blank
 
-FROM_NOTE, FROM_SUBSIDY = "备注", "表4-2 上级财政补助"
+FROM_NOTE, FROM_SUBSIDY = TIER_FROM_NOTE, TIER_FROM_SUBSIDY
 
 
 def _note_pattern(policy: Policy) -> re.Pattern:
