@@ -169,6 +169,20 @@ def test_annotating_a_merged_cell_marks_its_range(corpus, tmp_path):
     assert any(f"{cells[0]}:{cells[-1]}" == str(r) for r in ws.merged_cells.ranges)
 
 
+def test_the_add_in_marks_a_merged_cell_on_its_range(corpus, policy):
+    """The ribbon's 校验本簿 marks through check_and_mark: findings on the cells a merged 属性 covers
+    become one mark on the range's first cell, the only one Excel lets hold a note."""
+    from macros_py.check.marks import check_and_mark
+
+    root, cases, _, _ = corpus
+    sub = read_submission(root / "灵丘县_属性不对.xlsx", policy)
+    _, marks = check_and_mark(sub, policy)
+    cells = [c for r, _, c in cases["printed_merged"].marks if r == "B-ATTR"]
+    mark = marks["附件7"][cells[0]]
+    assert mark.span == f"{cells[0]}:{cells[-1]}" and [f.rule for f in mark.findings].count("B-ATTR") == 3
+    assert not set(cells[1:]) & set(marks["附件7"])
+
+
 # ------------------------------------------------------------------ variants the corpus did not use
 
 NOT_PROJECTS = [
@@ -222,6 +236,21 @@ def test_rows_that_are_not_projects_in_other_words(variants):
     assert all(s.kind == NOT_PROJECT and s.reason for s in skipped.values())
 
 
+def test_a_header_typed_twice_is_not_a_project(policy, tmp_path):
+    data = generate_load(policy, 4, seed=8)[3].data
+    data["recommender"] = "平城区人力资源和社会保障局"
+    path = write_printed_submission(tmp_path / "h.xlsx", data, policy)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["附件7"]
+    header = next(c.row for c in ws["A"] if c.value == "编号")
+    insert_line(ws, header + 1, {c.column: c.value for c in ws[header] if c.value})
+    wb.save(path)
+    sub = read_submission(path, policy)
+    assert [r.values["unit"] for r in sub.rows("bases")] == [b["unit"] for b in data["bases"]]
+    assert [(s.row, s.kind) for s in sub.skipped] == [(header + 1, NOT_PROJECT)]
+    assert "表头" in sub.skipped[0].reason
+
+
 def test_a_hidden_template_sheet_is_not_data(policy, tmp_path):
     """The template's own hidden sheets (下拉列表, 模板信息) are neither read nor reported."""
     from macros_py.write.fill import write_filled
@@ -245,3 +274,32 @@ def test_struck_name_alone_withdraws_the_row(policy, tmp_path):
     sub = read_submission(path, policy)
     assert [s.row for s in sub.skipped if s.kind == "删除线"] == [first]
     assert data["bases"][0]["unit"] not in {r.values["unit"] for r in sub.rows("bases")}
+
+
+def test_headers_in_other_words(policy, tmp_path):
+    """A clerk's own header texts: notes in brackets, spaces, everyday names for the columns."""
+    data = generate_load(policy, 5, seed=9)[4].data
+    data["recommender"] = "平城区人力资源和社会保障局"
+    assert data["bases"] and data["studios"]
+    path = write_printed_submission(tmp_path / "v.xlsx", data, policy)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["附件7"]
+    header = next(c.row for c in ws["A"] if c.value == "编号")
+    words = {"编号": "序  号", "项目单位": "项目单位（公章全称）", "属性": "单位属性", "项目所在地址": "项目地址",
+             "申报专业": "申报专业（职业、工种）", "备注": "备 注"}
+    for c in ws[header]:
+        if c.value in words:
+            c.value = words[c.value]
+    ws8 = wb["附件8"]
+    h8 = next(c.row for c in ws8["A"] if c.value == "序号")
+    for c in ws8[h8]:
+        if c.value == "主要荣誉":
+            c.value = "主要荣誉（获奖情况）"
+        if c.value == "领办人":
+            c.value = "领办人（技能大师）"
+    wb.save(path)
+    sub = read_submission(path, policy)
+    assert [(r.values["unit"], r.values["attribute"], r.values["address"]) for r in sub.rows("bases")] == \
+        [(b["unit"], b["attribute"], b["address"]) for b in data["bases"]]
+    assert [(r.values["leader"], r.values["honours"]) for r in sub.rows("studios")] == \
+        [(s["leader"], s["honours"]) for s in data["studios"]]

@@ -8,6 +8,7 @@ rows (merged or not) are read by joining the cells above.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from macros_py.model.normalize import norm_key
@@ -48,6 +49,35 @@ def header_names(sheet: Sheet) -> dict[str, str]:
     return names
 
 
+_NOTE = re.compile(r"（[^（）]*）$")
+
+
+def bare(text: str) -> str:
+    """A normalised header without its last bracketed note: 项目单位（公章全称） -> 项目单位."""
+    return _NOTE.sub("", text) if text.endswith("）") else text
+
+
+_BARE: dict[int, tuple[Sheet, dict[str, str]]] = {}
+
+
+def bare_names(sheet: Sheet) -> dict[str, str]:
+    """header_names with the bracketed notes taken off both sides (年培训规模（人次） and 年培训规模
+    （人次/年） meet at 年培训规模), where that names one column only."""
+    cached = _BARE.get(id(sheet))
+    if cached is not None and cached[0] is sheet:
+        return cached[1]
+    out: dict[str, str] = {}
+    clash = set()
+    for name, key in header_names(sheet).items():
+        b = bare(name)
+        if b and out.setdefault(b, key) != key:
+            clash.add(b)
+    for b in clash:
+        del out[b]
+    _BARE[id(sheet)] = (sheet, out)
+    return out
+
+
 def _prefixes(sheets: tuple[Sheet, ...]) -> frozenset[str]:
     """Normalised header texts and their beginnings (two characters or more): the cheap test for the
     header of another table lower on a sheet, written on one row or broken over two."""
@@ -56,7 +86,7 @@ def _prefixes(sheets: tuple[Sheet, ...]) -> frozenset[str]:
         return cached[1]
     out = set()
     for sheet in sheets:
-        for name in header_names(sheet):
+        for name in (*header_names(sheet), *bare_names(sheet)):
             out.update(name[:n] for n in range(2, len(name) + 1))
     _PREFIXES[tuple(id(s) for s in sheets)] = (sheets, frozenset(out))
     return frozenset(out)
@@ -68,7 +98,7 @@ _PREFIXES: dict[tuple, tuple[tuple[Sheet, ...], frozenset[str]]] = {}
 def _looks_like_header(cells: list, names: frozenset[str]) -> bool:
     hits = 0
     for v in cells:
-        if type(v) is str and 1 < len(v) <= 40 and norm_key(v) in names:
+        if type(v) is str and 1 < len(v) <= 40 and (norm_key(v) in names or bare(norm_key(v)) in names):
             hits += 1
             if hits >= 2:
                 return True
@@ -96,15 +126,15 @@ def _shown(grid: Grid, row: int, col: int, span: int) -> str:
 
 def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit]:
     """How row `row` reads as the header of each sheet (one pass over the row's cells)."""
-    names = [header_names(s) for s in sheets]
+    names = [(header_names(s), bare_names(s)) for s in sheets]
     hits = [HeaderHit(grid, s.key, row) for s in sheets]
     for col in range(grid.width(row)):
         cands = _candidates(grid, row, col)
         if not cands:
             continue
-        for hit, table in zip(hits, names, strict=True):
+        for hit, (table, bare_table) in zip(hits, names, strict=True):
             for key_text, span in cands:
-                key = table.get(key_text)
+                key = table.get(key_text) or bare_table.get(bare(key_text))
                 if key:
                     if key not in hit.columns:
                         hit.columns[key] = col

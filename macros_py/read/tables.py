@@ -25,7 +25,7 @@ from macros_py.policy.load import Policy
 from macros_py.policy.schema import FORMULA, LABEL, Schema, Sheet
 from macros_py.policy.values import converter, is_blank, value_doubt
 from macros_py.read.grid import Grid, a1, column_name
-from macros_py.read.headers import HeaderHit
+from macros_py.read.headers import HeaderHit, header_names
 from macros_py.read.rowkinds import is_notice_footer, row_kind
 
 # Lines that end a printed table: its footer (备注：此表由推荐单位填写…) and "以下空白" marks.
@@ -74,6 +74,7 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
     link_col = hit.columns.get(sheet.link) if sheet.link else None
     seq_col = hit.columns.get("seq")
     width = len(hit.columns)
+    link_headers = {name for name, key in header_names(sheet).items() if key == sheet.link}
     records = []
     for row in range(hit.row + 1, stop):
         cells = grid.row_texts(row)
@@ -82,6 +83,8 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
         if printed and len(cells) == 1 and is_notice_footer(cells[0][1]):
             continue  # the printed form's own footer, like its header
         why = row_kind(grid, row, cells, link_col=link_col, seq_col=seq_col, examples=examples, width=width)
+        if why is None and link_col is not None and grid.key(row, link_col) in link_headers:
+            why = f"重复的表头（“{grid.text(row, link_col)}”）"   # the header row typed or pasted again
         if why:
             skipped.append(_skip(sheet, grid, row, NOT_PROJECT, why, cells, link_col))
             continue
