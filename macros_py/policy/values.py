@@ -287,7 +287,16 @@ def _date_text_doubt(raw: str, value):
         if 1 <= month <= 12:
             date = dt.date(year, month, 1)
             return "short_year", {"read": date.strftime("%Y-%m"), "_value": date}
+    late = _MONTH_FIRST.match(text)
+    if late and 1 <= int(late.group(1)) <= 12 and 1900 <= int(late.group(2)) <= 2100:
+        date = dt.date(int(late.group(2)), int(late.group(1)), 1)
+        return "month_first", {"read": date.strftime("%Y-%m"), "_value": date}
+    if any(ch.isdigit() for ch in text):
+        return "unread", {"read": "没有读出日期，按原文保留"}
     return None
+
+
+_MONTH_FIRST = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")   # 3/1975
 
 
 def _date_number_doubt(raw):

@@ -108,12 +108,19 @@ def _marker(text: str) -> str | None:
         return f"合计行（“{_shorten(text)}”）"
     if _BLANK.search(key) and len(key) <= 12:
         return f"“以下空白”一类的标记（“{_shorten(text)}”）"
-    if _ROLE.match(text.strip()) or _DATE_LINE.match(key) or _SEAL_ONLY.match(key) \
-            or (len(key) <= 20 and _SEALED.search(text)):
+    if _ROLE.match(text.strip()) or _DATE_LINE.match(key) or _SEAL_ONLY.match(key) or _sealed_label(text):
         return f"签名或联系栏（“{_shorten(text)}”）"
     if _REMARK.match(key):
         return f"表下的备注或说明（“{_shorten(text)}”）"
     return None
+
+
+def _sealed_label(text: str) -> bool:
+    """A place for a seal: 单位（盖章）, 报送单位：（盖章）. (A unit's name with （公章） after it is a name.)"""
+    if not _SEALED.search(text):
+        return False
+    rest = norm_key(_SEALED.sub("", text)).strip(_FRAME + ":：")
+    return len(rest) <= 6 and (not rest or rest.endswith(("单位", "部门", "意见", "处", "科")))
 
 
 def _guidance(text: str, examples: frozenset[str]) -> bool:

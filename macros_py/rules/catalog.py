@@ -202,6 +202,8 @@ _SPECS = (
           serial=("“{column}”为数字 {value}，按 Excel 的日期序号读作 {read}。", "把单元格设为日期格式，或按“1975-03”填写。"),
           short_year=("“{column}”的“{value}”只有两位年份，读作 {read}。", "填写四位年份，如 1975-03。"),
           chinese=("“{column}”的“{value}”用汉字写日期，读作 {read}。", "按“1975-03”填写。"),
+          month_first=("“{column}”的“{value}”月份在前，读作 {read}。", "按“1975-03”填写。"),
+          unread=("“{column}”的“{value}”不是可以识别的日期，{read}。", "按“1975-03”或“1975年3月”填写。"),
           long=("“{column}”有 {length} 字，超过 Excel 单元格能容纳的 {limit} 字；汇总表中该格只显示开头，全文保存在汇总数据（JSON）中。",
                 "精简文字，或把详细内容放在申报材料中。")),
     _spec("C-TEMPLATE", ERROR, BUREAU, "工作簿格式",
