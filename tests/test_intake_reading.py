@@ -138,6 +138,10 @@ def test_tiers_of_a_printed_annex7_and_the_bases_without_one(corpus):
     rows = {r["项目单位"]: r for r in _master(wb, "基地汇总", exp.name)}
     for unit, tier in exp.tiers.items():
         assert rows[unit]["申报档次"] == tier, unit
+    # where each tier was read from is said at the base's row (B-TIER, 提示)
+    derived = [f for f in summary["findings"] if f["file"] == exp.name and f["rule"] == "B-TIER" and f["value"]]
+    assert sorted(f["value"] for f in derived) == sorted(t for t in exp.tiers.values() if t)
+    assert sum("备注" in f["message"] for f in derived) == 2
     # a tier from 备注 is checked against the base's 表4-2 (B-SUBSIDY); one read from 表4-2 agrees
     subsidy = [f for f in summary["findings"] if f["file"] == exp.name and f["rule"] == "B-SUBSIDY"]
     given = {b["unit"]: b["tier"] for b in exp.data["bases"]}

@@ -89,6 +89,11 @@ def attribute(ctx: RuleContext) -> None:
 
 @rule("B-TIER")
 def tier(ctx: RuleContext) -> None:
+    # A printed 附件7 has no 申报档次 column: say where each base's tier was read from instead.
+    for rec in ctx.rows("bases"):
+        source = rec.derived.get("tier")
+        if source:
+            ctx.emit("B-TIER", "derived", rec=rec, key="tier", source=source)
     _closed_list(ctx, "B-TIER", "tier", "tiers")
 
 
