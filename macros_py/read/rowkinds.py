@@ -29,6 +29,7 @@ _ROLES += ("报送单位", "填报单位", "推荐单位", "单位名称及盖�
 # A role or contact label at the start of a cell: 填表人：, 审核人 (alone), 负责人签字：, 联系电话（手机）：
 _ROLE = re.compile(r"^[（(]?(" + "|".join(sorted(_ROLES, key=len, reverse=True)) + r")[)）]?"
                    r"(签字|签名|签章|盖章)?\s*([（(][^)）]{0,8}[)）])?\s*([:：]|\s|$)")
+_UNIT_END = re.compile(r"(学校|学院|大学|中心|公司|集团|厂|局|委员会|委|工会|协会|学会|研究院|研究所|基地|医院|站|社|馆|队|部|处|所|室|园|场|会|院|校|矿|店|行)$")
 _SEALED = re.compile(r"[（(]\s*(盖章|公章|签章|签字|签名)\s*[)）]")
 _DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九○]{4})?\s*年\s*\d{0,2}\s*月\s*\d{0,2}\s*日?$")
 _SEAL_ONLY = re.compile(r"^[（(]?\s*(盖章|公章|签章|章|签字|印章)\s*[)）]?$")
@@ -50,11 +51,12 @@ def _shorten(text: str, n: int = 40) -> str:
 
 
 def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: int | None,
-             seq_col: int | None, examples: frozenset[str], width: int) -> str | None:
+             seq_col: int | None, examples: frozenset[str], width: int, names_unit: bool = False) -> str | None:
     """Why the row (its filled cells `cells`: (column, text)) is not a project, or None if it may be one.
 
     link_col: the column that names the project (项目单位, 领办人); seq_col: the 编号/序号 column;
-    examples: the notice's guidance texts, normalised; width: how many columns the table has."""
+    examples: the notice's guidance texts, normalised; width: how many columns the table has;
+    names_unit: the name column holds a unit's name (附件7), not a person's (附件8's 领办人)."""
     # A number in the 编号 column is the form's own pre-numbering; any other text there is content.
     rest = [(c, t) for c, t in cells if not (c == seq_col and _number(t))]
     if not rest:
@@ -77,13 +79,20 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
             return f"分类小标题（“{_shorten(text)}”）"
         if link is None and len(key) >= 2 and link_col is not None:
             return f"只有一格文字，没有项目名称，不像一个项目（“{_shorten(text)}”）"
+        if names_unit and link is not None and len(key) <= 12 and not _UNIT_END.search(re.sub(r"（[^（）]*）$", "", key)):
+            # a unit's name ends like one (学校, 中心, 公司…); a short word alone is a heading (民办机构)
+            return f"分类小标题（“{_shorten(text)}”）"
         return None
     if link is not None and _guidance(link, examples):
         return f"通知的填写示例（“{_shorten(link)}”）"
-    # 合计 in the 编号 column makes a total row whatever the name column holds ("共3个", "3个").
+    # 合计 in the 编号 column makes a total row whatever the name column holds ("共3个", "3个"); a
+    # line that begins with a label (填表人：| 张三 | 联系电话：| …) is a signature line however long.
     lead = next((t for c, t in rest if c == seq_col), None) if seq_col is not None else None
-    if lead is not None and _marker(lead):
-        return _marker(lead)
+    for first in (lead, rest[0][1]):
+        if first is not None and _marker(first):
+            return _marker(first)
+    if sum(1 for _, t in rest if _ROLE.match(t.strip())) >= 2:
+        return f"签名或联系栏（“{_shorten(' '.join(t for _, t in rest))}”）"
     real_name = link is not None and _marker(link) is None
     if real_name and len(rest) > 3:
         return None  # a named project with its cells filled (the common row: decided at once)

@@ -82,7 +82,8 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
             continue
         if printed and len(cells) == 1 and is_notice_footer(cells[0][1]):
             continue  # the printed form's own footer, like its header
-        why = row_kind(grid, row, cells, link_col=link_col, seq_col=seq_col, examples=examples, width=width)
+        why = row_kind(grid, row, cells, link_col=link_col, seq_col=seq_col, examples=examples, width=width,
+                       names_unit=sheet.link == "unit")
         if why is None and link_col is not None and grid.key(row, link_col) in link_headers:
             why = f"重复的表头（“{grid.text(row, link_col)}”）"   # the header row typed or pasted again
         if why:
