@@ -512,7 +512,9 @@ def template_clerk(folder: Path, d: Data) -> Expect:
                            (NOT_PROJECT, "附件7 基地汇总", 5 + n, "合计"),
                            (HIDDEN_ROW, "附件7 基地汇总", 6, "隐藏"), (STRUCK, "附件8 工作室汇总", 5, "删除线"),
                            (NOT_PROJECT, "附件8 工作室汇总", 5 + len(data["studios"]), "签名"),
-                           (HIDDEN_SHEET, "附件7（旧）", 5, "隐藏")],
+                           (HIDDEN_SHEET, "附件7（旧）", 5, "隐藏"),
+                           # the withdrawn base's and studio's rows on the other sheets follow them
+                           ("无所属项目", "基地条件", 5, HIDDEN_ROW), ("无所属项目", "大师信息", 5, STRUCK)],
                   findings=[("C-HIDDEN", "附件7 基地汇总", f"{letter}6"), ("C-HIDDEN", "附件7（旧）", f"{letter}5")])
 
 

@@ -28,7 +28,7 @@ from macros_py.merge.ledger import Ledger
 from macros_py.model.errors import UsageError
 from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
 from macros_py.model.normalize import norm_key
-from macros_py.model.submission import ROWDUP, Record, SkippedRow, Submission
+from macros_py.model.submission import ROWDUP, WITHDRAWN, Record, SkippedRow, Submission
 from macros_py.model.summary import FileSummary, MergeSummary, RecommenderStatus
 from macros_py.policy.load import Policy, load_policy
 from macros_py.policy.recommenders import resolve
@@ -257,6 +257,10 @@ def _orphan_reason(sub: Submission, sheet_key: str, rec) -> str:
     names = {norm_key(r.values.get(key)) for r in sub.rows(parent) if r.values.get(key)}
     if norm_key(rec.values.get(key)) in names:
         return "同一项目在本表的第二行（C-ROWDUP），汇总表只收第一行"
+    withdrawn = next((s for s in sub.skipped if s.sheet_key == parent and s.kind in WITHDRAWN and s.record
+                      and norm_key(s.record.values.get(key)) == norm_key(rec.values.get(key))), None)
+    if withdrawn is not None:
+        return f"所属项目在“{withdrawn.sheet}”第 {withdrawn.row} 行未汇总（{withdrawn.kind}），本行随之不汇总"
     return ("该行的项目单位不在本文件的附件7 基地汇总中，无法归到任何基地" if parent == "bases"
             else "该行的领办人不在本文件的附件8 工作室汇总中，无法归到任何工作室")
 
