@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("OPENPYXL_LXML", "False")  # before openpyxl loads: see macros_py/__init__.py
+# Logs of unexpected errors (cli/main.py) go to a folder of the test run, not the machine's temp folder.
+os.environ.setdefault("SHENBAO_LOG_DIR", __import__("tempfile").mkdtemp(prefix="shenbao-test-logs-"))
 sys.path.insert(0, str(Path(__file__).parent))  # the helpers beside the tests
 
 from cf_probe import Probe, add_probes  # noqa: E402
@@ -33,8 +35,10 @@ from macros_py.write.printed import write_printed_submission  # noqa: E402
 from macros_py.write.samples import generate  # noqa: E402
 
 SOFFICE = find_soffice()
-NO_LO_REASON = ("LibreOffice (soffice) is not installed here; install libreoffice-calc-nogui "
-                "or set SHENBAO_SOFFICE. CI installs it, so these tests run there.")
+# Every test that needs LibreOffice finds it here, one way (find_soffice: $SHENBAO_SOFFICE, PATH, the
+# usual places), and says the same when it is missing.
+NO_LO_REASON = ("本机没有 LibreOffice（soffice）：跳过需要它的测试。请安装 libreoffice-calc-nogui，"
+                "或用环境变量 SHENBAO_SOFFICE 指定 soffice 的完整路径；CI 会安装它，这些测试在那里运行。")
 requires_libreoffice = pytest.mark.skipif(SOFFICE is None, reason=NO_LO_REASON)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -47,7 +47,7 @@ def main(argv):
     profile = tempfile.mkdtemp(prefix="shenbao_lo_profile_")
     pipe = "shenbao_" + uuid.uuid4().hex
     proc = subprocess.Popen(
-        ["soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
+        [os.environ.get("SHENBAO_SOFFICE") or "soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
          "--nolockcheck", f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}",
          f"--accept=pipe,name={pipe};urp;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -58,7 +58,8 @@ def test_package_declares_an_addin_with_ribbon_and_vba(built):
     overrides = {o.get("PartName"): o.get("ContentType") for o in types.iter(f"{CT}Override")}
     defaults = {d.get("Extension"): d.get("ContentType") for d in types.iter(f"{CT}Default")}
     assert overrides["/xl/workbook.xml"] == ADDIN_CONTENT_TYPE == "application/vnd.ms-excel.addin.macroEnabled.main+xml"
-    assert defaults["bin"] == "application/vnd.ms-office.vbaProject"
+    assert overrides["/xl/vbaProject.bin"] == "application/vnd.ms-office.vbaProject"
+    assert "bin" not in defaults
     package_rels = _rels(built, "_rels/.rels")
     assert package_rels[UI_EXTENSIBILITY_REL] == "customUI/customUI14.xml"
     assert UI_EXTENSIBILITY_REL == "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
@@ -131,7 +132,7 @@ def test_changed_xlwings_module_fails_the_build(monkeypatch):
 
 def test_oletools_gives_every_module_back_byte_identical(built):
     expected = {m.name: m.source for m in addin_modules()}
-    assert list(expected) == ["ThisWorkbook", "Sheet1", "xlwings", "xlwings_udfs", "shenbao_ribbon"]
+    assert list(expected) == ["ThisWorkbook", "Sheet1", "xlwings", "Dictionary", "xlwings_udfs", "shenbao_ribbon"]
     parser = olevba.VBA_Parser("shenbao.xlam", data=built, relaxed=False)
     decoded = {path.split("/")[-1]: code for _, path, _, code in parser.extract_macros()}
     assert decoded == expected

@@ -40,6 +40,8 @@ def test_olefile_reads_every_storage_and_stream():
     for name, data in tree.children["VBA"].children.items():
         assert ole.openstream(["VBA", name]).read() == data
     assert ole.get_type("VBA") == olefile.STGTY_STORAGE
+    storage = next(e for e in ole.direntries if e is not None and e.name == "VBA")
+    assert (storage.isectStart, storage.size) == (0, 0)  # MS-CFB 2.6.3: both zero for a storage
 
 
 def test_small_streams_live_in_the_mini_stream():

@@ -8,21 +8,21 @@ DESIGN.md.) LibreOffice is driven through UNO by the system Python in a subproce
 """
 
 import json
-import shutil
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import NO_LO_REASON, SOFFICE
 
 from macros_py.addin.build import CONFIG_SHEET, PROJECT_NAME, SELFTEST_VB_NAME, build_addin, write_addin
 
-SOFFICE = shutil.which("soffice")
 SYSTEM_PYTHON = "/usr/bin/python3"  # LibreOffice's uno module is built for the system Python
 DRIVER = Path(__file__).with_name("lo_run_macro.py")
 FILTER = "Calc MS Excel 2007 XML"
 
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) 未安装：跳过加载项的 LibreOffice 自检")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason=NO_LO_REASON)
 
 
 def test_libreoffice_runs_the_selftest_macro(tmp_path):
@@ -31,7 +31,7 @@ def test_libreoffice_runs_the_selftest_macro(tmp_path):
     url = f"vnd.sun.star.script:{PROJECT_NAME}.{SELFTEST_VB_NAME}.Run?language=Basic&location=document"
     proc = subprocess.run(
         [python, str(DRIVER), str(addin), FILTER, url, "0", "E1", "E2", "E3", "A1"],
-        capture_output=True, text=True, timeout=180,
+        capture_output=True, text=True, timeout=180, env={**os.environ, "SHENBAO_SOFFICE": SOFFICE},
     )
     assert proc.stdout, f"驱动脚本没有输出：{proc.stderr[-2000:]}"
     result = json.loads(proc.stdout.strip().splitlines()[-1])

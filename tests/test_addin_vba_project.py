@@ -65,7 +65,7 @@ def test_chinese_text_is_stored_in_gbk():
 def test_project_streams_have_the_fixed_layout():
     data = build_vba_project(_modules(), "demo")
     ole = olefile.OleFileIO(io.BytesIO(data))
-    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000000")
+    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000100")
     text = ole.openstream("PROJECT").read().decode("gbk")
     pid = project_id("demo")
     lines = text.split("\r\n")

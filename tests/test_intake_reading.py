@@ -130,7 +130,7 @@ def test_values_read_as_meant_and_long_text_kept_whole(corpus):
     assert card["honours"] == LONG_HONOURS
     long = next(f for f in summary["findings"] if f["rule"] == "C-VALUE" and f["cell"].startswith("J")
                 and f["sheet"] == "附件8 工作室汇总")
-    assert long["value"] == LONG_HONOURS
+    assert LONG_HONOURS.startswith(long["value"][:150]) and "35714" in long["message"]
 
 
 def test_tiers_of_a_printed_annex7_and_the_bases_without_one(corpus):

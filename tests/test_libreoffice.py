@@ -92,3 +92,19 @@ def test_the_fake_gets_a_private_profile_and_the_recalculation_setting(monkeypat
     text = log.read_text()
     assert "-env:UserInstallation=file:///" in text and "--headless" in text
     assert "OOXMLRecalcMode" in text and "<value>0</value>" in text
+
+
+def test_the_tests_find_libreoffice_one_way_and_skip_in_chinese():
+    """find_soffice (honouring SHENBAO_SOFFICE) through conftest.SOFFICE; no test looks for it itself."""
+    import re
+
+    from conftest import NO_LO_REASON
+
+    here = Path(__file__).parent
+    for path in here.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"which\([\"'](soffice|libreoffice)[\"']\)", text), path.name
+        assert not re.search(r"\[\s*[\"']soffice[\"']", text), path.name
+        for reason in re.findall(r"pytest\.skip\(\s*\"([^\"]+)\"", text):
+            assert re.search(r"[\u4e00-\u9fff]", reason), (path.name, reason)
+    assert re.search(r"[\u4e00-\u9fff]", NO_LO_REASON) and "SHENBAO_SOFFICE" in NO_LO_REASON

@@ -222,7 +222,8 @@ def test_the_ledger_records_each_file_once_and_each_run(merged, inbox, tmp_path)
 
 
 @pytest.mark.parametrize("where", ["while building", "while renaming"])
-def test_a_run_that_fails_half_way_leaves_no_master_and_the_ledger_as_it_was(inbox, tmp_path, monkeypatch, where):
+def test_a_run_that_fails_half_way_leaves_no_master_and_the_ledger_as_it_was(inbox, tmp_path, monkeypatch, capsys,
+                                                                             where):
     out = tmp_path / "out"
     run_merge(inbox.path, out)
     before = (out / "汇总.xlsx").read_bytes()
@@ -237,8 +238,10 @@ def test_a_run_that_fails_half_way_leaves_no_master_and_the_ledger_as_it_was(inb
     else:
         import macros_py.write.xlsx_pack as xp
         monkeypatch.setattr(xp.os, "replace", broken)
-    with pytest.raises(OSError):
-        main(["merge", str(inbox.path), "-o", str(out / "汇总.xlsx"), "--jobs", "1"])
+    capsys.readouterr()
+    assert main(["merge", str(inbox.path), "-o", str(out / "汇总.xlsx"), "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "磁盘已满（测试）" in err
     assert (out / "汇总.xlsx").read_bytes() == before
     assert not [p for p in out.iterdir() if p.name.startswith(".~shenbao-")]
     runs = sqlite3.connect(out / "汇总台账.sqlite").execute("SELECT COUNT(*) FROM runs").fetchone()[0]
@@ -264,7 +267,7 @@ def test_a_ledger_write_that_fails_is_rolled_back(inbox, tmp_path, monkeypatch):
 
         from macros_py.cli.merge import run
         run(argparse.Namespace(inbox=str(inbox.path), output=str(out / "汇总.xlsx"), ledger=None, feedback=None,
-                               summary_json=None, html=None, jobs=1, policy=None))
+                               summary_json=None, html=None, jobs=1, policy=None, force=False))
     assert sqlite3.connect(path).execute("SELECT COUNT(*), MAX(last_run) FROM files").fetchone() == before
 
 

@@ -7,12 +7,11 @@ import io
 import re
 import shutil
 import struct
-import subprocess
 import tracemalloc
 import zipfile
 
 import pytest
-from conftest import SAMPLES, at
+from conftest import SAMPLES, at, requires_libreoffice
 from openpyxl import Workbook, load_workbook
 
 from macros_py.check.engine import check_paths, check_submission
@@ -254,12 +253,11 @@ def test_xlsm_with_vba_is_read_and_noted(tmp_path, policy):
     assert {f.rule for f in findings} == {"B-SUBSIDY", "B-MAJOR-BUDGET", "C-TEMPLATE"}
 
 
+@requires_libreoffice
 def test_xls_is_read_like_the_xlsx(tmp_path, policy):
-    if not shutil.which("soffice"):
-        pytest.skip("LibreOffice is not installed")
-    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(SAMPLE)],
-                   check=True, capture_output=True, timeout=180)
-    xls = tmp_path / (SAMPLE.stem + ".xls")
+    from macros_py.write.libreoffice import convert
+
+    (xls,) = convert([SAMPLE], tmp_path, fmt="xls")
     sub = read_submission(xls, policy)
     assert sub.layout == "template" and sub.recommender == "平城区人力资源和社会保障局"
     got = {(f.rule, f.sheet, f.cell) for f in check_submission(sub, policy)}

@@ -36,3 +36,11 @@ def test_ci_script_is_strict_and_installs_what_the_tests_need():
     for package in ("libreoffice-calc-nogui", "python3-uno", "chromium", "fonts-noto-cjk"):
         assert package in text
     assert "ruff check ." in text
+
+
+def test_ci_installs_the_package_once():
+    """README's test command installs the package with its test extra; .ci/run does not do it again."""
+    text = CI.read_text(encoding="utf-8") + "\n" + first_block()[1]
+    installs = re.findall(r"pip install[^\n&|;]*-e\s+['\"]?\.(?:\[test\])?['\"]?", text)
+    assert len(installs) == 1, installs
+    assert text.index("ruff check .") > CI.read_text(encoding="utf-8").index('bash -c "$test_command"')

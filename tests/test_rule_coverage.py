@@ -24,6 +24,7 @@ def covered() -> set[str]:
 
 
 def test_every_registered_county_rule_has_a_break_test():
+    # C-TEMPLATE and C-EMPTY are about the file as a whole: test_rules_common breaks them without a cell.
     missing = (set(REGISTRY) - {"C-TEMPLATE"}) - covered()
     assert not missing, f"rules without a break-at-a-known-cell test: {sorted(missing)}"
 
@@ -38,3 +39,7 @@ def test_c_template_is_tested_too():
 
     assert hasattr(test_rules_common, "test_other_template_version_is_a_warning")
     assert hasattr(test_read_workbook, "test_xlsm_with_vba_is_read_and_noted")
+
+
+def test_c_empty_is_tested_too():
+    assert hasattr(test_rules_common, "test_c_empty_a_blank_template_is_an_error_for_the_file")

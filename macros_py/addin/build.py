@@ -7,6 +7,9 @@ What goes in:
 - `xlwings_udfs`, stubs generated from the worksheet functions in macros_py.addin.functions;
 - xlwings' own `xlwings_custom_addin.bas`, read from the installed xlwings package at build time
   (never copied into the repository), with PROJECT_NAME set and two hardening edits (below);
+- xlwings' class module `Dictionary` (addin/Dictionary.cls of the installed xlwings, Tim Hall's
+  VBA-Dictionary, MIT): on a Mac the xlwings module declares `As Dictionary`, and without the class
+  it does not compile; xlwings' own quickstart_addin_ribbon.xlam carries it for the same reason;
 - the config sheet `shenbao.conf` that the xlwings module reads.
 
 The config sheet. xlwings' custom-add-in module looks for settings in this order: a sheet named
@@ -33,6 +36,7 @@ from macros_py.addin.vba_project import (
     WORKSHEET_BASE,
     VbaModule,
     build_vba_project,
+    class_module,
     document_module,
     standard_module,
 )
@@ -46,6 +50,8 @@ CONFIG_SHEET = f"{PROJECT_NAME}.conf"  # the sheet name xlwings' GetConfig reads
 UDF_MODULE = "macros_py.addin.functions"
 XLWINGS_BAS = "xlwings_custom_addin.bas"
 XLWINGS_VB_NAME = "xlwings"
+DICTIONARY_CLS = "addin/Dictionary.cls"  # inside the installed xlwings package
+DICTIONARY_VB_NAME = "Dictionary"
 SELFTEST_BAS = "selftest.bas"
 SELFTEST_VB_NAME = "SelfTest"
 ADDIN_TITLE = "高技能人才申报"
@@ -107,6 +113,17 @@ def xlwings_module_text() -> str:
     return text
 
 
+def dictionary_class_text() -> str:
+    """The Dictionary class module's .cls text from the installed xlwings package."""
+    import xlwings
+
+    path = Path(xlwings.__file__).parent / DICTIONARY_CLS
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"已安装的 xlwings（{xlwings.__version__}）中没有 {DICTIONARY_CLS}，无法生成加载项") from None
+
+
 def _read(addin_dir: Path, name: str) -> str:
     try:
         return (addin_dir / name).read_text(encoding="utf-8")
@@ -137,13 +154,14 @@ def ribbon_button_ids(addin_dir: Path = ADDIN_DIR) -> list[str]:
 
 
 def addin_modules(*, selftest: bool = False, addin_dir: Path = ADDIN_DIR) -> list[VbaModule]:
-    """The VBA modules in project order: document modules, then standard modules by name."""
+    """The VBA modules in project order: document modules, xlwings' two, then ours by name."""
     modules = [
         document_module("ThisWorkbook", WORKBOOK_BASE, _read(addin_dir, "ThisWorkbook.cls")),
         document_module("Sheet1", WORKSHEET_BASE),
     ]
     if not selftest:
         modules.append(standard_module(XLWINGS_VB_NAME, xlwings_module_text()))
+        modules.append(class_module(DICTIONARY_VB_NAME, dictionary_class_text()))
     modules.append(standard_module(UDF_MODULE_VB_NAME, stubs_for_module(UDF_MODULE)))
     for path in sorted(addin_dir.glob("*.bas")):
         if path.name == SELFTEST_BAS and not selftest:
@@ -176,12 +194,15 @@ def build_addin(*, selftest: bool = False, interpreter_win: str = "", interprete
     return pkg.write_package([(n, d.encode("utf-8") if isinstance(d, str) else d) for n, d in parts])
 
 
+def claim_addin(path: str | Path, *, force: bool = False) -> Path:
+    """Refuse (OutputError) before building if the add-in may not be written at `path`."""
+    from macros_py.write.outputs import ADDIN, claim
+
+    return claim(path, ADDIN, force=force)
+
+
 def write_addin(path: str | Path, data: bytes, *, force: bool = False) -> Path:
     """Write the add-in through a temporary file and a rename, so no half-written file is left."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlam":
-        raise UsageError(f"加载项文件名应以 .xlam 结尾：{path}")
-    if path.exists() and not force:
-        raise UsageError(f"文件已存在：{path}（加 --force 覆盖）")
+    path = claim_addin(path, force=force)
     write_atomic(path, data)
     return path

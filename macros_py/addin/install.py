@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros_py.addin.build import ADDIN_TITLE, build_addin, write_addin
+from macros_py.addin.build import ADDIN_TITLE, build_addin, claim_addin, write_addin
 from macros_py.model.errors import UsageError
 
 ADDIN_FILE = "shenbao.xlam"
@@ -55,6 +55,7 @@ def plan_install(system: str | None = None, env: dict | None = None, home: Path 
 
 def install(plan: InstallPlan, *, force: bool = False) -> list[str]:
     """Build and write the add-in per the plan; return the lines that tell the user what happened."""
+    claim_addin(plan.target, force=force)
     data = build_addin(interpreter_win=plan.interpreter_win, interpreter_mac=plan.interpreter_mac)
     try:
         path = write_addin(plan.target, data, force=force)

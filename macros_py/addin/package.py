@@ -31,8 +31,9 @@ def content_types() -> str:
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
-        f'<Default Extension="bin" ContentType="{VBA_CONTENT_TYPE}"/>'
         f'<Override PartName="/xl/workbook.xml" ContentType="{ADDIN_CONTENT_TYPE}"/>'
+        # The VBA project by name, as Excel writes it (quickstart_addin_ribbon.xlam), not by a .bin default.
+        f'<Override PartName="/{VBA_PART}" ContentType="{VBA_CONTENT_TYPE}"/>'
         f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ws}.worksheet+xml"/>'
         f'<Override PartName="/xl/styles.xml" ContentType="{ws}.styles+xml"/>'
         '<Override PartName="/docProps/core.xml" '

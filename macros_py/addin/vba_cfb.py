@@ -69,7 +69,7 @@ def _flatten(root: Storage) -> list[_Entry]:
             index = len(entries)
             entries[parent].children.append(index)
             if isinstance(node, Storage):
-                entries.append(_Entry(name, _STORAGE))
+                entries.append(_Entry(name, _STORAGE, start=0))  # MS-CFB 2.6.3: zero for a storage
                 add(node, index)
             else:
                 entries.append(_Entry(name, _STREAM, data=bytes(node)))

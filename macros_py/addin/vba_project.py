@@ -1,8 +1,9 @@
 """A source-only VBA project (vbaProject.bin) written from module text, as EPPlus and LibreOffice do.
 
 What Office needs to load a project from source alone (MS-OVBA):
-- `VBA/_VBA_PROJECT` is the 7 bytes CC 61 FF FF 00 00 00: version 0xFFFF tells Office the compiled
-  cache is absent, so it compiles from the source text.
+- `VBA/_VBA_PROJECT` is the 7 bytes CC 61 FF FF 00 01 00: version 0xFFFF tells Office the compiled
+  cache is absent, so it compiles from the source text (the last two bytes are "undefined"; 0x0001 is
+  what MS-OVBA's own example and xlwings' quickstart_addin_ribbon.xlam carry).
 - each module stream holds only the compressed source (MODULEOFFSET 0, no performance cache);
 - `VBA/dir` (compressed) lists project information, references and modules;
 - `PROJECT` (text) names the modules and carries the encoded protection fields CMG/DPB/GC;
@@ -34,19 +35,22 @@ ENCODING = "gbk"  # Python's name for Windows code page 936
 
 MODULE = "module"  # a standard (procedural) module
 DOCUMENT = "document"  # the module behind ThisWorkbook or a worksheet
+CLASS = "class"  # a class module
 
 WORKBOOK_BASE = "0{00020819-0000-0000-C000-000000000046}"  # Excel's Workbook class
 WORKSHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"  # Excel's Worksheet class
+CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"  # what the VBA editor gives every class module
 
 # References every Excel project carries; "Office" holds IRibbonControl, which OnAction needs.
-# The paths are informational: VBA resolves a reference by its GUID and major version.
+# The paths are informational: VBA resolves a reference by its GUID and major version. Office's is
+# the one xlwings' quickstart_addin_ribbon.xlam carries (32-bit Office, as PROJECTSYSKIND says).
 REFERENCES = (
     ("stdole", r"*\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\Windows\System32\stdole2.tlb#OLE Automation"),
-    ("Office", r"*\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#C:\Program Files\Common Files"
+    ("Office", r"*\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#C:\Program Files (x86)\Common Files"
                r"\Microsoft Shared\OFFICE16\MSO.DLL#Microsoft Office 16.0 Object Library"),
 )
 
-_VBA_PROJECT_STREAM = bytes.fromhex("CC61FFFF000000")
+_VBA_PROJECT_STREAM = bytes.fromhex("CC61FFFF000100")
 # PROJECTVERSION: any value will do because the version 0xFFFF above forces a recompile; these are
 # the numbers LibreOffice's exporter writes.
 _VERSION_MAJOR, _VERSION_MINOR = 1467127224, 5
@@ -96,6 +100,46 @@ def document_module(name: str, base: str, body: str = "") -> VbaModule:
         "Attribute VB_Customizable = True\n"
     )
     return VbaModule(name, DOCUMENT, normalize_source(header + body))
+
+
+# The attribute lines of a class module, in the order the VBA editor stores them; the values are the
+# editor's defaults for a class imported from a .cls file, unless the file sets them.
+_CLASS_ATTRIBUTES = (
+    ("VB_Base", f'"{CLASS_BASE}"'),
+    ("VB_GlobalNameSpace", "False"),
+    ("VB_Creatable", "False"),
+    ("VB_PredeclaredId", "False"),
+    ("VB_Exposed", "False"),
+    ("VB_TemplateDerived", "False"),
+    ("VB_Customizable", "False"),
+)
+
+
+def class_module(name: str, cls_text: str) -> VbaModule:
+    """A class module from an exported .cls file, stored as the VBA editor stores an imported one.
+
+    The export's `VERSION 1.0 CLASS` / `BEGIN … END` header is not part of the stored source; the
+    editor adds VB_Base and the attributes the file leaves out, in its fixed order, and keeps the
+    file's other attribute lines (VB_Description) after them.
+    """
+    lines = normalize_source(cls_text).split("\r\n")
+    if lines and lines[0].startswith("VERSION "):
+        try:
+            lines = lines[lines.index("END") + 1:]
+        except ValueError:
+            raise VbaProjectError(f"类模块 {name} 的 VERSION/BEGIN 块没有 END") from None
+    if not lines or lines[0] != f'Attribute VB_Name = "{name}"':
+        raise VbaProjectError(f"类模块 {name} 的第一行应为 Attribute VB_Name = \"{name}\"")
+    given: dict[str, str] = {}
+    rest = 1
+    while rest < len(lines) and lines[rest].startswith("Attribute VB_"):
+        key, _, value = lines[rest][len("Attribute "):].partition(" = ")
+        given[key] = value
+        rest += 1
+    known = {key for key, _ in _CLASS_ATTRIBUTES}
+    header = [lines[0]] + [f"Attribute {key} = {given.get(key, default)}" for key, default in _CLASS_ATTRIBUTES]
+    header += [f"Attribute {key} = {value}" for key, value in given.items() if key not in known]
+    return VbaModule(name, CLASS, normalize_source("\r\n".join(header + lines[rest:])))
 
 
 def _mbcs(text: str, what: str) -> bytes:
@@ -149,7 +193,8 @@ def _dir_stream(project_name: str, modules: list[VbaModule]) -> bytes:
         out += _record(0x0031, struct.pack("<I", 0))  # MODULEOFFSET: source starts at byte 0
         out += _record(0x001E, struct.pack("<I", 0))  # MODULEHELPCONTEXT
         out += _record(0x002C, struct.pack("<H", 0xFFFF))  # MODULECOOKIE
-        out += _record(0x0021 if module.kind == MODULE else 0x0022, b"")  # MODULETYPE
+        # MODULETYPE: 0x21 a standard module, 0x22 a document or class module
+        out += _record(0x0021 if module.kind == MODULE else 0x0022, b"")
         out += _record(0x002B, b"")  # module terminator
     out += _record(0x0010, b"")  # dir terminator
     return compress(bytes(out), allow_raw=False)
@@ -201,7 +246,10 @@ def _project_stream(project_name: str, modules: list[VbaModule]) -> bytes:
     pid = project_id(project_name)
     lines = [f'ID="{pid}"']
     for m in modules:
-        lines.append(f"Document={m.name}/&H00000000" if m.kind == DOCUMENT else f"Module={m.name}")
+        if m.kind == DOCUMENT:
+            lines.append(f"Document={m.name}/&H00000000")
+        else:
+            lines.append(f"{'Class' if m.kind == CLASS else 'Module'}={m.name}")
     lines += [
         f'Name="{project_name}"',
         'HelpContextID="0"',
@@ -216,7 +264,8 @@ def _project_stream(project_name: str, modules: list[VbaModule]) -> bytes:
         "[Workspace]",
     ]
     lines += [f"{m.name}=0, 0, 0, 0, C" for m in modules]
-    return _mbcs("\r\n".join(lines) + "\r\n", "PROJECT 流")
+    # The stream ends with an empty line, as the VBA editor writes it (quickstart_addin_ribbon.xlam).
+    return _mbcs("\r\n".join(lines) + "\r\n\r\n", "PROJECT 流")
 
 
 def _projectwm_stream(modules: list[VbaModule]) -> bytes:
@@ -238,7 +287,7 @@ def build_vba_project(modules: list[VbaModule], project_name: str = "VBAProject"
         if m.name.lower() in seen or m.name.lower() == project_name.lower():
             raise VbaProjectError(f"VBA 模块名重复：{m.name!r}")
         seen.add(m.name.lower())
-        if m.kind not in (MODULE, DOCUMENT):
+        if m.kind not in (MODULE, DOCUMENT, CLASS):
             raise VbaProjectError(f"模块 {m.name} 的类型未知：{m.kind!r}")
         if m.source != normalize_source(m.source):
             raise VbaProjectError(f"模块 {m.name} 的源码未规范为 CRLF 行尾")

@@ -15,7 +15,8 @@ from macros_py.model.findings import FILE_IGNORED, FILE_OK, FILE_UNUSABLE, FileE
 from macros_py.model.submission import Submission
 from macros_py.policy.load import Policy, default_policy
 from macros_py.policy.schema import build_schema
-from macros_py.read.safety import DEFAULT_LIMITS, LOCK_FILE_REASON, WORKBOOK_SUFFIXES, Limits
+from macros_py.read.folder import discover
+from macros_py.read.safety import DEFAULT_LIMITS, Limits
 from macros_py.read.workbook import read_submission
 from macros_py.rules import bases, common, funding, ident, reading, studios  # noqa: F401  (importing registers the rules)
 from macros_py.rules.catalog import render
@@ -50,15 +51,23 @@ def check_submission(sub: Submission, policy: Policy | None = None,
                                                f.sheet or "", _cell_order(f.cell), f.rule))
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; a folder stands for the workbooks directly in it (sorted by name)."""
-    out: list[Path] = []
+def expand_paths(paths: Iterable[str | Path]) -> list[tuple[Path, str, str | None]]:
+    """(file, the name shown for it, why it is not read or None) for each input: a file as given; a folder
+    walked as `shenbao merge` walks its inbox (read/folder.py): subfolders included, every file that is
+    not a workbook listed with its reason, names relative to the folder."""
+    out: list[tuple[Path, str, str | None]] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES)
-        else:
-            out.append(path)
+        if not path.is_dir():
+            out.append((path, path.name, None))
+            continue
+        for item in discover(path):
+            if item.kind == "workbook":
+                out.append((item.path, item.relpath, None))
+            elif item.kind == "register":
+                out.append((item.path, item.relpath, "收文登记（汇总时用于判断逾期），校验时不读取"))
+            else:
+                out.append((item.path, item.relpath, item.reason))
     return out
 
 
@@ -83,21 +92,57 @@ def check_file(path: str | Path, policy: Policy, limits: Limits = DEFAULT_LIMITS
         return None, [], f"程序读取该文件时出错（{type(exc).__name__}: {exc}）。请把文件发给系统维护人员。"
 
 
+def crash_reason(exitcode: int | None) -> str:
+    """Why a file is unusable when the process reading it died (an abort, a crash, memory exhausted)."""
+    how = f"（退出码 {exitcode}）" if exitcode is not None and exitcode >= 0 else \
+        f"（信号 {-exitcode}）" if exitcode is not None else ""
+    return (f"读取该文件时读取程序异常终止{how}：文件中的表格范围异常大、数据已损坏，或所需内存超出上限。"
+            "其余文件不受影响。请用 Excel 或 WPS 打开该文件、删除多余的行列后重新保存再报送。")
+
+
+def _check_job(context: tuple[Policy, Limits], path: Path):
+    """check_file in a worker process (check.workers): what comes back is plain data."""
+    policy, limits = context
+    return check_file(path, policy, limits)
+
+
+def check_isolated(paths: list[Path], policy: Policy, limits: Limits = DEFAULT_LIMITS, jobs: int = 1):
+    """check_file of each path in a child process, in order: one file's abort costs only that file."""
+    from macros_py.check.workers import run_isolated
+
+    yield from run_isolated(_check_job, (policy, limits), paths, jobs=jobs,
+                            died=lambda path, code: (None, [], crash_reason(code)),
+                            failed=lambda path, text: (None, [], f"程序读取该文件时出错（{text}）。请把文件发给系统维护人员。"))
+
+
 def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, max_findings: int | None = None,
-                limits: Limits = DEFAULT_LIMITS,
+                limits: Limits = DEFAULT_LIMITS, jobs: int = 1,
                 progress: Callable[[FileEntry], None] | None = None) -> Report:
-    """Read and check each file. A file that cannot be used becomes an entry with its reason (and a
-    C-TEMPLATE finding); the run goes on with the others. Never raises for a bad file."""
+    """Read and check each file, each in a child process (check.workers). A file that cannot be used,
+    or whose reading killed its process, becomes an entry with its reason (and a C-TEMPLATE finding);
+    the run goes on with the others. Never raises for a bad file."""
     policy = policy or default_policy()
     report = Report(limit=max_findings)
-    from_folder = {p for raw in paths if Path(raw).is_dir() for p in expand_paths([raw])}
-    for path in expand_paths(paths):
-        entry = FileEntry(file=path.name, path=str(path))
+    entries, todo = [], []
+    for path, shown, ignored in expand_paths(paths):
+        entry = FileEntry(file=shown, path=str(path))
+        entries.append(entry)
+        if ignored:
+            entry.status, entry.reason = FILE_IGNORED, ignored
+        else:
+            todo.append((path, entry))
+    results = check_isolated([p for p, _ in todo], policy, limits, jobs)
+    to_read = {id(e) for _, e in todo}
+    for entry in entries:
         report.files.append(entry)
-        if path in from_folder and path.name.startswith("~$"):
-            entry.status, entry.reason = FILE_IGNORED, LOCK_FILE_REASON
+        if id(entry) not in to_read:
             continue
-        sub, findings, reason = check_file(path, policy, limits)
+        path, shown = Path(entry.path), entry.file
+        _, (sub, findings, reason) = next(results)
+        if sub is not None and shown != sub.name:
+            sub.name = shown
+            for f in findings:
+                f.file = shown
         if sub is None:
             entry.status, entry.reason = FILE_UNUSABLE, reason
             entry.sha256 = file_sha256(path)
@@ -114,6 +159,7 @@ def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, ma
             report.findings = report.findings[:max_findings]
             report.partial = True
             break
+    results.close()
     return report
 
 

@@ -22,8 +22,9 @@ def register(sub) -> None:
 
 
 def run_build(args) -> int:
-    from macros_py.addin.build import build_addin, write_addin
+    from macros_py.addin.build import build_addin, claim_addin, write_addin
 
+    claim_addin(args.output, force=args.force)  # before the build: a refusal costs nothing
     path = write_addin(args.output, build_addin(selftest=args.selftest), force=args.force)
     kind = "自检版加载项（仅供 LibreOffice 测试）" if args.selftest else "加载项"
     print(f"已生成{kind}：{path}")

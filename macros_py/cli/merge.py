@@ -13,9 +13,23 @@ def register(sub) -> None:
     p.add_argument("--feedback", metavar="目录", help="为每个推荐单位生成一份反馈工作簿，放在此目录")
     p.add_argument("--summary-json", metavar="文件", help="把汇总结果另存为 JSON")
     p.add_argument("--html", metavar="文件", help="生成 HTML 汇总报告")
-    p.add_argument("--jobs", type=int, metavar="N", help="并行读取的进程数（默认按处理器核数，最多 4）")
+    p.add_argument("--jobs", type=positive_int, metavar="N", help="并行读取的进程数，1 为不并行（默认按处理器核数，最多 4）")
+    p.add_argument("--force", action="store_true",
+                   help="允许覆盖不是本程序生成的同名输出文件（收件文件夹内的路径和输入文件仍然拒绝）")
     p.add_argument("--policy", metavar="文件", help="政策文件（默认 workbooks/policy_2025.toml）")
     p.set_defaults(func=run)
+
+
+def positive_int(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数，而不是 {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数（1 为不并行），而不是 {value}")
+    return value
 
 
 def run(args) -> int:
@@ -23,7 +37,8 @@ def run(args) -> int:
     from macros_py.policy.load import load_policy
 
     result = run_merge(args.inbox, args.output, load_policy(args.policy), ledger=args.ledger,
-                       feedback=args.feedback, summary_json=args.summary_json, html=args.html, jobs=args.jobs)
+                       feedback=args.feedback, summary_json=args.summary_json, html=args.html, jobs=args.jobs,
+                       force=args.force)
     for line in result.lines:
         print(line)
-    return 0
+    return result.exit_code

@@ -22,16 +22,12 @@ def run_report(args) -> int:
     from macros_py.policy.load import load_policy
     from macros_py.read.master import load_summary
     from macros_py.report.html import write_report
+    from macros_py.write.outputs import MERGE_HTML, claim
 
-    master, out = Path(args.master), Path(args.output)
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise UsageError("输出文件应以 .html 结尾。")
-    if out.exists() and not args.force:
-        raise UsageError(f"文件 {out} 已存在；如需覆盖请加 --force。")
+    master = Path(args.master)
     if not master.is_file():
         raise UsageError(f"找不到汇总工作簿 {master}。")
-    if out.resolve() == master.resolve():
-        raise UsageError("输出文件不能是汇总工作簿本身。")
+    out = claim(args.output, MERGE_HTML, force=args.force, inputs=[master], option="-o")
     policy = load_policy(args.policy)
     summary = load_summary(master)
     if summary.policy_year != policy.year:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from macros_py.model.errors import UsageError
-from macros_py.model.paths import SAMPLES_DIR
+from macros_py.model.paths import SAMPLES_OUTPUT
 
 
 def register(sub) -> None:
@@ -20,7 +20,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("samples", help="生成内置的示例报送文件（含若干故意的错误，见 manifest.json）",
                        description="按固定随机种子生成各推荐单位的示例报送工作簿。")
-    p.add_argument("-o", "--output", metavar="目录", default=str(SAMPLES_DIR), help="输出目录（默认 workbooks/samples）")
+    p.add_argument("-o", "--output", metavar="目录", default=str(SAMPLES_OUTPUT), help="输出目录（默认 workbooks/samples）")
     p.add_argument("--seed", type=int, default=2025, metavar="种子", help="随机种子（默认 2025）")
     p.add_argument("--printed", type=int, default=0, metavar="个数",
                    help="其中几个按通知印制的附件7、附件8、表4-2 格式写出（默认 0，全部用标准工作簿）")
@@ -52,14 +52,11 @@ def _load(args):
 
 
 def run_template(args) -> int:
+    from macros_py.write.outputs import TEMPLATE, claim
     from macros_py.write.template import write_template
 
     policy = _load(args)
-    out = Path(args.output)
-    if out.exists() and not args.force:
-        raise UsageError(f"文件 {out} 已存在；如需覆盖请加 --force。")
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError("输出文件应以 .xlsx 结尾。")
+    out = claim(args.output, TEMPLATE, force=args.force, inputs=[policy.path], option="-o")
     recommender = resolve_recommender(args.recommender, policy, args.allow_new)
     write_template(out, policy, recommender)
     print(f"已生成申报工作簿：{out}" + (f"（推荐单位：{recommender}）" if recommender else ""))

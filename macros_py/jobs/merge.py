@@ -1,5 +1,16 @@
 """A whole merge run: read and check the inbox, write the master and the outputs asked for, commit the
-ledger. The command line and the ribbon's 合并文件夹… both run this, so they do the same thing."""
+ledger. The command line and the ribbon's 合并文件夹… both run this, so they do the same thing.
+
+Order, so that a run that fails or is killed at any point leaves the old outputs with the old ledger,
+or the new outputs with the new ledger, never a mix (write/staging.py):
+1. every output path is claimed (write/outputs.py) before anything is read: a refusal costs nothing;
+2. what killed runs left beside the outputs is completed or undone, their temporaries removed;
+3. the inbox is read and checked, the summary built;
+4. master, feedback workbooks, JSON and HTML are written to temporaries beside their targets;
+5. the journal; the ledger's write lock (busy timeout, then a message); the run recorded with its token;
+   the renames (old outputs kept aside); COMMIT;
+6. the old outputs' backups deleted.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +27,7 @@ class MergeOutputs:
     summary: MergeSummary
     master: Path
     lines: list[str] = field(default_factory=list)   # what the run tells its user, in order
+    exit_code: int = 0
 
 
 def _width(text: str) -> int:
@@ -40,38 +52,115 @@ def reconciliation_lines(summary: MergeSummary) -> list[str]:
     return lines
 
 
+LEDGER_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def claim_outputs(inbox: Path, master: Path, *, ledger: Path, feedback: Path | None, summary_json: Path | None,
+                  html: Path | None, force: bool) -> None:
+    """Refuse (OutputError) before any work if an output may not or cannot be written."""
+    from macros_py.merge.ledger import LedgerError
+    from macros_py.model.errors import OutputError
+    from macros_py.write import outputs as o
+
+    o.claim(master, o.MASTER, force=force, inbox=inbox, option="-o")
+    if summary_json:
+        o.claim(summary_json, o.SUMMARY_JSON, force=force, inbox=inbox, option="--summary-json")
+    if html:
+        o.claim(html, o.MERGE_HTML, force=force, inbox=inbox, option="--html")
+    if feedback:
+        o.claim_folder(feedback, inbox=inbox, option="--feedback", what="反馈文件夹")
+    files = [p.resolve() for p in (master, summary_json, html, ledger) if p]
+    if len(set(files)) < len(files):
+        raise OutputError("输出文件（汇总工作簿、台账、JSON、HTML）须各不相同。")
+    if o._inside(ledger.resolve(), inbox.resolve()):
+        raise OutputError(f"台账 {ledger} 在收件文件夹 {inbox} 里面；请把台账放在收件文件夹之外。")
+    if ledger.is_dir():
+        raise OutputError(f"无法写入台账 {ledger}：这是一个文件夹，而台账应是一个文件。")
+    if ledger.suffix.lower() not in LEDGER_SUFFIXES:
+        raise OutputError(f"--ledger {ledger}：台账的文件名应以 {' 或 '.join(LEDGER_SUFFIXES)} 结尾。")
+    if ledger.is_file():
+        with ledger.open("rb") as fh:
+            head = fh.read(16)
+        if head and head != b"SQLite format 3\x00":
+            raise LedgerError(f"台账 {ledger} 不是 shenbao 的台账文件（不是 SQLite 数据库）。"
+                              "请用 --ledger 指定另一个文件；本程序不会改写它。")
+    else:
+        o.claim_folder(ledger.parent, what="台账所在的文件夹")
+
+
 def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: str | Path | None = None,
               feedback: str | Path | None = None, summary_json: str | Path | None = None,
-              html: str | Path | None = None, jobs: int | None = None) -> MergeOutputs:
-    from macros_py.merge.run import commit_ledger, merge
-    from macros_py.write.master import write_master
+              html: str | Path | None = None, jobs: int | None = None, force: bool = False) -> MergeOutputs:
+    from macros_py.merge.run import LEDGER_NAME
+    from macros_py.model.errors import UsageError
+    from macros_py.write.outputs import remove_folders
 
     inbox, master = Path(inbox), Path(master)
-    run_ = merge(inbox, master, ledger_path=ledger, policy=policy, jobs=jobs)
+    if not inbox.is_dir():
+        raise UsageError(f"找不到收件文件夹 {inbox}。")
+    paths = {"feedback": Path(feedback) if feedback else None,
+             "summary_json": Path(summary_json) if summary_json else None, "html": Path(html) if html else None}
+    ledger_path = Path(ledger) if ledger else master.parent / LEDGER_NAME
+    claim_outputs(inbox, master, ledger=ledger_path, force=force, **paths)
+    created: list[Path] = []
+    try:
+        return _run(inbox, master, policy, ledger_path, paths, jobs, force, created)
+    except BaseException:
+        remove_folders(created)  # the folders this run made for its outputs, if they stayed empty
+        raise
+
+
+def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: dict, jobs, force: bool,
+         created: list[Path]) -> MergeOutputs:
+    from macros_py.merge.run import commit_ledger, merge
+    from macros_py.write import staging
+    from macros_py.write.master import write_master
+    from macros_py.write.outputs import prepare_folders
+
+    feedback, summary_json, html = paths["feedback"], paths["summary_json"], paths["html"]
+    prepare_folders([master, ledger_path, *(p for p in (summary_json, html) if p)], created,
+                    folders=[feedback] if feedback else [])
+    notes = []
+    for folder in {str(p.parent if k != "feedback" else p): None
+                   for k, p in (("master", master), *paths.items()) if p}:
+        if Path(folder).is_dir():
+            notes += staging.remove_stale(Path(folder), again=True)
+
+    run_ = merge(inbox, master, ledger_path=ledger_path, policy=policy, jobs=jobs)
     s = run_.summary
-    write_master(master, s, run_.currents, run_.findings, policy)
     extra = []
-    if feedback:
-        from macros_py.write.feedback import write_feedback
+    with staging.OutputSet(ledger=run_.ledger_path, created=created) as out:
+        write_master(out.path(master), s, run_.currents, run_.findings, policy)
+        staging.step("master")
+        if feedback:
+            from macros_py.write.feedback import feedback_targets, stale_feedback, write_feedback
 
-        paths = write_feedback(feedback, s, policy)
-        extra.append(f"反馈工作簿 {len(paths)} 个：{feedback}")
-    if summary_json:
-        from macros_py.write.xlsx_pack import write_atomic
+            plan, _ = feedback_targets(feedback, s, force=force)
+            written = write_feedback(feedback, s, policy, force=force, place=out.path, plan=plan)
+            out.sweep(lambda: stale_feedback(feedback, plan))
+            extra.append(f"反馈工作簿 {len(written)} 个：{feedback}")
+            staging.step("feedback")
+        if summary_json:
+            from macros_py.write.xlsx_pack import write_atomic
 
-        write_atomic(summary_json, (s.to_json() + "\n").encode("utf-8"))
-        extra.append(f"汇总 JSON：{summary_json}")
-    if html:
-        from macros_py.report.html import write_report
+            write_atomic(out.path(summary_json), (s.to_json() + "\n").encode("utf-8"))
+            extra.append(f"汇总 JSON：{summary_json}")
+        if html:
+            from macros_py.report.html import write_report
 
-        write_report(s, html, policy)
-        extra.append(f"HTML 报告：{html}")
-    commit_ledger(run_, inbox, master)
+            write_report(s, out.path(html), policy)
+            extra.append(f"HTML 报告：{html}")
+        out.prepare()
+        # Under the ledger's write lock: the renames, then COMMIT (two merges never swap at once).
+        commit_ledger(run_, inbox, master, token=out.token,
+                      before_commit=lambda: (staging.step("ledger"), out.swap()))
+        staging.step("commit")
+        out.finish()
 
     by_status: dict[str, int] = {}
     for f in s.files:
         by_status[f.status] = by_status.get(f.status, 0) + 1
-    lines = [f"收到文件 {len(s.files)} 个：" + "，".join(f"{k} {v}" for k, v in by_status.items())]
+    lines = notes + [f"收到文件 {len(s.files)} 个：" + "，".join(f"{k} {v}" for k, v in by_status.items())]
     lines += reconciliation_lines(s)
     sev: dict[str, int] = {}
     for f in s.findings:

@@ -2,7 +2,7 @@
 is not read. Nothing in the folder is passed over without a line saying why.
 
 The optional receipt register 收文登记.csv (文件名,收文日期) gives the date each file was received;
-files it does not list fall back to the file's modification time.
+files it does not list fall back to the file's modification time, read in the bureau's time zone.
 """
 
 from __future__ import annotations
@@ -10,44 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
-from macros_py.read.safety import LOCK_FILE_REASON, WORKBOOK_SUFFIXES
+from macros_py.read.folder import REGISTER_NAME, InboxItem, discover
 
-REGISTER_NAME = "收文登记.csv"
-_SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
-
-
-@dataclass(frozen=True)
-class InboxItem:
-    path: Path
-    relpath: str          # relative to the inbox, with forward slashes: the name shown everywhere
-    kind: str             # "workbook", "lock", "other", "register"
-    reason: str = ""      # why a non-workbook is not read
-
-
-def discover(inbox: str | Path) -> list[InboxItem]:
-    inbox = Path(inbox)
-    items = []
-    for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
-        rel = path.relative_to(inbox).as_posix()
-        name = path.name
-        if any(part.startswith(".~shenbao-") for part in path.parts):
-            continue  # our own temporary file from an interrupted write
-        if name == REGISTER_NAME:
-            items.append(InboxItem(path, rel, "register", "收文登记"))
-        elif name.startswith("~$"):
-            items.append(InboxItem(path, rel, "lock", LOCK_FILE_REASON))
-        elif name.lower() in _SYSTEM_FILES or name.startswith("."):
-            items.append(InboxItem(path, rel, "other", "系统文件，已跳过"))
-        elif path.suffix.lower() in WORKBOOK_SUFFIXES:
-            items.append(InboxItem(path, rel, "workbook"))
-        else:
-            items.append(InboxItem(path, rel, "other",
-                                   f"不是 Excel 工作簿（扩展名 {path.suffix or '无'}），未读取；如为报送文件请另存为 .xlsx"))
-    return items
-
+__all__ = ["REGISTER_NAME", "InboxItem", "discover", "read_register", "received_time", "registered"]
 
 def _decode(data: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
@@ -99,6 +66,11 @@ def registered(item: InboxItem, register: dict[str, dt.datetime]) -> dt.datetime
     return None
 
 
-def received_time(item: InboxItem, register: dict[str, dt.datetime]) -> dt.datetime:
-    """When the bureau received a file: the register's date, else the file's modification time."""
-    return registered(item, register) or dt.datetime.fromtimestamp(item.path.stat().st_mtime).replace(microsecond=0)
+def received_time(item: InboxItem, register: dict[str, dt.datetime], zone: dt.tzinfo) -> dt.datetime:
+    """When the bureau received a file: the register's date, else the file's modification time as a
+    wall-clock time in the bureau's time zone (policy notice.time_zone), never the machine's."""
+    found = registered(item, register)
+    if found is not None:
+        return found
+    stamp = dt.datetime.fromtimestamp(item.path.stat().st_mtime, tz=zone)
+    return stamp.replace(tzinfo=None, microsecond=0)

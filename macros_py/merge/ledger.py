@@ -3,18 +3,66 @@
 One row per distinct file content (sha256), with when it was received, from whom, and what became
 of it; one row per run. Re-running on the same inbox finds every file already known, so the master
 comes out the same. Every run's writes happen in one transaction: a run killed half way leaves the
-ledger as it was before the run.
+ledger as it was before the run. The transaction also stores the run's token (meta `run_token`), so
+that the outputs of a run killed after its COMMIT can be completed by the next one (write/staging.py).
+
+A ledger another program holds (another merge, a database browser) is waited for up to
+BUSY_SECONDS (environment variable SHENBAO_LEDGER_TIMEOUT), then refused with a Chinese message;
+every SQLite error is such a message (LedgerError), never a raw exception.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from macros_py.model.errors import ShenbaoError
+
 SCHEMA_VERSION = "1"
+BUSY_SECONDS = 30.0
+
+
+class LedgerError(ShenbaoError):
+    """The ledger cannot be opened or written (locked by another program, not a database, ...)."""
+
+
+def busy_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ.get("SHENBAO_LEDGER_TIMEOUT", BUSY_SECONDS)))
+    except ValueError:
+        return BUSY_SECONDS
+
+
+def ledger_error(path: Path, exc: Exception) -> LedgerError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return LedgerError(f"台账 {path} 正被其他程序占用（可能是另一次汇总，或打开着它的数据库工具），"
+                           f"等了 {busy_seconds():g} 秒仍未释放。本次没有写出任何文件，台账保持原样；请稍后重试。")
+    if "not a database" in text or "malformed" in text:
+        return LedgerError(f"台账 {path} 不是 shenbao 的台账文件或已损坏（{text}）。请用 --ledger 指定另一个文件。")
+    if isinstance(exc, OSError) or "unable to open" in text or "readonly" in text or "disk" in text:
+        return LedgerError(f"无法写入台账 {path}：{text}。本次没有写出任何文件。")
+    return LedgerError(f"台账 {path} 出错：{text}。本次没有写出任何文件，台账保持原样。")
+
+
+def committed_token(path: Path) -> str | None | bool:
+    """The token of the last run committed to the ledger at `path` (None if none); False if it
+    cannot be read now."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_seconds())
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'run_token'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False
+    return row[0] if row else None
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -75,13 +123,37 @@ _FIELDS = [f for f in FileEntry.__dataclass_fields__]
 
 class Ledger:
     def __init__(self, path: str | Path):
+        from macros_py.model.errors import OutputError
+
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: transactions are ours to open (BEGIN IMMEDIATE) and close.
-        self.db = sqlite3.connect(self.path, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=DELETE")
-        self.db.executescript(_DDL)
-        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        if self.path.is_dir():
+            raise LedgerError(f"台账 {self.path} 是一个文件夹，而台账应是一个文件；请用 --ledger 指定文件。")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"无法创建台账所在的文件夹 {self.path.parent}：{exc.strerror}。") from None
+        try:
+            # isolation_level=None: transactions are ours to open (BEGIN IMMEDIATE) and close.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=busy_seconds())
+            self.db.execute("PRAGMA journal_mode=DELETE")
+            if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone():
+                self.db.executescript(_DDL)
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        except sqlite3.Error as exc:
+            raise ledger_error(self.path, exc) from None
+
+    @classmethod
+    def for_reading(cls, path: str | Path) -> Ledger:
+        """The ledger at `path` to read from; an empty one in memory when there is none yet, so that a
+        run that ends before its commit leaves no ledger file behind."""
+        path = Path(path)
+        if path.exists():
+            return cls(path)
+        ledger = cls.__new__(cls)
+        ledger.path = path
+        ledger.db = sqlite3.connect(":memory:", isolation_level=None)
+        ledger.db.executescript(_DDL)
+        return ledger
 
     def close(self) -> None:
         self.db.close()
@@ -105,18 +177,46 @@ class Ledger:
 
     @contextmanager
     def transaction(self):
-        self.db.execute("BEGIN IMMEDIATE")
+        self.begin()
         try:
             yield self
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self.rollback()
             raise
-        self.db.execute("COMMIT")
+        self.commit()
+
+    def begin(self) -> None:
+        """Take the write lock (waiting up to the busy timeout) and open the run's transaction."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise ledger_error(self.path, exc) from None
+
+    def commit(self) -> None:
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.rollback()
+            raise ledger_error(self.path, exc) from None
+
+    def rollback(self) -> None:
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     def record_run(self, run_id: int, entries: Iterable[FileEntry], inbox: str, master: str,
-                   rows: tuple[int, int, int]) -> None:
+                   rows: tuple[int, int, int], token: str | None = None) -> None:
         """Store this run's view of every file it saw, and the run itself; call inside transaction()."""
-        entries = list(entries)
+        try:
+            self._record_run(run_id, list(entries), inbox, master, rows, token)
+        except sqlite3.Error as exc:
+            raise ledger_error(self.path, exc) from None
+
+    def _record_run(self, run_id, entries, inbox, master, rows, token) -> None:
+        if token:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('run_token', ?)", (token,))
         for e in entries:
             old = self.known(e.sha256)
             e.first_run = old.first_run if old else run_id

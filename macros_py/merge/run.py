@@ -5,27 +5,27 @@ settle which file counts for each recommender (ledger, duplicates, supersession)
 MergeSummary → renderers (master, feedback files, JSON, HTML) → ledger commit.
 
 Every data row read ends up in the master or in the list of rows not merged, with the reason; the
-run prints that reconciliation. Inputs are only read. The master is written to a temporary file and
-renamed, and the ledger is committed only after it, in one transaction.
+run prints that reconciliation. Inputs are only read. The outputs and the ledger's transaction are
+jobs/merge.py's: they appear together or not at all (write/staging.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
+import sqlite3
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from macros_py.check.engine import check_file, file_sha256, unusable_finding
+from macros_py.check.engine import check_file, crash_reason, file_sha256, unusable_finding
+from macros_py.check.workers import default_jobs, run_isolated
 from macros_py.merge.inbox import InboxItem, discover, read_register, received_time, registered
 from macros_py.merge.ledger import FileEntry as LedgerEntry
-from macros_py.merge.ledger import Ledger
-from macros_py.model.errors import UsageError
+from macros_py.merge.ledger import Ledger, ledger_error
+from macros_py.model.errors import NothingToDo, UsageError
 from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
 from macros_py.model.normalize import norm_key
 from macros_py.model.submission import ROWDUP, WITHDRAWN, Record, SkippedRow, Submission
@@ -71,8 +71,7 @@ def _worker_policy(path: str) -> Policy:
     return load_policy(path)
 
 
-def _read_one(args: tuple[InboxItem, str]) -> Outcome:
-    item, policy_path = args
+def _read_one(policy_path: str, item: InboxItem) -> Outcome:
     policy = _worker_policy(policy_path)
     sub, findings, reason = check_file(item.path, policy)
     if sub is None:
@@ -119,24 +118,37 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _dead(item: InboxItem, exitcode: int | None) -> Outcome:
+    return Outcome(item, file_sha256(item.path), _size(item.path), reason=crash_reason(exitcode))
+
+
+def _failed(item: InboxItem, text: str) -> Outcome:
+    return Outcome(item, file_sha256(item.path), _size(item.path),
+                   reason=f"程序读取该文件时出错（{text}）。请把文件发给系统维护人员。")
+
+
+def _compact(out: Outcome) -> Outcome:
+    """A file's records as the parent keeps them until the outputs are written: the column keys and the
+    A1 addresses (the same few thousand strings in every file) shared through sys.intern instead of
+    one copy per file as they arrive from the worker, so that memory grows by less per submission."""
+    if out.sub is not None:
+        intern = sys.intern
+        for records in out.sub.sheets.values():
+            for rec in records:
+                rec.cells = {intern(k): intern(v) for k, v in rec.cells.items()}
+                rec.values = {intern(k): v for k, v in rec.values.items()}
+    return out
+
+
 def read_all(items: list[InboxItem], policy: Policy, jobs: int, progress: Callable[[int, int, Outcome], None]):
-    """Read and check every workbook; a process pool when there are enough files to repay it."""
-    work = [(item, str(policy.path)) for item in items]
+    """Read and check every workbook, each in a worker process (check.workers): a file whose reading
+    kills its worker is that file's failure, with the reason, and the other files are read all the same."""
     outcomes: list[Outcome] = []
-    if jobs > 1 and len(work) >= 2 * jobs:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for n, out in enumerate(pool.map(_read_one, work, chunksize=max(1, len(work) // (jobs * 8))), 1):
-                outcomes.append(out)
-                progress(n, len(work), out)
-    else:
-        for n, args in enumerate(work, 1):
-            outcomes.append(_read_one(args))
-            progress(n, len(work), outcomes[-1])
+    for n, (_, out) in enumerate(run_isolated(_read_one, str(policy.path), items, jobs=jobs, died=_dead,
+                                              failed=_failed), 1):
+        outcomes.append(_compact(out))
+        progress(n, len(items), out)
     return outcomes
-
-
-def default_jobs() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
 
 
 class Progress:
@@ -173,7 +185,7 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy):
         if known and not registered(out.item, register):
             received[rel] = dt.datetime.fromisoformat(known.received)
         else:
-            received[rel] = received_time(out.item, register)
+            received[rel] = received_time(out.item, register, policy.time_zone)
         if out.reason:
             status[rel] = (UNUSABLE, out.reason)
         elif out.sha256 in by_sha:
@@ -182,17 +194,26 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy):
             by_sha[out.sha256] = out
             status[rel] = (MERGED, "")
     latest: dict[str, Outcome] = {}
+
+    def rank(o: Outcome) -> tuple:
+        # A blank file (C-EMPTY) never replaces one with projects, however late it came.
+        return (bool(o.sub.rows("bases") or o.sub.rows("studios")), received[o.item.relpath], o.item.relpath)
+
+    def replaced_by(winner: Outcome, loser: Outcome) -> str:
+        later = received[winner.item.relpath] >= received[loser.item.relpath]
+        return f"已被同一推荐单位{'后' if later else ''}报送的 {winner.item.relpath} 替代" + (
+            "" if later else "（本文件没有填写任何项目，C-EMPTY）")
+
     for out in by_sha.values():
         who = resolve(out.sub.recommender, policy)
         key = who.name if who else f"（未填写推荐单位：{out.item.relpath}）"
         rel = out.item.relpath
-        if key not in latest or (received[rel], rel) > (received[latest[key].item.relpath], latest[key].item.relpath):
+        if key not in latest or rank(out) > rank(latest[key]):
             if key in latest:
-                old = latest[key].item.relpath
-                status[old] = (SUPERSEDED, f"已被同一推荐单位后报送的 {rel} 替代")
+                status[latest[key].item.relpath] = (SUPERSEDED, replaced_by(out, latest[key]))
             latest[key] = out
         else:
-            status[rel] = (SUPERSEDED, f"已被同一推荐单位后报送的 {latest[key].item.relpath} 替代")
+            status[rel] = (SUPERSEDED, replaced_by(latest[key], out))
     currents = [Current(o.sub, resolve(o.sub.recommender, policy), received[o.item.relpath])
                 for o in sorted(latest.values(), key=lambda o: o.item.relpath)]
     for out in outcomes:
@@ -277,12 +298,19 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
     items = discover(inbox)
     register, register_problems = read_register(inbox)
     workbooks = [i for i in items if i.kind == "workbook"]
+    if not workbooks:
+        others = [f"{i.relpath}（{i.reason}）" for i in items if i.kind != "register"]
+        raise NothingToDo(f"收件文件夹 {inbox} 中没有任何工作簿（.xlsx/.xlsm/.xls），没有生成汇总工作簿。"
+                          + ("其中只有：" + "；".join(others[:10]) + ("……" if len(others) > 10 else "")
+                             if others else "文件夹是空的。") + "请检查文件夹是否选对。")
     outcomes = read_all(workbooks, policy, jobs or default_jobs(), progress or Progress())
 
-    ledger = Ledger(ledger_path or master.parent / LEDGER_NAME)
+    ledger = Ledger.for_reading(ledger_path or master.parent / LEDGER_NAME)
     try:
         status, received, currents, entries = _settle(outcomes, ledger, register, policy)
         history = ledger.history()
+    except sqlite3.Error as exc:
+        raise ledger_error(ledger.path, exc) from None
     finally:
         ledger.close()
 
@@ -330,11 +358,22 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
                     list(entries.values()))
 
 
-def commit_ledger(run: MergeRun, inbox: Path, master: Path) -> None:
+def commit_ledger(run: MergeRun, inbox: Path, master: Path, token: str | None = None,
+                  before_commit: Callable[[], None] | None = None) -> None:
+    """Record the run in one transaction, under the ledger's write lock (LedgerError if another
+    program holds it past the busy timeout); `before_commit` runs inside, just before COMMIT."""
     s = run.summary
-    with Ledger(run.ledger_path) as ledger, ledger.transaction():
-        ledger.record_run(ledger.next_run_id(), run.ledger_entries, str(inbox), str(master),
-                          (s.rows_read, s.rows_merged, s.rows_rejected))
+    new = not run.ledger_path.exists()
+    try:
+        with Ledger(run.ledger_path) as ledger, ledger.transaction():
+            ledger.record_run(ledger.next_run_id(), run.ledger_entries, str(inbox), str(master),
+                              (s.rows_read, s.rows_merged, s.rows_rejected), token)
+            if before_commit:
+                before_commit()
+    except BaseException:
+        if new:  # a ledger this run created and did not commit to: no ledger, as before the run
+            run.ledger_path.unlink(missing_ok=True)
+        raise
 
 
 def _file_summaries(items, outcomes, status, received, counts, findings, policy, currents) -> list[FileSummary]:

@@ -12,6 +12,8 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 
+from macros_py.model.privacy import mask_data, mask_id, mask_value  # noqa: F401  (mask_id: re-exported)
+
 ERROR = "错误"
 WARNING = "警告"
 INFO = "提示"
@@ -41,14 +43,15 @@ def display_value(value):
     return str(value)
 
 
-def mask_id(value) -> str | None:
-    """ID numbers outside the one sheet that needs them: first 6 and last 4 kept (DESIGN)."""
-    if value is None:
-        return None
-    text = str(value)
-    if len(text) <= 10:
-        return text
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+SHOWN_TEXT = 200   # characters of a cell's text a finding repeats (the cell itself holds the rest)
+
+
+def shown_text(value):
+    """A finding's value as it is repeated in messages and reports: long text cut to SHOWN_TEXT characters
+    with an ellipsis and the length, so that one long cell cannot swell the JSON, HTML and problem list."""
+    if isinstance(value, str) and len(value) > SHOWN_TEXT:
+        return f"{value[:SHOWN_TEXT]}…（共 {len(value)} 字）"
+    return value
 
 
 @dataclass
@@ -64,6 +67,13 @@ class Finding:
     message: str
     hint: str
     sha256: str | None = None
+
+    def __post_init__(self):
+        # Every finding leaves the tool (console, JSON, HTML, 问题清单, annotated copy): ID numbers
+        # in its value and text are masked here, once, whatever column they were typed in.
+        self.value = mask_value(self.value)
+        self.message = mask_value(self.message)
+        self.hint = mask_value(self.hint)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -150,4 +160,4 @@ class Report:
                    partial=bool(data.get("partial")), limit=data.get("limit"))
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+        return json.dumps(mask_data(self.to_dict()), ensure_ascii=False, indent=2)

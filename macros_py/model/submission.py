@@ -95,6 +95,9 @@ class Submission:
     # Merged ranges of the sheets tables were read from: sheet -> (first row, first col, last row,
     # last col), 1-based. A finding on a covered cell is marked on its range (check.marks).
     merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
+    # Cells whose text was longer than the reader reads, cut to `text_limit` characters: (sheet, A1, length).
+    long_texts: list[tuple[str, str, int]] = field(default_factory=list)
+    text_limit: int = 100_000
 
     def rows(self, sheet_key: str) -> list[Record]:
         return self.sheets.get(sheet_key, [])

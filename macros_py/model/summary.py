@@ -143,7 +143,9 @@ class MergeSummary:
         return dataclasses.asdict(self)
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=False)
+        from macros_py.model.privacy import mask_data
+
+        return json.dumps(mask_data(self.to_dict()), ensure_ascii=False, indent=1, sort_keys=False)
 
     @classmethod
     def from_dict(cls, data: dict) -> MergeSummary:

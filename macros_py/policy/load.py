@@ -25,7 +25,7 @@ _INT, _NUM, _STR, _DATE, _STRS = "整数", "数字", "文本", "日期", "文本
 _SPEC: dict[str, str] = {
     "notice.year": _INT, "notice.document": _STR, "notice.title": _STR, "notice.issued": _DATE,
     "notice.deadline": _DATE, "notice.project_end": _DATE, "notice.publicity_working_days": _INT,
-    "notice.receiver": _STR, "notice.contacts": _STR, "notice.contact_phone": _STR,
+    "notice.time_zone": _STR, "notice.receiver": _STR, "notice.contacts": _STR, "notice.contact_phone": _STR,
     "notice.paper_copies": _INT,
     "targets.bases": _INT, "targets.studios": _INT,
     "base_conditions.majors_min": _INT, "base_conditions.majors_max": _INT,
@@ -95,6 +95,12 @@ class Policy:
         return self.raw["notice"]["deadline"]
 
     @property
+    def time_zone(self) -> dt.tzinfo:
+        """The bureau's time zone: every received time is a wall-clock time there, whatever the
+        machine running the tool is set to."""
+        return _zone(self.raw["notice"]["time_zone"])
+
+    @property
     def lists(self) -> dict[str, list[str]]:
         return self.raw["lists"]
 
@@ -158,6 +164,13 @@ def _type_ok(value, kind: str) -> bool:
     if kind == _STRS:
         return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
     raise AssertionError(kind)
+
+
+@cache
+def _zone(name: str) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)   # ZoneInfoNotFoundError is a KeyError; a malformed name a ValueError
 
 
 def _fail(path: Path, text: str, key: str, what: str) -> PolicyError:
@@ -238,6 +251,11 @@ def _check_consistency(path: Path, text: str, raw: dict, tiers: dict[str, Tier])
     for level in lists["high_skill_levels"]:
         if level not in lists["skill_levels"]:
             raise _fail(path, text, "lists.high_skill_levels", f"“{level}”不在 lists.skill_levels 中")
+    try:
+        _zone(raw["notice"]["time_zone"])
+    except (ValueError, KeyError, OSError):
+        raise _fail(path, text, "notice.time_zone",
+                    f"“{raw['notice']['time_zone']}”不是已知的时区名（应如 Asia/Shanghai）") from None
     if raw["notice"]["deadline"] < raw["notice"]["issued"]:
         raise _fail(path, text, "notice.deadline", "报送截止日早于发文日")
     names = [r for r in raw["recommenders"]["city_departments"]]

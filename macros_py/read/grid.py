@@ -25,6 +25,19 @@ def a1(row: int, col: int) -> str:
     return f"{column_name(col)}{row + 1}"
 
 
+def cut_long_texts(rows: list[list], limit: int) -> list[tuple[str, int]]:
+    """Cut, in place, every text longer than `limit` characters (what one Excel cell holds) to its first
+    `limit`: whatever follows (rules, master, reports) then never carries megabytes of one cell. The
+    cut cells are returned as (A1, length) so that the file is told (C-VALUE)."""
+    cut = []
+    for r, line in enumerate(rows):
+        for c, value in enumerate(line):
+            if isinstance(value, str) and len(value) > limit:
+                cut.append((a1(r, c), len(value)))
+                line[c] = value[:limit]
+    return cut
+
+
 _NONE: frozenset = frozenset()
 
 
@@ -38,6 +51,7 @@ class Grid:
     # Where hidden rows and struck cells come from (read.flags.FlagReader), read only for a sheet whose
     # rows are read: most sheets of a workbook hold no table.
     flag_source: object | None = None
+    long_texts: list[tuple[str, int]] = field(default_factory=list)   # (A1, characters) of cut cells
 
     def __post_init__(self):
         # Horizontal fill for merged cells (a header "上级财政补助" over its 金额 and 比例 columns).

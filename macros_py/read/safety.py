@@ -2,19 +2,21 @@
 
 Lock files, empty files, text files renamed .xlsx, encrypted workbooks, broken or hostile zips and
 sheets too large to hold are stopped here with a Chinese reason (UnusableFileError). Zip sizes are
-the declared ones, read from the central directory without inflating anything (DESIGN: facts); a
-sheet's extent is counted by streaming its XML in bounded chunks, so memory stays bounded whatever
-the file claims. No macro is ever run: a VBA project is only noticed.
+the declared ones, read from the central directory without inflating anything (DESIGN: facts); each
+sheet's true extent (.xlsx, .ods and .xls alike) is measured the way a parser sees its cells
+(read.extent), before the reader builds anything, so memory stays bounded whatever the file claims.
+No macro is ever run: a VBA project is only noticed.
 """
 
 from __future__ import annotations
 
-import re
+import posixpath
 import zipfile
-import zlib
 from dataclasses import dataclass
+from xml.parsers import expat
 
 from macros_py.model.errors import UnusableFileError
+from macros_py.read.extent import ods_extents, xls_extents, xls_workbook_stream, xlsx_sheet_extent, xml_parser
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -28,25 +30,15 @@ class Limits:
     max_part_bytes: int = 100 * 1024 * 1024         # one part, as declared
     max_ratio: int = 200                            # inflated / compressed, for parts over 1 MB
     max_rows: int = 100_000                         # rows in one worksheet
-    max_cells: int = 5_000_000                      # rows x columns of one worksheet's extent
+    max_cells: int = 2_000_000                      # rows x columns of one worksheet's extent (from A1)
+    max_cell_count: int = 500_000                   # cells written in one worksheet
+    # Characters of one cell's text read at most (cut beyond, C-VALUE too_long). Above what an Excel
+    # cell holds (32,767), so that a longer text is read whole, kept whole in the summary JSON and only
+    # cut, with a note, where a cell must hold it (C-VALUE long; write.xlsx_book.fit_cell).
+    max_text: int = 100_000
 
 
 DEFAULT_LIMITS = Limits()
-
-# Cell references (r="AB12"; a row's own r="12" has no letters and is not matched). Scanning for all
-# of them costs more than calamine's whole read, so first only the unusual ones are looked for:
-# a column past Z or a row past 99999. Without them a sheet is at most 26 x 99999 cells.
-_CELL_REF = re.compile(rb' r="([A-Z]{1,3})(\d+)"')
-_FAR_REF = re.compile(rb' r="([A-Z]{2,3}\d+|[A-Z]\d{6,})"')
-_CHUNK = 1 << 20
-
-
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
 
 # What the readers take by its name: the rest of a folder is listed with a reason, never read.
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"})
@@ -105,18 +97,23 @@ class ZipFacts:
     sheet_parts: list[str]
 
 
+XLSB_REASON = ("这是 Excel 二进制工作簿（.xlsb），本程序不读取这种格式。请在 Excel 中“另存为”Excel 工作簿（.xlsx）"
+               "后重新报送。")
+
+
 def check_zip(path, limits: Limits = DEFAULT_LIMITS) -> ZipFacts:
     """Declared sizes against the limits, then each worksheet's extent by streaming its XML."""
     try:
         zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise UnusableFileError("文件已损坏（压缩包不完整，可能传输或保存时被截断），请重新保存后报送。") from None
     with zf:
         infos = zf.infolist()
         names = {i.filename for i in infos}
-        if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-            if "content.xml" in names:
-                return ZipFacts(KIND_OTHER_ZIP, False, [])  # OpenDocument: calamine reads it
+        ods = "xl/workbook.xml" not in names and "content.xml" in names
+        if "xl/workbook.xml" not in names and not ods:
+            if "xl/workbook.bin" in names:
+                raise UnusableFileError(XLSB_REASON)
             raise UnusableFileError("这是压缩文件，但不是 Excel 工作簿（缺少 xl/workbook.xml）。")
         total = 0
         for info in infos:
@@ -128,35 +125,42 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS) -> ZipFacts:
             if info.file_size > 1 << 20 and info.compress_size and \
                     info.file_size / info.compress_size > limits.max_ratio:
                 raise UnusableFileError(f"文件中的 {info.filename} 压缩比异常（可能是“压缩炸弹”），已停止读取。")
+        if ods:
+            ods_extents(zf, limits)
+            return ZipFacts(KIND_OTHER_ZIP, False, [])
         sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        sheets += sorted(t for t in _sheet_targets(zf, names) if t not in sheets)
         for part in sheets:
-            _check_extent(zf, part, limits)
+            xlsx_sheet_extent(zf, part, limits)
         return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets)
 
 
-def _check_extent(zf: zipfile.ZipFile, part: str, limits: Limits) -> None:
-    """Stream one worksheet's XML: the highest row and column it uses, stopping past the limits.
-    (calamine allocates a sheet densely, so two cells far apart would cost as much as all between.)"""
-    max_row = max_col = rows = 0
-    tail = b""
+def _sheet_targets(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
+    """The parts xl/workbook.xml's relationships name as worksheets, wherever they are stored (a
+    package may keep a sheet outside xl/worksheets/, and the reader follows the relationship)."""
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels not in names or zf.getinfo(rels).file_size > 4 << 20:
+        return []
+    found: list[str] = []
+
+    def start(name: str, attrs: dict) -> None:
+        if name.rpartition(":")[2] == "Relationship" and attrs.get("Type", "").endswith("/worksheet"):
+            target = attrs.get("Target", "")
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            if part in names:
+                found.append(part)
+
+    parser = xml_parser()
+    parser.StartElementHandler = start
     try:
-        with zf.open(part) as fh:
-            while True:
-                chunk = fh.read(_CHUNK)
-                if not chunk:
-                    break
-                rows += chunk.count(b"<row") + chunk.count(b":row ")
-                data = tail + chunk
-                if _FAR_REF.search(data):
-                    refs = _CELL_REF.findall(data)
-                    max_col = max(max_col, max(_col_number(c) for c, _ in refs))
-                    max_row = max(max_row, max(int(r) for _, r in refs))
-                tail = data[-64:]
-                height = max(max_row, rows)
-                if height > limits.max_rows or height * max(max_col, 26) > limits.max_cells:
-                    raise UnusableFileError(
-                        f"工作表（{part.rsplit('/', 1)[-1]}）有超过 {limits.max_rows} 行或 "
-                        f"{limits.max_cells} 个单元格的范围，不像正常的申报工作簿，已停止读取。"
-                        "请删除多余的行后重新报送。")
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError):
-        raise UnusableFileError("文件已损坏（工作表数据不完整），请重新保存后报送。") from None
+        parser.Parse(zf.read(rels), True)
+    except expat.ExpatError:
+        raise UnusableFileError("文件已损坏（xl/_rels/workbook.xml.rels 不是完整的 XML），请重新保存后报送。") from None
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+        raise UnusableFileError("文件已损坏（压缩包不完整），请重新保存后报送。") from None
+    return found
+
+
+def check_xls(path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Each worksheet's extent from the BIFF cell records, before the reader builds any sheet."""
+    xls_extents(xls_workbook_stream(path, limits), limits)

@@ -15,9 +15,9 @@ from macros_py.model.submission import LAYOUT_PRINTED, NOT_PROJECT, Submission
 from macros_py.policy.load import Policy, default_policy
 from macros_py.policy.schema import build_schema
 from macros_py.read.flags import FlagReader
-from macros_py.read.grid import Grid
+from macros_py.read.grid import Grid, cut_long_texts
 from macros_py.read.printed import read_printed
-from macros_py.read.safety import DEFAULT_LIMITS, KIND_XLS, Limits, check_cfb, check_zip, sniff
+from macros_py.read.safety import DEFAULT_LIMITS, KIND_XLS, Limits, check_cfb, check_xls, check_zip, sniff
 from macros_py.read.template import find_meta, read_template
 
 NOTE_VBA = "工作簿含有 VBA 宏工程；只读取了数据，没有运行任何宏。"
@@ -49,7 +49,8 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
             state = str(meta.visible).rsplit(".", 1)[-1]   # SheetVisibleEnum.Visible / Hidden / VeryHidden
             hidden = state != "Visible"
             shown = "" if not hidden else ("深度隐藏" if state.startswith("Very") else "隐藏")
-            grids.append(Grid(meta.name, rows, merged, hidden, shown, flags))
+            grids.append(Grid(meta.name, rows, merged, hidden, visibility=shown, flag_source=flags,
+                              long_texts=cut_long_texts(rows, limits.max_text)))
     except UnusableFileError:
         raise
     except PasswordError:
@@ -83,6 +84,7 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
     has_vba = False
     if container == "cfb":
         check_cfb(data)
+        check_xls(path, limits)
         kind = KIND_XLS
         has_vba = "_VBA_PROJECT".encode("utf-16-le") in data
     else:
@@ -105,6 +107,8 @@ def _read(path, limits, skip_sheets, flags, sha256, size, has_vba, kind, policy)
                      has_vba=has_vba)
     if has_vba:
         sub.notes.append(NOTE_VBA)
+    sub.long_texts = [(g.name, cell, length) for g in grids for cell, length in g.long_texts]
+    sub.text_limit = limits.max_text
     schema = build_schema(policy)
     meta = find_meta(grids)
     if meta is not None:

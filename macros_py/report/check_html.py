@@ -18,11 +18,14 @@ from macros_py.write.xlsx_pack import write_atomic
 TEMPLATE_NAME = "check_report.html.j2"
 
 
-def render_html(report: Report, *, generated: dt.datetime | None = None) -> str:
+def render_html(report: Report, *, generated: dt.datetime | None = None, zone: dt.tzinfo | None = None) -> str:
+    """zone: the bureau's time zone (policy notice.time_zone), in which the report's time is shown."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+    from macros_py.report.html import masked_output
+
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "j2"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=masked_output)
     template = env.get_template(TEMPLATE_NAME)
     by_file = {entry.file: [f for f in report.findings if f.file == entry.file] for entry in report.files}
     rules = [(rule, CATALOG[rule].title if rule in CATALOG else "", counts)
@@ -30,10 +33,10 @@ def render_html(report: Report, *, generated: dt.datetime | None = None) -> str:
     return template.render(
         report=report, files=report.files, by_file=by_file, rules=rules,
         totals=report.counts_by_severity(), severities=list(SEVERITY_ORDER), fill=FILL, font=FONT,
-        layouts=LAYOUT_NAMES, generated=(generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"))
+        layouts=LAYOUT_NAMES, generated=(generated or dt.datetime.now(zone)).strftime("%Y-%m-%d %H:%M"))
 
 
-def write_html(report: Report, path: str | Path) -> Path:
+def write_html(report: Report, path: str | Path, zone: dt.tzinfo | None = None) -> Path:
     path = Path(path)
-    write_atomic(path, render_html(report).encode("utf-8"))
+    write_atomic(path, render_html(report, zone=zone).encode("utf-8"))
     return path

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from macros_py.model.findings import ERROR, INFO, SEVERITY_ORDER, WARNING
 from macros_py.model.paths import TEMPLATES_DIR
+from macros_py.model.privacy import mask_value
 from macros_py.model.summary import BaseCard, MergeSummary, StudioCard
 from macros_py.policy.load import CHANNEL_CITY, Policy
 from macros_py.report.charts import Chart, fmt_money, fmt_number, stacked_bars
@@ -45,6 +46,16 @@ def when(text: str | None) -> str:
     return f"{match.group(1)} {match.group(2)}" if match else text
 
 
+def masked_output(value):
+    """Jinja's finalize: every value a report prints passes here, so ID numbers are masked in the
+    HTML whatever column or text they came in (model.privacy); markup stays markup."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return Markup(mask_value(str(value)))
+    return mask_value(value)
+
+
 @cache
 def _environment() -> Environment:
     env = Environment(
@@ -54,6 +65,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        finalize=masked_output,
     )
     env.filters["when"] = when
     return env

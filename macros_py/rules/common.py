@@ -1,4 +1,7 @@
-"""Rules on the workbook as a whole: the same row twice (C-ROWDUP) and the file's form (C-TEMPLATE).
+"""Rules on the workbook as a whole: the same row twice (C-ROWDUP), a file with no project at all
+(C-EMPTY: a blank template, an empty printed form) and the file's form (C-TEMPLATE). (Text cut at the
+reader's hard limit is C-VALUE's case too_long, in rules/reading.py with the other values read with
+a doubt.)
 
 C-TEMPLATE is a bureau-side ID in RULES.md (a file whose layout is not recognised is rejected at
 intake). The county check uses the same ID for what it learns while reading: an unusable file
@@ -48,3 +51,12 @@ def template_form(ctx: RuleContext) -> None:
                  year=sub.template_year or "未知", current=ctx.schema.version, current_year=ctx.policy.year)
     if sub.has_vba:
         ctx.emit("C-TEMPLATE", "vba")
+
+
+@rule("C-EMPTY")
+def empty_submission(ctx: RuleContext) -> None:
+    if ctx.rows("bases") or ctx.rows("studios"):
+        return
+    titles = [ctx.schema.sheet(k).title for k in ("bases", "studios")]
+    found = [t.sheet for k in ("bases", "studios") for t in ctx.sub.tables.get(k, [])]
+    ctx.emit("C-EMPTY", "empty", sheets="、".join(f"“{t}”" for t in (found or titles)))

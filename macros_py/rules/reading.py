@@ -1,5 +1,5 @@
 """Rules on what the reader had to decide: withdrawn rows and sheets (C-HIDDEN) and values it had to
-interpret (C-VALUE).
+interpret (C-VALUE), text cut at the reader's hard limit among them.
 
 The reader sets aside hidden rows, rows struck through and the tables of hidden sheets (they are
 listed in the reconciliation, never merged) and records, per cell, each value it read with a doubt.
@@ -30,9 +30,16 @@ def withdrawn(ctx: RuleContext) -> None:
 
 @rule("C-VALUE")
 def interpreted(ctx: RuleContext) -> None:
+    # Text beyond the reader's hard limit was cut there (read.grid.cut_long_texts): said at its cell.
+    for sheet, cell, length in ctx.sub.long_texts:
+        ctx.emit("C-VALUE", "too_long", sheet=sheet, cell=cell, value=None, length=length,
+                 limit=ctx.sub.text_limit)
+    cut = {(sheet, cell) for sheet, cell, _ in ctx.sub.long_texts}
     for records in ctx.sub.sheets.values():
         for rec in records:
             for key, (case, params) in rec.doubts.items():
+                if case == "long" and (rec.sheet, rec.cells.get(key)) in cut:
+                    continue  # said once, as too_long
                 raw = params.get("raw", rec.values.get(key) if key not in rec.typed else rec.typed.get(key))
                 ctx.emit("C-VALUE", case, rec=rec, key=key, value=raw,
                          **{k: v for k, v in params.items() if not k.startswith("_") and k != "raw"})

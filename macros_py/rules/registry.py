@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from macros_py.model.findings import Finding, display_value, mask_id
+from macros_py.model.findings import Finding, display_value, mask_id, shown_text
 from macros_py.model.normalize import norm_key
 from macros_py.model.submission import Record, Submission
 from macros_py.policy.load import Policy, Tier
@@ -172,7 +172,7 @@ class RuleContext:
                     masked = self.schema.sheet(rec.sheet_key).column(chosen).masked
                 except KeyError:
                     masked = False
-        shown = None if value is _UNSET else display_value(value)
+        shown = None if value is _UNSET else shown_text(display_value(value))
         if masked and shown is not None:
             shown = mask_id(shown)
         row = None

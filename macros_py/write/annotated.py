@@ -3,18 +3,27 @@
 
 .xlsx and .xlsm only (openpyxl); an .xlsm keeps its VBA project (keep_vba) byte for byte and is never
 run. An .xls cannot be annotated in place: the user is told to save it as .xlsx first.
+
+Whatever `check` reads, the annotated copy is made of: before openpyxl (which refuses them) sees the
+package, a DTD and its entity references are taken out of every XML part (nothing is ever expanded),
+and a sheet name Excel would not allow (with / or a backslash, * ? : [ ], or over 31 characters) is made valid in the
+copy (the 校验结果 sheet links to the new name). What openpyxl still cannot load is a message, never a
+traceback.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import re
 import zipfile
 from pathlib import Path
 
 from macros_py.check.marks import NOTE_AUTHOR, marks_by_cell
 from macros_py.model.errors import UsageError
 from macros_py.model.findings import Finding
+from macros_py.write.xlsx_cells import legal_text
 from macros_py.write.xlsx_pack import save_workbook
 
 RESULT_SHEET = "校验结果"
@@ -23,7 +32,58 @@ _WIDTHS = (6, 8, 14, 18, 10, 20, 20, 60, 50)
 
 
 def annotated_name(path: Path) -> str:
-    return f"{path.stem}_校验{path.suffix.lower()}"
+    """`<name>_校验.xlsx`; a long name is shortened (model/paths.safe_name) so the copy can be written."""
+    from macros_py.model.paths import NAME_BYTES, safe_name
+
+    stem = path.stem if len(path.stem.encode("utf-8")) <= NAME_BYTES else safe_name(path.stem, "文件")
+    return f"{stem}_校验{path.suffix.lower()}"
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.S)
+_ENTITY_REF = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);)[A-Za-z_][\w.\-]*;")
+_SHEET_NAME = re.compile(rb"""(<(?:\w+:)?sheet\b[^>]*?\bname\s*=\s*)(["'])(.*?)\2""", re.S)
+_BAD_TITLE = re.compile(r"[\\/*?:\[\]]")
+
+
+def _clean_part(data: bytes) -> bytes:
+    if b"<!DOCTYPE" not in data:
+        return data
+    return _ENTITY_REF.sub(b"", _DOCTYPE.sub(b"", data))
+
+
+def _valid_titles(workbook_xml: bytes) -> tuple[bytes, dict[str, str]]:
+    """Sheet names made valid for openpyxl (and Excel): {name as read: name in the copy}."""
+    renamed: dict[str, str] = {}
+    taken: set[str] = set()
+
+    def fix(m: re.Match) -> bytes:
+        old = html.unescape(m.group(3).decode("utf-8", "replace"))
+        new = _BAD_TITLE.sub("_", old)[:31] or "Sheet"
+        base, n = new, 2
+        while new.lower() in taken:
+            new = f"{base[:28]}_{n}"
+            n += 1
+        taken.add(new.lower())
+        if new == old:
+            return m.group(0)
+        renamed[old] = new
+        return m.group(1) + m.group(2) + html.escape(new, quote=True).encode() + m.group(2)
+
+    return _SHEET_NAME.sub(fix, workbook_xml), renamed
+
+
+def _package(data: bytes) -> tuple[bytes, dict[str, str]]:
+    out = io.BytesIO()
+    renamed: dict[str, str] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                part = _clean_part(part)
+                if info.filename == "xl/workbook.xml":
+                    part, renamed = _valid_titles(part)
+            dst.writestr(info, part)
+    return out.getvalue(), renamed
 
 
 def _load(path: Path):
@@ -33,26 +93,46 @@ def _load(path: Path):
         data = fh.read()
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:
+        data, renamed = _package(data)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         raise UsageError(f"{path.name} 不是 .xlsx/.xlsm 工作簿，无法生成批注副本"
                          "（.xls 请先在 Excel 或 WPS 中另存为 .xlsx）。") from None
     keep_vba = "xl/vbaProject.bin" in names
-    return load_workbook(io.BytesIO(data), keep_vba=keep_vba), keep_vba
+    try:
+        return load_workbook(io.BytesIO(data), keep_vba=keep_vba), keep_vba, renamed
+    except Exception as exc:  # openpyxl's own errors on a package it will not take
+        raise UsageError(f"{path.name} 的结构无法由批注程序打开（{type(exc).__name__}），未生成批注副本；"
+                         "校验结果见控制台和报告。") from None
 
 
 def write_annotated(source: str | Path, findings: list[Finding], target: str | Path) -> Path:
     """Write the annotated copy of `source` to `target` (never to `source` itself)."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-
     source, target = Path(source), Path(target)
     if target.resolve() == source.resolve():
         raise UsageError("批注副本不能覆盖原文件，请指定另一个文件名。")
-    wb, keep_vba = _load(source)
+    wb, keep_vba, renamed = _load(source)
+    if renamed:
+        findings = [_renamed(f, renamed) for f in findings]
     if keep_vba and target.suffix.lower() != ".xlsm":
         raise UsageError(f"{source.name} 含有 VBA 宏，批注副本须保存为 .xlsm（现为 {target.suffix}）。")
     if not keep_vba and target.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UsageError("批注副本应以 .xlsx 结尾。")
+
+    try:
+        _mark(wb, findings)
+        _results_sheet(wb, findings)
+        _mark_ours(wb)
+        save_workbook(wb, target, dt.datetime.now().replace(microsecond=0))
+    except UsageError:
+        raise
+    except Exception as exc:  # openpyxl refusing something of this file: said, never a traceback
+        raise UsageError(f"{source.name} 的批注副本无法写出（{type(exc).__name__}），校验结果见控制台和报告。") from None
+    return target
+
+
+def _mark(wb, findings: list[Finding]) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
 
     merged = {ws.title: [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
               for ws in wb.worksheets if ws.merged_cells.ranges}
@@ -68,12 +148,30 @@ def write_annotated(source: str | Path, findings: list[Finding], target: str | P
                     part.fill = fill
             cell.font = Font(name=cell.font.name, size=cell.font.size, bold=cell.font.bold, color=mark.font_color)
             text = mark.note if cell.comment is None else f"{cell.comment.text}\n{mark.note}"
-            comment = Comment(text, NOTE_AUTHOR)
+            comment = Comment(legal_text(text), NOTE_AUTHOR)
             comment.width, comment.height = 320, min(60 + 40 * len(mark.findings), 400)
             cell.comment = comment
-    _results_sheet(wb, findings)
-    save_workbook(wb, target, dt.datetime.now().replace(microsecond=0))
-    return target
+
+
+def _renamed(f: Finding, renamed: dict[str, str]) -> Finding:
+    if f.sheet not in renamed:
+        return f
+    import dataclasses
+
+    return dataclasses.replace(f, sheet=renamed[f.sheet])
+
+
+def _mark_ours(wb) -> None:
+    """The document property by which write/outputs.py knows the copy as ours (and may replace it)."""
+    from openpyxl.packaging.custom import CustomPropertyList, StringProperty
+
+    from macros_py.write.outputs import ANNOTATED_MARK, MARKER_PROPERTY
+
+    kept = [p for p in wb.custom_doc_props.props if p.name != MARKER_PROPERTY]
+    wb.custom_doc_props = CustomPropertyList()
+    for prop in kept:
+        wb.custom_doc_props.append(prop)
+    wb.custom_doc_props.append(StringProperty(name=MARKER_PROPERTY, value=ANNOTATED_MARK))
 
 
 def _results_sheet(wb, findings: list[Finding]) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from macros_py.check.marks import FILL
 from macros_py.merge.cards import Project, projects
 from macros_py.model.findings import ERROR, INFO, WARNING, Finding, mask_id
+from macros_py.model.privacy import mask_data
 from macros_py.model.summary import CHUNK, SUMMARY_SHEET, MergeSummary
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import Column, build_schema
@@ -206,7 +207,7 @@ def _printed_sheets(book: Book, policy: Policy, bases: list[Project], studios: l
 
 def _identity_sheet(book: Book, studios: list[Project]) -> None:
     """The one sheet with whole ID numbers: the bureau checks them against the copies on paper."""
-    ws = book.sheet("大师身份信息")
+    ws = book.sheet("大师身份信息", keep_ids=True)
     rows = []
     for p in studios:
         m = p.part("masters")
@@ -288,7 +289,7 @@ def write_master(path: str | Path, summary: MergeSummary, currents: list[Current
 
 def store_summary(book, summary: MergeSummary) -> None:
     """Put the summary into a hidden sheet of a write-once workbook (xlsx_book.Book), as JSON text."""
-    ws = book.sheet(SUMMARY_SHEET, hidden=True)
-    text = json.dumps(summary.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    ws = book.sheet(SUMMARY_SHEET, hidden=True, keep_ids=True)   # masked as data, before it is cut up
+    text = json.dumps(mask_data(summary.to_dict()), ensure_ascii=False, separators=(",", ":"))
     for i in range(0, len(text), CHUNK):
         book.write(ws, i // CHUNK, 0, text[i:i + CHUNK])

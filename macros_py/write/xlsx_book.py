@@ -3,7 +3,11 @@
 openpyxl stays where a workbook is read back or changed (the template, samples, annotated copies);
 new files that are only written go through here because XlsxWriter writes them 2–3 times faster,
 which the bureau's 500-file merge needs. What this adds to XlsxWriter:
-- text is always text: strings are written with write_string, never taken for formulas or links;
+- text is always text: strings are written with write_string, never taken for formulas or links, and
+  text that starts like a formula (= + - @) carries Excel's quote prefix, so that editing the cell in
+  Excel keeps it text;
+- ID numbers in any text are masked (model.privacy), except on a sheet made with keep_ids=True (the
+  master's 大师身份信息, and the hidden sheet whose data is masked before it is written);
 - one cache of cell formats, all in 仿宋_GB2312 五号 unless said otherwise;
 - tables with their data written by us (add_table's own data writer would interpret strings);
 - the same bytes for the same content (fixed document time; XlsxWriter fixes the zip entry times),
@@ -19,12 +23,14 @@ from pathlib import Path
 
 import xlsxwriter
 
+from macros_py.model.privacy import mask_value
 from macros_py.write.cell_text import FONT_NAME, FONT_SIZE
 from macros_py.write.xlsx_pack import write_atomic
 
-_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+_OPTIONS = {"in_memory": False, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False}
 _DATE = "yyyy-mm-dd"
+_RISKY = ("=", "+", "-", "@")
 
 
 CELL_LIMIT = 32767   # characters an Excel cell holds (xlsxwriter would cut longer text without a word)
@@ -40,12 +46,18 @@ def fit_cell(text: str) -> str:
 
 
 class Book:
-    def __init__(self, when: dt.datetime, title: str | None = None):
+    def __init__(self, when: dt.datetime, title: str | None = None, marker: str | None = None):
         self._buffer = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self._buffer, _OPTIONS)
         self.wb.set_properties({"created": when, "author": "shenbao", "title": title or ""})
+        if marker:  # write/outputs.py recognises the file as ours by it, and may replace it
+            from macros_py.write.outputs import MARKER_PROPERTY
+
+            self.wb.set_custom_property(MARKER_PROPERTY, marker)
         self.wb.set_calc_mode("auto")
         self._formats: dict[tuple, object] = {}
+        self._props: dict[int, dict] = {}
+        self._keep_ids: set[str] = set()
 
     def fmt(self, **props):
         """A cached cell format: the project's font and size plus `props` (XlsxWriter's names)."""
@@ -53,15 +65,27 @@ class Book:
         key = tuple(sorted(props.items()))
         if key not in self._formats:
             self._formats[key] = self.wb.add_format(props)
+            self._props[id(self._formats[key])] = props
         return self._formats[key]
 
-    def sheet(self, name: str, hidden: bool = False):
+    def _quoted(self, fmt):
+        """The same format with Excel's quote prefix (text that starts like a formula)."""
+        props = dict(self._props.get(id(fmt), {})) if fmt is not None else {}
+        return self.fmt(**{**props, "quote_prefix": True})
+
+    def sheet(self, name: str, hidden: bool = False, keep_ids: bool = False):
         ws = self.wb.add_worksheet(name)
         if hidden:
             ws.hide()
+        if keep_ids:
+            self._keep_ids.add(ws.name)
         return ws
 
     def write(self, ws, row: int, col: int, value, fmt=None) -> None:
+        if ws.name not in self._keep_ids:
+            value = mask_value(value)
+        if isinstance(value, str) and value.startswith(_RISKY) and (fmt is None or id(fmt) in self._props):
+            fmt = self._quoted(fmt)
         if value is None or value == "":
             if fmt is not None:
                 ws.write_blank(row, col, None, fmt)

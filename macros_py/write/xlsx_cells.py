@@ -9,8 +9,16 @@ and is given Excel's quote prefix so that editing the cell in Excel keeps it tex
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 _RISKY = ("=", "+", "-", "@")
+# What XML 1.0 cannot hold (openpyxl refuses it): shown as an escape such as \x1b instead.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def legal_text(text: str) -> str:
+    """Text a cell or a note can hold: control characters (ESC from a hostile cell) as visible escapes."""
+    return _ILLEGAL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 def put(ws, row: int, col: int, value, number_format: str | None = None):
@@ -19,6 +27,7 @@ def put(ws, row: int, col: int, value, number_format: str | None = None):
 
 def set_value(cell, value, number_format: str | None = None):
     if isinstance(value, str):
+        value = legal_text(value)
         cell.value = value
         if value.startswith(_RISKY):
             cell.data_type = "s"

@@ -46,19 +46,31 @@ def repack(data: bytes, when: dt.datetime) -> bytes:
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, then rename."""
+    """Write `data` to `path` through a temporary file in the same folder, then rename. Missing
+    folders are created; stale temporaries a killed run left in the folder are removed first; any
+    OSError becomes an OutputError naming the path, and leaves nothing behind."""
+    from macros_py.write.outputs import make_parents, write_failure
+    from macros_py.write.staging import TEMP_PREFIX, remove_stale, tag
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~shenbao-", suffix=path.suffix, dir=path.parent)
+    make_parents(path)
+    remove_stale(path.parent)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{tag()}-", suffix=path.suffix, dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a workbook is an ordinary file
         os.replace(tmp, path)
+    except OSError as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise write_failure(path, exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 

@@ -1,0 +1,196 @@
+"""Each file read in a worker process, so that one file can take down only itself.
+
+A reader may still fail the hard way on a file no check foresaw: python-calamine aborts the process
+when an allocation fails, a library may segfault. Here every item runs in a child process that the
+parent watches; the parent always knows which item each child holds, so a child that dies costs
+that one item (given the reason `died(item, exitcode)` returns) and a fresh child takes the rest.
+
+Children never outlive the parent and never hold its output: on Linux each asks the kernel for
+SIGKILL when the parent goes (PR_SET_PDEATHSIG), every child also watches the parent from a thread
+(a changed parent pid on POSIX, the parent's process handle on Windows), and a child's stdin, stdout
+and stderr are /dev/null, so a wrapper script waiting for the command's output never waits on an
+orphan. A limit on a child's address space makes a runaway allocation fail fast instead of swapping.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import wait
+
+# A child's address space: far above what reading any accepted file needs (< 500 MB), far below
+# what a hostile file would make the reader ask for.
+ADDRESS_SPACE_LIMIT = 2 << 30
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.name == "posix":
+        if os.getppid() != parent_pid:     # the parent went before prctl took hold
+            os._exit(1)
+
+        def watch() -> None:
+            import time
+
+            while os.getppid() == parent_pid:
+                time.sleep(0.5)
+            os._exit(1)
+    else:
+        parent = multiprocessing.parent_process()
+
+        def watch() -> None:
+            if parent is not None:
+                wait([parent.sentinel])
+            os._exit(1)
+
+    threading.Thread(target=watch, name="shenbao-parent-watch", daemon=True).start()
+
+
+def _detach_std_streams() -> None:
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        try:
+            os.dup2(devnull, fd)
+        except OSError:
+            pass
+    os.close(devnull)
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+    except ImportError:   # Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = ADDRESS_SPACE_LIMIT if hard == resource.RLIM_INFINITY else min(ADDRESS_SPACE_LIMIT, hard)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        except (ValueError, OSError):
+            pass
+
+
+def _child(conn, func, context, parent_pid: int) -> None:
+    import faulthandler
+
+    faulthandler.disable()      # a crash dump would go to a copy of the caller's stderr
+    _die_with_parent(parent_pid)
+    _detach_std_streams()
+    _limit_memory()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        index, item = job
+        try:
+            result = (True, func(context, item))
+        except BaseException as exc:  # noqa: BLE001  the parent decides what a failure means
+            result = (False, f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send((index, result))
+        except (OSError, ValueError):
+            return
+
+
+def default_jobs() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _context():
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")   # children start in milliseconds
+    return multiprocessing.get_context("spawn")
+
+
+class _Worker:
+    def __init__(self, ctx, func, context):
+        self.conn, child_end = ctx.Pipe()
+        self.proc = ctx.Process(target=_child, args=(child_end, func, context, os.getpid()), daemon=True)
+        self.proc.start()
+        child_end.close()
+        self.job: int | None = None
+
+    def stop(self, kill: bool = False) -> None:
+        try:
+            if not kill:
+                self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        if kill and self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=None if kill else 5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def run_isolated(func: Callable, context, items: Iterable, *, jobs: int,
+                 died: Callable[[object, int | None], object],
+                 failed: Callable[[object, str], object] | None = None) -> Iterator[tuple[int, object]]:
+    """(index, func(context, item)) for every item, in the items' order, each computed in a child.
+
+    `func` must be a module-level function (it is pickled where processes are spawned); `context` is
+    sent once per child. A child that dies gives `died(item, exitcode)` for the item it held; an
+    exception inside func gives `failed(item, text)` (default: the same as a death). Breaking out of
+    the loop stops every child."""
+    items = list(items)
+    if not items:
+        return
+    failed = failed or (lambda item, text: died(item, None))
+    ctx = _context()
+    pending = list(range(len(items)))[::-1]        # popped from the end: index order
+    results: dict[int, object] = {}
+    workers: list[_Worker] = []
+    next_out = 0
+    try:
+        for _ in range(max(1, min(jobs, len(items)))):
+            workers.append(_Worker(ctx, func, context))
+        while next_out < len(items):
+            for w in workers:
+                if w.job is None and pending:
+                    w.job = pending.pop()
+                    try:
+                        w.conn.send((w.job, items[w.job]))
+                    except (OSError, ValueError):
+                        pass       # the child is gone: its sentinel says so below
+            busy = [w for w in workers if w.job is not None]
+            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy]) if busy else []
+            for w in list(busy):
+                if w.conn in ready:
+                    try:
+                        index, (ok, value) = w.conn.recv()
+                    except (EOFError, OSError):
+                        pass       # died while answering: handled as a death below
+                    else:
+                        results[index] = value if ok else failed(items[index], value)
+                        w.job = None
+                        continue
+                if w.proc.sentinel in ready or not w.proc.is_alive():
+                    w.proc.join()
+                    results[w.job] = died(items[w.job], w.proc.exitcode)
+                    w.conn.close()
+                    workers.remove(w)
+                    if pending:
+                        workers.append(_Worker(ctx, func, context))
+            while next_out in results:
+                yield next_out, results.pop(next_out)
+                next_out += 1
+    finally:
+        for w in workers:
+            w.stop(kill=next_out < len(items))

@@ -1,0 +1,46 @@
+"""What is in a folder of submissions: workbooks to read, and everything else with the reason it is
+not read. Nothing in the folder is passed over without a line saying why. `shenbao check FOLDER` and
+`shenbao merge FOLDER` both walk a folder through here, subfolders included, so they see the same files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from macros_py.read.safety import LOCK_FILE_REASON, WORKBOOK_SUFFIXES
+
+REGISTER_NAME = "收文登记.csv"
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    path: Path
+    relpath: str          # relative to the inbox, with forward slashes: the name shown everywhere
+    kind: str             # "workbook", "lock", "other", "register"
+    reason: str = ""      # why a non-workbook is not read
+
+
+def discover(inbox: str | Path) -> list[InboxItem]:
+    """Every file under `inbox` (subfolders included), sorted, each with its kind; our own temporary
+    files (.~shenbao-…) are left out."""
+    inbox = Path(inbox)
+    items = []
+    for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
+        rel = path.relative_to(inbox).as_posix()
+        name = path.name
+        if any(part.startswith(".~shenbao-") for part in path.parts):
+            continue  # our own temporary file from an interrupted write
+        if name == REGISTER_NAME:
+            items.append(InboxItem(path, rel, "register", "收文登记"))
+        elif name.startswith("~$"):
+            items.append(InboxItem(path, rel, "lock", LOCK_FILE_REASON))
+        elif name.lower() in _SYSTEM_FILES or name.startswith("."):
+            items.append(InboxItem(path, rel, "other", "系统文件，已跳过"))
+        elif path.suffix.lower() in WORKBOOK_SUFFIXES:
+            items.append(InboxItem(path, rel, "workbook"))
+        else:
+            items.append(InboxItem(path, rel, "other",
+                                   f"不是 Excel 工作簿（扩展名 {path.suffix or '无'}），未读取；如为报送文件请另存为 .xlsx"))
+    return items
