@@ -176,6 +176,7 @@ def test_ribbon_has_the_tab_groups_and_buttons_of_issue_5():
     assert layout == {
         "填报": ["新建申报簿", "校验本簿", "清除标记", "生成报送文件"],
         "汇总": ["合并文件夹…", "打开汇总报告"],
+        "评审": ["生成评审表", "汇总评分"],  # issue 14
         "帮助": ["使用说明", "版本"],
     }
     for button in root.iter(f"{UI}button"):

@@ -109,9 +109,10 @@ def test_check_annotate_shortens_a_long_file_name(tmp_path, capsys):
 
     from macros_py.model.paths import SAMPLES_DIR
 
-    src = tmp_path / ("很长的文件名" * 13 + ".xlsx")                # 234 bytes: the copy's name would not fit
+    (tmp_path / "in").mkdir()
+    src = tmp_path / "in" / ("很长的文件名" * 13 + ".xlsx")         # 234 bytes: the copy's name would not fit
     shutil.copy(sorted(SAMPLES_DIR.glob("*.xlsx"))[0], src)
     out = tmp_path / "批注"
-    assert main(["check", str(tmp_path), "--annotate", str(out), "--brief"]) in (0, 1)
+    assert main(["check", str(tmp_path / "in"), "--annotate", str(out), "--brief"]) in (0, 1)
     (copy_,) = out.iterdir()
     assert copy_.name.endswith("_校验.xlsx") and len(copy_.name.encode("utf-8")) <= 255

@@ -11,10 +11,10 @@ from conftest import ROOT
 
 from macros_py.check import engine  # noqa: F401  (registers the rules)
 from macros_py.model.findings import SEVERITY_ORDER
-from macros_py.rules.catalog import BUREAU, CATALOG, COUNTY, NA, county_ids, render
+from macros_py.rules.catalog import BUREAU, CATALOG, COUNTY, NA, REVIEW, county_ids, render
 from macros_py.rules.registry import REGISTRY
 
-_ID = re.compile(r"^[BSC]-[A-Z]+(?:-[A-Z]+)*$")
+_ID = re.compile(r"^[BSCR]-[A-Z]+(?:-[A-Z]+)*$")
 
 
 def rules_md() -> dict[str, tuple[str, str]]:
@@ -45,7 +45,7 @@ def test_catalog_ids_equal_rules_md_ids():
 def test_catalog_agrees_with_rules_md(rule_id):
     severity, where = rules_md()[rule_id]
     spec = CATALOG[rule_id]
-    assert spec.where == {"county": COUNTY, "bureau": BUREAU}[where]
+    assert spec.where == {"county": COUNTY, "bureau": BUREAU, "review": REVIEW}[where]
     assert spec.severity == severity.split("/")[0]
     # Every severity RULES.md names for the rule is one of its cases' severities.
     assert set(severity.split("/")) <= {c.severity for c in spec.cases.values()}

@@ -18,17 +18,26 @@ MANIFEST = json.loads((SAMPLES_DIR / "manifest.json").read_text(encoding="utf-8"
 
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory, policy):
+    from macros_py.review.example import write_review_example
+
     out = tmp_path_factory.mktemp("samples")
     write_samples(out, policy, seed=MANIFEST["seed"])
+    write_review_example(out, policy, seed=MANIFEST["seed"])
     return out
 
 
 def test_regenerating_with_the_same_seed_gives_the_same_bytes_and_manifest(regenerated):
-    names = sorted(p.name for p in regenerated.iterdir())
-    assert names == sorted(p.name for p in SAMPLES_DIR.iterdir() if not p.name.startswith("."))
+    """The samples and the review example in 评审示例/ (its 评分表 and 复核表 included)."""
+    def files(root):
+        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                      if p.is_file() and not p.name.startswith("."))
+
+    names = files(regenerated)
+    assert names == files(SAMPLES_DIR)
+    assert "评审示例/回收/复核表.xlsx" in names
     for name in names:
         assert (regenerated / name).read_bytes() == (SAMPLES_DIR / name).read_bytes(), (
-            f"{name} is stale: run python -m macros_py.cli.main samples --force")
+            f"{name} is stale: run python -m macros_py samples --force")
 
 
 def test_another_seed_gives_other_submissions(policy):

@@ -41,11 +41,11 @@ BY_CONSTRUCTION = {
 # County-side rules about the file as a whole, which a cell's colour cannot say: check and merge report them.
 WHOLE_FILE = {
     "C-EMPTY": "空白的工作簿正是等人填写的样子，标红没有意义；校验和汇总时报告为错误",
+    "C-VALUE": "读取时才知道的事（文字要怎样理解、超出一个格子能放的长度），公式无从判断；校验和汇总时在格子上报告",
 }
 # County-side rules about how a file was read, which no conditional format can show: a hidden or
-# struck-through row, a hidden sheet (C-HIDDEN); a number or date typed as text is already refused by
-# the column's data validation, and interpreted only when read (C-VALUE).
-READ_ONLY = {"C-HIDDEN", "C-VALUE"}
+# struck-through row, a hidden sheet (C-HIDDEN). (C-VALUE, decided while reading too, is above.)
+READ_ONLY = {"C-HIDDEN"}
 
 
 @pytest.fixture(scope="module")

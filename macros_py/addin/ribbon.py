@@ -33,6 +33,8 @@ ACTIONS: dict[str, str] = {
     "sb_export": "export_submission",  # 生成报送文件
     "sb_merge_folder": "merge_folder",  # 合并文件夹…
     "sb_open_report": "open_report",  # 打开汇总报告
+    "sb_review_prepare": "review_prepare",  # 生成评审表
+    "sb_review_collect": "review_collect",  # 汇总评分
     "sb_help": "show_help",  # 使用说明
     "sb_version": "show_version",  # 版本
 }
@@ -170,6 +172,35 @@ def open_report(app, ui) -> None:
 
     ui.app = app or xw.apps.active
     _open_file(last_report())
+
+
+def _pick_folder(app, title: str) -> str | None:
+    dialog = _windows_api(app).FileDialog(MSO_FOLDER_PICKER)
+    dialog.Title = title
+    return dialog.SelectedItems(1) if dialog.Show() == -1 else None
+
+
+@_action
+def review_prepare(app, ui) -> None:
+    from macros_py.addin.review_runs import prepare_folder
+
+    ui.app = app = app or xw.apps.active
+    folder = _pick_folder(app, "选择评审文件夹（其中放一份专家名单.xlsx）")
+    if folder:
+        ui.tell(text.review_done("评审表已生成", prepare_folder(folder)))
+
+
+@_action
+def review_collect(app, ui) -> None:
+    from macros_py.addin.review_runs import collect_folder
+
+    ui.app = app = app or xw.apps.active
+    folder = _pick_folder(app, "选择放收回的评分表和复核表的文件夹")
+    if not folder:
+        return
+    result = collect_folder(folder)
+    if ui.tell(text.review_done("评分已汇总", result) + "\n\n现在打开评审报告吗？", "yes_no") == "yes":
+        _open_file(result.report)
 
 
 @_action

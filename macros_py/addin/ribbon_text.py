@@ -76,6 +76,12 @@ def merge_done(result) -> str:
     return "\n".join([f"合并完成：{result.inbox}", *keep, "点“打开汇总报告”可随时再打开。"])
 
 
+def review_done(what: str, run) -> str:
+    """A review step's own lines, without the per-file ones (those start with spaces)."""
+    keep = [line for line in run.lines if line.strip() and not line.startswith("    ")]
+    return "\n".join([f"{what}：{run.folder}", *keep])
+
+
 def help_text() -> str:
     return "\n".join([
         "“高技能人才申报”选项卡：",
@@ -85,6 +91,8 @@ def help_text() -> str:
         "生成报送文件 — 在工作簿所在文件夹生成：不含标记的报送工作簿、校验报告和附件5/附件6 材料清单（以推荐单位和日期命名）。",
         "合并文件夹… — 选择收件文件夹，校验并合并全部报送文件，生成汇总工作簿和汇总报告。",
         "打开汇总报告 — 打开最近一次合并的汇总报告。",
+        "生成评审表 — 选择放专家名单的文件夹，按最近一次合并的汇总工作簿生成复核表、每位专家的评分表和表5 专家名单。",
+        "汇总评分 — 选择放收回的评分表和复核表的文件夹，校验、计分、按档排名，生成评审结果和评审报告。",
         "工作表函数：SB_CHECK（整表校验）、SB_TIER、SB_SUBSIDY、SB_SHARE、SB_RATIO、SB_IDCARD、SB_USCC，"
         "在“插入函数”的“申报”类别中可看说明。",
     ])

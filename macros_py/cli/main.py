@@ -17,7 +17,7 @@ from pathlib import Path
 from macros_py import __version__
 from macros_py.model.errors import ShenbaoError
 
-SUBCOMMANDS = ("template", "check", "merge", "report", "addin")  # cli/template.py also registers "samples"
+SUBCOMMANDS = ("template", "check", "merge", "report", "review", "addin")  # cli/template.py also registers "samples"
 
 # argparse's own words, shown to the user: translated so that every help and error is Chinese.
 _ARGPARSE_ZH = {
@@ -85,9 +85,15 @@ class SafeConsole:
         return getattr(self._stream, name)
 
 
+def _unraisable(hook_args) -> None:
+    """Errors Python can only report while collecting objects (a half-written zip after a full disk):
+    never a traceback on screen; the run's own message has said what failed."""
+
+
 def main(argv: list[str] | None = None) -> int:
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = SafeConsole(sys.stdout), SafeConsole(sys.stderr)
+    sys.unraisablehook = _unraisable
     try:
         return _main(argv)
     finally:

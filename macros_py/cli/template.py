@@ -18,7 +18,7 @@ def register(sub) -> None:
     p.add_argument("--policy", metavar="文件", help="政策文件（默认 workbooks/policy_2025.toml）")
     p.set_defaults(func=run_template)
 
-    p = sub.add_parser("samples", help="生成内置的示例报送文件（含若干故意的错误，见 manifest.json）",
+    p = sub.add_parser("samples", help="生成内置的示例报送文件（含若干故意的错误，见 manifest.json）和评审示例",
                        description="按固定随机种子生成各推荐单位的示例报送工作簿。")
     p.add_argument("-o", "--output", metavar="目录", default=str(SAMPLES_OUTPUT), help="输出目录（默认 workbooks/samples）")
     p.add_argument("--seed", type=int, default=2025, metavar="种子", help="随机种子（默认 2025）")
@@ -70,7 +70,11 @@ def run_samples(args) -> int:
     out = Path(args.output)
     if out.exists() and any(out.glob("*.xlsx")) and not args.force:
         raise UsageError(f"目录 {out} 中已有工作簿；如需覆盖请加 --force。")
+    from macros_py.review.example import write_review_example
+
     paths = write_samples(out, policy, args.seed, printed=args.printed)
     print(f"已生成 {len(paths)} 个示例报送文件和 manifest.json：{out}")
+    example = write_review_example(out, policy, args.seed)
+    print(f"已生成评审示例（专家名单、收回的复核表和评分表）：{example}")
     return 0
 

@@ -94,6 +94,14 @@ CREATE TABLE IF NOT EXISTS runs (
     rows_merged INTEGER NOT NULL,
     rows_rejected INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS review (  -- one row per run of a review step (shenbao review …; macros_py/review)
+    id INTEGER PRIMARY KEY,
+    step TEXT NOT NULL,              -- prepare / collect / publicize / finalize
+    input TEXT NOT NULL,             -- the master, the folder of returned sheets, or 评审结果.xlsx
+    input_sha256 TEXT,
+    outputs TEXT NOT NULL,           -- JSON {path: sha256} of what the step wrote
+    details TEXT NOT NULL            -- JSON: the step's figures (fingerprint, counts, selected, 公示期 …)
+);
 """
 
 
@@ -205,6 +213,28 @@ class Ledger:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+
+    def record_review(self, step: str, source: str, source_sha: str | None, outputs: dict[str, str],
+                      details: dict) -> int:
+        """Record one run of a review step in its own transaction; returns its id."""
+        import json
+
+        with self.transaction():
+            cur = self.db.execute("INSERT INTO review (step, input, input_sha256, outputs, details) VALUES (?, ?, ?, ?, ?)",
+                                  (step, source, source_sha, json.dumps(outputs, ensure_ascii=False, sort_keys=True),
+                                   json.dumps(details, ensure_ascii=False, sort_keys=True)))
+        return cur.lastrowid
+
+    def last_review(self, step: str) -> dict | None:
+        """The latest run of a review step: {id, step, input, input_sha256, outputs, details}."""
+        import json
+
+        row = self.db.execute("SELECT id, step, input, input_sha256, outputs, details FROM review WHERE step = ? "
+                              "ORDER BY id DESC LIMIT 1", (step,)).fetchone()
+        if row is None:
+            return None
+        return {"id": row[0], "step": row[1], "input": row[2], "input_sha256": row[3],
+                "outputs": json.loads(row[4]), "details": json.loads(row[5])}
 
     def record_run(self, run_id: int, entries: Iterable[FileEntry], inbox: str, master: str,
                    rows: tuple[int, int, int], token: str | None = None) -> None:

@@ -387,7 +387,7 @@ def _file_summaries(items, outcomes, status, received, counts, findings, policy,
             continue
         o = by_rel.get(item.relpath)
         if o is None:
-            out.append(FileSummary(name=item.relpath, sha256="", size=item.path.stat().st_size,
+            out.append(FileSummary(name=item.relpath, sha256="", size=item.path.stat().st_size if item.path.is_file() else 0,
                                    received="", status=SKIPPED, reason=item.reason))
             continue
         state, reason = status[item.relpath]

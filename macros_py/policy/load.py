@@ -16,6 +16,7 @@ from pathlib import Path
 
 from macros_py.model.errors import PolicyError
 from macros_py.model.paths import WORKBOOKS_DIR
+from macros_py.policy.review import ReviewPolicy, check_review
 
 DEFAULT_POLICY = WORKBOOKS_DIR / "policy_2025.toml"
 
@@ -78,6 +79,7 @@ class Policy:
     path: Path
     raw: dict
     tiers: dict[str, Tier]  # ordered from the highest tier down, as in the file
+    review: ReviewPolicy     # the [review] section (policy/review.py)
 
     def get(self, dotted: str):
         node = self.raw
@@ -214,7 +216,8 @@ def load_policy(path: str | Path | None = None) -> Policy:
         tiers[name] = Tier(name, spec["places"], spec["subsidy"], spec["min_training"], spec["min_senior_certs"])
 
     _check_consistency(path, text, raw, tiers)
-    return Policy(path=path, raw=raw, tiers=tiers)
+    review = check_review(raw, lambda key, what: _fail(path, text, key, what))
+    return Policy(path=path, raw=raw, tiers=tiers, review=review)
 
 
 def _check_consistency(path: Path, text: str, raw: dict, tiers: dict[str, Tier]) -> None:

@@ -11,6 +11,10 @@ from pathlib import Path
 from macros_py.read.safety import LOCK_FILE_REASON, WORKBOOK_SUFFIXES
 
 REGISTER_NAME = "收文登记.csv"
+# The filled review example `shenbao samples` writes beside the samples (macros_py/review/example.py):
+# its workbooks are 评分表 and 复核表, not submissions. The folder is listed once, not read.
+REVIEW_EXAMPLE_DIR = "评审示例"
+REVIEW_EXAMPLE_REASON = "评审示例（shenbao review 用的专家名单、评分表和复核表），不是报送文件，未读取"
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
@@ -27,8 +31,13 @@ def discover(inbox: str | Path) -> list[InboxItem]:
     files (.~shenbao-…) are left out."""
     inbox = Path(inbox)
     items = []
+    example = inbox / REVIEW_EXAMPLE_DIR
+    if example.is_dir():
+        items.append(InboxItem(example, REVIEW_EXAMPLE_DIR + "/", "other", REVIEW_EXAMPLE_REASON))
     for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
         rel = path.relative_to(inbox).as_posix()
+        if example.is_dir() and path.is_relative_to(example):
+            continue
         name = path.name
         if any(part.startswith(".~shenbao-") for part in path.parts):
             continue  # our own temporary file from an interrupted write

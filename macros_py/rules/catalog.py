@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from macros_py.model.findings import ERROR, INFO, WARNING
 
-COUNTY, BUREAU = "county", "bureau"
+COUNTY, BUREAU, REVIEW = "county", "bureau", "review"
 NA = "na"
 
 
@@ -166,6 +166,33 @@ _SPECS = (
           ratio=("技能大师工作室：申报 {count} 个，名额 {places} 个。", "供评审参考。")),
     _spec("S-DUP", ERROR, BUREAU, "技能大师重复申报",
           dup=("技能大师“{value}”在“{first}”和“{second}”中重复出现。", "同一技能大师全市只能申报一个工作室。")),
+    # ------------------------------------------------------------------ review (notice 二（二）–（五）, 表5; macros_py/review)
+    _spec("R-PANEL", ERROR, REVIEW, "评审专家组",
+          list_few=("专家名单有 {count} 名专家，少于 {min} 名。", "表5 说明：专家人数不得少于 {min} 人；请增补专家。"),
+          list_even=("专家名单有 {count} 名专家，不是单数。", "表5 说明：专家人数应为单数；请增减一名专家。"),
+          project=("“{project}”的有效评分专家 {count} 名（{why}），不符合“不少于 {min} 人、单数”。",
+                   "增补或调整专家，使该项目的评审专家不少于 {min} 人且为单数；在此之前该项目不进入建议名单。"),
+          missing=("专家“{expert}”的评分表没有收回。", "收回该专家签名的评分表，放入评分表文件夹后重新汇总。"),
+          duplicate=("专家“{expert}”有两份内容不同的评分表：{files}。", "只保留该专家最终签名的一份，删除另一份后重新汇总；在此之前两份都不计分。"),
+          unknown=("评分表的专家“{expert}”不在专家名单中。", "核对专家名单，或用 shenbao review prepare 重新生成评分表。"),
+          stale=("{what}依据的项目清单与当前的汇总工作簿不同（{diff}）：汇总工作簿在它发出后又重新汇总过。",
+                 "用当前的汇总工作簿重新运行 shenbao review prepare 并重新评分；过期评分表的分数不计入。")),
+    _spec("R-SCORE", ERROR, REVIEW, "评分",
+          unscored=("“{project}”的“{criterion}”没有评分。", "请专家在此格填写 0–{max} 分。"),
+          range=("“{project}”的“{criterion}”评分 {value} 不在 0–{max} 之间。", "请专家改为 0–{max} 之间的分数。"),
+          not_number=("“{project}”的“{criterion}”评分“{value}”不是数字。", "只填阿拉伯数字（可有小数），不带“分”等文字。")),
+    _spec("R-RECUSE", ERROR, REVIEW, "回避",
+          scored=("专家“{expert}”应回避“{project}”（{reason}），却填写了评分。", "删去该行评分；这些分数不计入该项目得分。")),
+    _spec("R-REVIEWED", ERROR, REVIEW, "材料复核合格方可评审",
+          scored=("“{project}”材料复核结论为“{status}”，却被评分。", "只有复核合格的项目进入评审；这些分数不计入，该项目不进入建议名单。"),
+          open=("“{project}”的复核结论未填写。", "在复核表填写“合格”或“不合格”；未填的项目不进入建议名单。"),
+          bad=("“{project}”的复核结论“{value}”不是“合格”或“不合格”。", "从下拉框选择“合格”或“不合格”。"),
+          no_reason=("“{project}”复核不合格，但没有写明原因。", "在“不合格原因”栏写明原因（公示和答复异议时需要）。")),
+    _spec("R-TIE", WARNING, REVIEW, "名额线上并列",
+          tie=("{tier}名额线上并列：{projects} 同为 {score} 分，剩余名额 {left} 个。",
+               "由市人社局在人工裁定工作簿“并列裁定”中逐个填写“入选”或“不入选”后重新汇总；程序不自行排序。")),
+    _spec("R-VACANT", INFO, REVIEW, "名额空缺",
+          vacant=("{tier}名额 {places} 个，只有 {count} 个合格项目可入选，空缺 {vacant} 个。", "名额空缺如实上报；是否补充评审由市人社局决定。")),
     # ------------------------------------------------------------------ common
     _spec("C-USCC", ERROR, COUNTY, "统一社会信用代码",
           length=("统一社会信用代码“{value}”有 {length} 位，应为 18 位。", "对照营业执照或事业单位法人证书填写 18 位代码。"),

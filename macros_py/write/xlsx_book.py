@@ -147,6 +147,17 @@ class Book:
         ws.set_footer("&C第 &P 页，共 &N 页")
 
     def save(self, path: str | Path) -> Path:
-        self.wb.close()
+        from xlsxwriter.exceptions import FileCreateError
+
+        try:
+            self.wb.close()
+        except (FileCreateError, OSError) as exc:  # XlsxWriter's temporary files: a full disk, a file-size limit
+            from macros_py.write.outputs import write_failure
+
+            inner = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+            if not isinstance(inner, OSError):
+                raise
+            self.wb.fileclosed = True   # XlsxWriter would try to close it again when collected
+            raise write_failure(path, inner) from None
         write_atomic(path, self._buffer.getvalue())
         return Path(path)
