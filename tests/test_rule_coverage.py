@@ -4,6 +4,7 @@ docs/RULES.md is in the registry (test_rule_catalog)."""
 
 from __future__ import annotations
 
+import test_intake_reading
 import test_rules_bases
 import test_rules_common
 import test_rules_funding
@@ -16,7 +17,7 @@ from macros_py.rules.catalog import county_ids
 from macros_py.rules.registry import REGISTRY
 
 FAMILIES = (test_rules_bases, test_rules_funding, test_rules_studios, test_rules_ident, test_rules_common,
-            test_rules_recommender)
+            test_rules_recommender, test_intake_reading)
 
 
 def covered() -> set[str]:

@@ -18,7 +18,7 @@ from macros_py.policy.schema import build_schema
 from macros_py.read.folder import discover
 from macros_py.read.safety import DEFAULT_LIMITS, Limits
 from macros_py.read.workbook import read_submission
-from macros_py.rules import bases, common, funding, ident, studios  # noqa: F401  (importing registers the rules)
+from macros_py.rules import bases, common, funding, ident, reading, studios  # noqa: F401  (importing registers the rules)
 from macros_py.rules import recommender as _recommender  # noqa: F401  (registers C-RECOMMENDER)
 from macros_py.rules.catalog import render
 from macros_py.rules.registry import REGISTRY, RuleContext

@@ -38,7 +38,7 @@ from macros_py.merge.ledger import Ledger, ledger_error
 from macros_py.model.errors import NothingToDo, UsageError
 from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
 from macros_py.model.normalize import norm_key
-from macros_py.model.submission import Submission
+from macros_py.model.submission import ROWDUP, WITHDRAWN, Record, SkippedRow, Submission
 from macros_py.model.summary import FileSummary, MergeSummary, RecommenderStatus
 from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy, load_policy
 from macros_py.policy.recommenders import Resolved, stamp_of
@@ -91,7 +91,36 @@ def _read_one(policy_path: str, item: InboxItem) -> Outcome:
     sub.name = item.relpath  # files are named by their place in the inbox everywhere
     for f in findings:
         f.file = item.relpath
+    set_aside_copies(sub, policy)
     return Outcome(item, sub.sha256, sub.size, sub, findings)
+
+
+def set_aside_copies(sub: Submission, policy: Policy) -> None:
+    """The second copy of a project in one file (the same 附件7 table twice, a row repeated) is
+    C-ROWDUP: the county check has reported it; the master takes the first and lists the others as not
+    merged. Done after the check, so that the check still sees every copy."""
+    from macros_py.policy.schema import build_schema
+
+    schema = build_schema(policy)
+    for key in ("bases", "studios", *JOINED):
+        records = sub.sheets.get(key)
+        if not records:
+            continue
+        row_key = schema.sheet(key).row_key
+        seen: dict[tuple, Record] = {}
+        kept = []
+        for rec in records:
+            values = tuple(norm_key(rec.values.get(k)) for k in row_key)
+            first = seen.get(values) if all(values) else None
+            if first is None:
+                if all(values):
+                    seen[values] = rec
+                kept.append(rec)
+                continue
+            where = f"“{first.sheet}”第 {first.row} 行" if first.sheet != rec.sheet else f"第 {first.row} 行"
+            sub.skipped.append(SkippedRow(key, rec.sheet, rec.row, ROWDUP, f"与{where}是同一项目（C-ROWDUP），汇总表只收第一行",
+                                          rec.cells.get(row_key[0]), str(rec.values.get(row_key[0]) or ""), rec))
+        sub.sheets[key] = kept
 
 
 def _size(path: Path) -> int:
@@ -291,7 +320,16 @@ def reconcile(outcomes: list[Outcome], status: dict) -> tuple[dict[str, Counter]
                     continue
                 c["rejected"] += 1
                 why = reason if state != MERGED else _orphan_reason(out.sub, sheet_key, rec)
-                rejected.append({"file": rel, "sheet": rec.sheet, "row": rec.row, "reason": why})
+                kind = "文件未汇总" if state != MERGED else ("C-ROWDUP" if "C-ROWDUP" in why else "无所属项目")
+                rejected.append({"file": rel, "sheet": rec.sheet, "row": rec.row, "kind": kind, "reason": why,
+                                 "text": ""})
+        for skip in out.sub.skipped:
+            # Rows read under a table's header and not taken as projects: 非项目行, withdrawn, copies.
+            c["read"] += 1
+            c["rejected"] += 1
+            rejected.append({"file": rel, "sheet": skip.sheet, "row": skip.row, "kind": skip.kind,
+                             "reason": skip.reason if state == MERGED else f"{skip.reason}；{reason}",
+                             "text": skip.text, "cell": skip.cell or ""})
     return counts, rejected
 
 
@@ -300,6 +338,10 @@ def _orphan_reason(sub: Submission, sheet_key: str, rec) -> str:
     names = {norm_key(r.values.get(key)) for r in sub.rows(parent) if r.values.get(key)}
     if norm_key(rec.values.get(key)) in names:
         return "同一项目在本表的第二行（C-ROWDUP），汇总表只收第一行"
+    withdrawn = next((s for s in sub.skipped if s.sheet_key == parent and s.kind in WITHDRAWN and s.record
+                      and norm_key(s.record.values.get(key)) == norm_key(rec.values.get(key))), None)
+    if withdrawn is not None:
+        return f"所属项目在“{withdrawn.sheet}”第 {withdrawn.row} 行未汇总（{withdrawn.kind}），本行随之不汇总"
     return ("该行的项目单位不在本文件的附件7 基地汇总中，无法归到任何基地" if parent == "bases"
             else "该行的领办人不在本文件的附件8 工作室汇总中，无法归到任何工作室")
 

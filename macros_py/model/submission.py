@@ -25,12 +25,41 @@ class Record:
     typed: dict = field(default_factory=dict)
     content: str | None = None           # funding: the row's 内容 label (合计 or a policy content)
     head: bool = False                   # funding: the block's 合计 row
+    header_row: int | None = None        # the (last) header row of the table it was read from
+    derived: dict[str, str] = field(default_factory=dict)   # key -> where a value not typed came from
+    # Values the reader had to interpret (C-VALUE): key -> (message case, params with what was read).
+    doubts: dict[str, tuple[str, dict]] = field(default_factory=dict)
 
     def get(self, key: str, default=None):
         return self.values.get(key, default)
 
     def cell(self, key: str) -> str | None:
         return self.cells.get(key)
+
+
+# Why a row under a table's header is not a project (the reconciliation lists it with the reason).
+NOT_PROJECT = "非项目行"      # totals, 以下空白, sub-headings, signature lines, the notice's guidance
+HIDDEN_ROW = "隐藏行"
+HIDDEN_SHEET = "隐藏工作表"
+STRUCK = "删除线"
+ROWDUP = "C-ROWDUP"          # the second copy of a project in one file
+WITHDRAWN = (HIDDEN_ROW, HIDDEN_SHEET, STRUCK)   # C-HIDDEN: withdrawn or old data
+# Where the tier of a base without a 申报档次 cell came from (Record.derived["tier"]).
+TIER_FROM_NOTE, TIER_FROM_SUBSIDY = "备注", "表4-2 上级财政补助"
+
+
+@dataclass
+class SkippedRow:
+    """A row read under a table's header that is not merged: what it is and why (never silent)."""
+
+    sheet_key: str                       # the schema sheet whose table holds it
+    sheet: str                           # the worksheet's actual name
+    row: int                             # the Excel row (1-based)
+    kind: str                            # NOT_PROJECT, HIDDEN_ROW, HIDDEN_SHEET, STRUCK, ROWDUP
+    reason: str                          # Chinese: what the row is ("合计行", "签名栏“填表人：张三”")
+    cell: str | None = None              # where it is shown (the link column's cell, else the first filled)
+    text: str = ""                       # the row's content, shortened, for people to recognise it
+    record: Record | None = None         # the row as a project would have been read (hidden, struck, dup)
 
 
 @dataclass
@@ -61,9 +90,14 @@ class Submission:
     tables: dict[str, list[Table]] = field(default_factory=dict)  # printed 表4-2: one Table per base
     has_vba: bool = False
     notes: list[str] = field(default_factory=list)
-    # Cells whose text was longer than a cell holds, cut to `text_limit` characters: (sheet, A1, length).
+    skipped: list[SkippedRow] = field(default_factory=list)   # rows read and not taken as projects
+    hidden_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, 隐藏/深度隐藏) holding tables
+    # Merged ranges of the sheets tables were read from: sheet -> (first row, first col, last row,
+    # last col), 1-based. A finding on a covered cell is marked on its range (check.marks).
+    merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
+    # Cells whose text was longer than the reader reads, cut to `text_limit` characters: (sheet, A1, length).
     long_texts: list[tuple[str, str, int]] = field(default_factory=list)
-    text_limit: int = 32_767
+    text_limit: int = 100_000
 
     def rows(self, sheet_key: str) -> list[Record]:
         return self.sheets.get(sheet_key, [])

@@ -154,3 +154,178 @@ def is_blank(value) -> bool:
     if value is None:
         return True
     return type(value) is str and not value.strip()
+
+
+# ---------------------------------------------------------------- values read with a doubt (C-VALUE)
+
+CELL_LIMIT = 32767          # characters an Excel cell holds
+_HEDGE = re.compile(r"约|大约|大概|近|余|多|左右|以上|以下|不少于|不低于|不足|超过|上下|至少|最多|～|~")
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+_UNIT_AFTER = re.compile(r"\d+(?:\.\d+)?\s*(万元|千元|元|万|人次|人|名|个|家|所|项|次|%|％|㎡|平方米|平米|平方|m²|m2)", re.I)
+_UNIT_KIND = {"万元": "money", "万": "money", "千元": "money", "元": "money", "人次": "count", "人": "count",
+              "名": "count", "个": "count", "家": "count", "所": "count", "项": "count", "次": "count",
+              "%": "percent", "％": "percent", "㎡": "area", "平方米": "area", "平米": "area", "平方": "area",
+              "m²": "area", "m2": "area"}
+_TO_WAN = {"元": 1 / 10000, "千元": 1 / 10}
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" "9")
+_SHORT_YEAR = re.compile(r"^(\d{2})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_SERIAL_MAX = 73050          # 2099-12-31 as an Excel date serial
+
+
+def column_unit(col: Column) -> str | None:
+    """What a numeric column counts, from its header: money (万元), percent, area (㎡) or count."""
+    header = col.header
+    if col.kind == PERCENT or "%" in header or "％" in header or "比例" in header:
+        return "percent"
+    if "万元" in header:
+        return "money"
+    if "㎡" in header or "面积" in header:
+        return "area"
+    return "count"
+
+
+def _clean_number(number: float):
+    return int(number) if float(number).is_integer() else number
+
+
+def _shown(number) -> str:
+    if isinstance(number, float):
+        return f"{number:.6f}".rstrip("0").rstrip(".")
+    return str(number)
+
+
+def value_doubt(raw, value, col: Column):
+    """(C-VALUE case, params) when reading `raw` as `value` in column `col` needed interpretation that
+    could be wrong, else None. params["read"] says what was read; params["_value"], when present, is
+    the value to use instead (a date serial read as its date, 80 元 read as 0.008 万元). Cheap for the
+    common cells (a number in a number column, text in a text column): the reader calls it on every
+    filled cell."""
+    kind = col.kind
+    if type(raw) is str:
+        if len(raw) > CELL_LIMIT:
+            return "long", {"length": len(raw), "limit": CELL_LIMIT, "read": f"全文 {len(raw)} 字"}
+        if kind in (INT, NUMBER, PERCENT):
+            return _number_doubt(raw, value, col)
+        if kind in (DATE, MONTH):
+            return _date_text_doubt(raw, value)
+        return None
+    if kind in (DATE, MONTH):
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return _date_number_doubt(raw)
+        if isinstance(raw, dt.date):
+            return _date_cell_doubt(raw)
+    return None
+
+
+_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def _date_cell_doubt(raw):
+    """A date cell showing a day of 1905: the clerk typed 1975.03 (a number) into a cell formatted as a
+    date, and Excel shows day number 1975 of its calendar. Read back as the year and month typed."""
+    moment = raw if isinstance(raw, dt.datetime) else dt.datetime.combine(raw, dt.time())
+    serial = round((moment - _EPOCH).total_seconds() / 86400, 4)
+    if not 1900 <= serial < 2101:
+        return None
+    year, _, frac = repr(serial).partition(".")
+    month = int(frac[:2]) if frac and frac != "0" else 1
+    if frac == "1":
+        return "dot_month", {"read": f"{year}-01", "_value": dt.date(int(year), 1, 1), "raw": year + ".1"}
+    if not 1 <= month <= 12:
+        return None
+    date = dt.date(int(year), month, 1)
+    return "date_number", {"read": date.strftime("%Y-%m"), "shown": moment.date().isoformat(),
+                           "_value": date, "raw": f"{year}.{frac}" if frac != "0" else year}
+
+
+def _number_doubt(raw: str, value, col: Column):
+    text = clean_text(raw).replace(",", "").replace("，", "")
+    unit = column_unit(col)
+    numbers = _NUMBERS.findall(text)
+    if not numbers:
+        return None
+    units = _UNIT_AFTER.findall(text)
+    wrong = [u for u in units if _UNIT_KIND.get(u, _UNIT_KIND.get(u.lower())) != unit]
+    if len(numbers) > 1:
+        return "several", {"read": "未读取", "numbers": "、".join(numbers), "_value": clean_text(raw)}
+    number = _clean_number(float(numbers[0]))
+    if unit == "money" and units and units[0] in _TO_WAN:
+        converted = _clean_number(round(number * _TO_WAN[units[0]], 6))
+        return "converted", {"read": f"{_shown(converted)} 万元", "unit": units[0], "_value": converted}
+    if unit == "count" and units and units[0] == "万":
+        converted = _clean_number(round(number * 10000, 6))
+        return "converted", {"read": _shown(converted), "unit": "万", "_value": converted}
+    if wrong:
+        return "unit", {"read": "未读取", "unit": wrong[0], "expected": _UNIT_NAME[unit], "_value": clean_text(raw)}
+    if isinstance(value, int | float) and _HEDGE.search(text) is None:
+        return None  # '80', '80人', '1,200人次': read exactly
+    if _HEDGE.search(text):
+        return "approx", {"read": _shown(number), "_value": number}
+    return "prose", {"read": _shown(number), "_value": number}
+
+
+_UNIT_NAME = {"money": "万元", "percent": "%", "area": "㎡", "count": "人数或个数"}
+
+
+def _date_text_doubt(raw: str, value):
+    text = clean_text(raw).replace(" ", "")
+    if isinstance(value, dt.date):
+        if re.fullmatch(r"\d{4}年?", text):
+            return "year_only", {"read": f"{value.year} 年（月份不详，按 1 月）"}
+        return None
+    if re.fullmatch(r"\d{4}年?", text) and 1900 <= int(text[:4]) <= 2100:
+        return "year_only", {"read": f"{text[:4]} 年（月份不详，按 1 月）", "_value": dt.date(int(text[:4]), 1, 1)}
+    converted = text.replace("十二", "12").replace("十一", "11").replace("十", "10").translate(_CN_DIGITS)
+    if converted != text:
+        date = parse_date(converted)
+        if date is not None:
+            return "chinese", {"read": date.strftime("%Y-%m"), "_value": date}
+    short = _SHORT_YEAR.match(text)
+    if short:
+        yy, month = int(short.group(1)), int(short.group(2))
+        year = 1900 + yy if yy > dt.date.today().year % 100 else 2000 + yy
+        if 1 <= month <= 12:
+            date = dt.date(year, month, 1)
+            return "short_year", {"read": date.strftime("%Y-%m"), "_value": date}
+    late = _MONTH_FIRST.match(text)
+    if late and 1 <= int(late.group(1)) <= 12 and 1900 <= int(late.group(2)) <= 2100:
+        date = dt.date(int(late.group(2)), int(late.group(1)), 1)
+        return "month_first", {"read": date.strftime("%Y-%m"), "_value": date}
+    if any(ch.isdigit() for ch in text):
+        return "unread", {"read": "没有读出日期，按原文保留"}
+    return None
+
+
+_MONTH_FIRST = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")   # 3/1975
+
+
+def _date_number_doubt(raw):
+    number = float(raw)
+    if number.is_integer():
+        n = int(number)
+        if 1900 <= n <= 2100:
+            return "year_only", {"read": f"{n} 年（月份不详，按 1 月）", "_value": dt.date(n, 1, 1)}
+        if 100000 <= n <= 99999999:
+            return None  # 197503, 19750312: read exactly
+        if 0 < n <= _SERIAL_MAX:
+            date = dt.date(1899, 12, 30) + dt.timedelta(days=n)
+            return "serial", {"read": date.isoformat(), "_value": date}
+        return None
+    text = repr(number)
+    whole, _, frac = text.partition(".")
+    if 1900 <= int(whole) <= 2100 and frac == "1":
+        return "dot_month", {"read": f"{whole}-01", "_value": dt.date(int(whole), 1, 1)}
+    return None
+
+
+def size_doubt(text):
+    """工作室规模 typed in prose: (case, params) when the area or head count read from it is uncertain."""
+    text = clean_text(text)
+    if not text:
+        return None
+    areas, heads = _AREA.findall(text), _HEADS.findall(_AREA.sub(" ", text))
+    if len(areas) > 1 or len(heads) > 1:
+        return "several", {"read": "按第一个面积和人数", "numbers": "、".join(areas + heads)}
+    if areas and heads and _HEDGE.search(text):
+        return "approx", {"read": f"{areas[0]}㎡、{heads[0]}人"}
+    return None

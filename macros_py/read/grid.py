@@ -38,28 +38,61 @@ def cut_long_texts(rows: list[list], limit: int) -> list[tuple[str, int]]:
     return cut
 
 
+_NONE: frozenset = frozenset()
+
+
 @dataclass
 class Grid:
     name: str
     rows: list[list]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     hidden: bool = False
+    visibility: str = ""                 # "" shown, else 隐藏 / 深度隐藏 (very hidden)
+    # Where hidden rows and struck cells come from (read.flags.FlagReader), read only for a sheet whose
+    # rows are read: most sheets of a workbook hold no table.
+    flag_source: object | None = None
     long_texts: list[tuple[str, int]] = field(default_factory=list)   # (A1, characters) of cut cells
 
     def __post_init__(self):
         # Horizontal fill for merged cells (a header "上级财政补助" over its 金额 and 比例 columns).
         self._fill: dict[tuple[int, int], tuple[int, int]] = {}
+        self._across: dict[tuple[int, int], int] = {}   # a merge's first cell -> columns it spans
         self._text: dict[tuple[int, int], str] = {}
         self._key: dict[tuple[int, int], str] = {}
         self._row_keys: dict[int, list[str]] = {}
         self._merged_keys: dict[int, list[str | None]] = {}
         for (r0, c0), (r1, c1) in self.merged:
+            if c1 > c0:
+                self._across[(r0, c0)] = c1 - c0 + 1
             if c1 - c0 > 60 or r1 - r0 > 60:
                 continue  # a title merged across the page: only its first cell matters
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
                         self._fill[(r, c)] = (r0, c0)
+
+    def _flags(self):
+        cached = getattr(self, "_marks", None)
+        if cached is None:
+            cached = self._marks = self.flag_source.get(self.name) if self.flag_source is not None else None
+        return cached
+
+    @property
+    def hidden_rows(self) -> set[int]:
+        """0-based rows hidden in the file."""
+        marks = self._flags()
+        return marks.hidden_rows if marks is not None else _NONE
+
+    @property
+    def struck(self) -> set[tuple[int, int]]:
+        """0-based (row, column) of cells whose font is struck through."""
+        marks = self._flags()
+        return marks.struck if marks is not None else _NONE
+
+    @property
+    def merged_cells(self):
+        """The cells a merged range covers (not its first cell)."""
+        return self._fill
 
     @property
     def height(self) -> int:
@@ -93,6 +126,24 @@ class Grid:
             if vertical or r0 == row:
                 return self.text(r0, c0)
         return self.text(row, col) if value is not None else ""
+
+    def down(self, row: int, col: int):
+        """The value a data cell shows: its own, or, where a merged range covers it from a row above in
+        the same column (a 属性 merged down three rows), the range's value. None for an empty cell."""
+        value = self.get(row, col)
+        if value is None:
+            origin = self._fill.get((row, col))
+            if origin is not None and origin[1] == col and origin[0] < row:
+                return self.get(*origin)
+        return value
+
+    def covered_from(self, row: int, col: int) -> tuple[int, int] | None:
+        """The first cell of the merged range covering (row, col), if another cell."""
+        return self._fill.get((row, col))
+
+    def across(self, row: int, col: int) -> int:
+        """How many columns a merged range starting at (row, col) spans (1 when none)."""
+        return self._across.get((row, col), 1)
 
     def key(self, row: int, col: int) -> str:
         """The normalised text (normalize.norm_key) of a cell, cached: headers are compared this way."""

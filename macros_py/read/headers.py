@@ -8,13 +8,13 @@ rows (merged or not) are read by joining the cells above.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from macros_py.model.normalize import norm_key
 from macros_py.policy.schema import Schema, Sheet
 from macros_py.read.grid import Grid
 
-SCAN_ROWS = 40          # how far down a header row is looked for
 MIN_COLUMNS = 3         # a table needs at least this many recognised headers, its link column among them
 
 
@@ -25,14 +25,6 @@ class HeaderHit:
     row: int                                   # 0-based row of the last header line
     columns: dict[str, int] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
-    spans: dict[str, int] = field(default_factory=dict)    # key -> header rows joined (match_row)
-
-    def fill_headers(self) -> HeaderHit:
-        """The header text as the file shows it, for the hit that was chosen (not for every rival)."""
-        for key, span in self.spans.items():
-            if key not in self.headers:
-                self.headers[key] = _shown(self.grid, self.row, self.columns[key], span)
-        return self
 
     @property
     def score(self) -> int:
@@ -57,55 +49,58 @@ def header_names(sheet: Sheet) -> dict[str, str]:
     return names
 
 
-_RAW: dict[tuple[int, ...], tuple[tuple[Sheet, ...], frozenset[str]]] = {}
+_NOTE = re.compile(r"（[^（）]*）$")
 
 
-def _raw_names(sheets: tuple[Sheet, ...]) -> frozenset[str]:
-    """Header texts exactly as written (the cheap test for a second table lower on a sheet)."""
-    ident = tuple(id(s) for s in sheets)
-    cached = _RAW.get(ident)
-    if cached is not None and all(a is b for a, b in zip(cached[0], sheets, strict=True)):
+def bare(text: str) -> str:
+    """A normalised header without its last bracketed note: 项目单位（公章全称） -> 项目单位."""
+    return _NOTE.sub("", text) if text.endswith("）") else text
+
+
+_BARE: dict[int, tuple[Sheet, dict[str, str]]] = {}
+
+
+def bare_names(sheet: Sheet) -> dict[str, str]:
+    """header_names with the bracketed notes taken off both sides (年培训规模（人次） and 年培训规模
+    （人次/年） meet at 年培训规模), where that names one column only."""
+    cached = _BARE.get(id(sheet))
+    if cached is not None and cached[0] is sheet:
+        return cached[1]
+    out: dict[str, str] = {}
+    clash = set()
+    for name, key in header_names(sheet).items():
+        b = bare(name)
+        if b and out.setdefault(b, key) != key:
+            clash.add(b)
+    for b in clash:
+        del out[b]
+    _BARE[id(sheet)] = (sheet, out)
+    return out
+
+
+def _prefixes(sheets: tuple[Sheet, ...]) -> frozenset[str]:
+    """Normalised header texts and their beginnings (two characters or more): the cheap test for the
+    header of another table lower on a sheet, written on one row or broken over two."""
+    cached = _PREFIXES.get(tuple(id(s) for s in sheets))
+    if cached is not None and cached[0] == sheets:
         return cached[1]
     out = set()
     for sheet in sheets:
-        for col in sheet.columns:
-            for text in (col.header, col.printed_header, *col.aliases):
-                if text:
-                    out.add(text)
-    _RAW[ident] = (sheets, frozenset(out))
-    return _RAW[ident][1]
+        for name in (*header_names(sheet), *bare_names(sheet)):
+            out.update(name[:n] for n in range(2, len(name) + 1))
+    _PREFIXES[tuple(id(s) for s in sheets)] = (sheets, frozenset(out))
+    return frozenset(out)
 
 
-_TAILS: dict[tuple[int, ...], tuple[tuple[Sheet, ...], frozenset[str]]] = {}
+_PREFIXES: dict[tuple, tuple[tuple[Sheet, ...], frozenset[str]]] = {}
 
 
-def _tails(sheets: tuple[Sheet, ...]) -> frozenset[str]:
-    """Every ending of every header name of `sheets`: a cell's text can be part of a header only if it
-    is one (a header joined over rows ends with the cell's own text)."""
-    ident = tuple(id(s) for s in sheets)
-    cached = _TAILS.get(ident)
-    if cached is not None and all(a is b for a, b in zip(cached[0], sheets, strict=True)):
-        return cached[1]
-    tails = frozenset(name[i:] for s in sheets for name in header_names(s) for i in range(len(name)))
-    _TAILS[ident] = (sheets, tails)
-    return tails
-
-
-def _could_head(grid: Grid, row: int, tails: frozenset[str]) -> bool:
-    """A cheap necessary condition for match_row finding MIN_COLUMNS columns: that many cells whose
-    text (or, where the cell is empty, the text above it) ends some header name."""
-    found = 0
-    above = grid.merged_row_keys(row - 1) if row >= 1 else []
-    width = len(above)
-    for col, here in enumerate(grid.merged_row_keys(row)):
-        if here is None:
-            continue  # a number or date is never a header
-        if not here and col < width:
-            # An empty cell under a header merged down (or written above it) reads as the text above.
-            here = above[col]
-        if here and here in tails:
-            found += 1
-            if found >= MIN_COLUMNS:
+def _looks_like_header(cells: list, names: frozenset[str]) -> bool:
+    hits = 0
+    for v in cells:
+        if type(v) is str and 1 < len(v) <= 40 and (norm_key(v) in names or bare(norm_key(v)) in names):
+            hits += 1
+            if hits >= 2:
                 return True
     return False
 
@@ -129,55 +124,22 @@ def _shown(grid: Grid, row: int, col: int, span: int) -> str:
     return "".join(grid.merged_text(r, col) for r in range(row - span + 1, row + 1))
 
 
-_COMBINED: dict[tuple[int, ...], tuple[tuple[Sheet, ...], dict[str, tuple[tuple[int, str], ...]]]] = {}
-
-
-def _combined(sheets: tuple[Sheet, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
-    """normalised header text -> ((index of the sheet, column key), ...) over all `sheets` at once."""
-    ident = tuple(id(s) for s in sheets)
-    cached = _COMBINED.get(ident)
-    if cached is not None and all(a is b for a, b in zip(cached[0], sheets, strict=True)):
-        return cached[1]
-    out: dict[str, list[tuple[int, str]]] = {}
-    for i, sheet in enumerate(sheets):
-        for text, key in header_names(sheet).items():
-            out.setdefault(text, []).append((i, key))
-    table = {text: tuple(v) for text, v in out.items()}
-    _COMBINED[ident] = (sheets, table)
-    return table
-
-
 def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit]:
-    """How row `row` reads as the header of each sheet (one pass over the row's cells). Per cell the
-    candidate texts are tried in order (the cell, joined with one row above, with two); for each sheet
-    the first candidate it knows decides (_candidates says the same one cell at a time)."""
-    table = _combined(sheets)
+    """How row `row` reads as the header of each sheet (one pass over the row's cells)."""
+    names = [(header_names(s), bare_names(s)) for s in sheets]
     hits = [HeaderHit(grid, s.key, row) for s in sheets]
-    here_row = grid.merged_row_keys(row)
-    up1_row = grid.merged_row_keys(row - 1) if row >= 1 else []
-    up2_row = grid.merged_row_keys(row - 2) if row >= 2 else []
-    n1, n2 = len(up1_row), len(up2_row)
-    for col, here in enumerate(here_row):
-        here = here or ""
-        up1 = (up1_row[col] or "") if col < n1 else ""
-        if not here and not up1:
+    for col in range(grid.width(row)):
+        cands = _candidates(grid, row, col)
+        if not cands:
             continue
-        cands = [(here, 1)] if here else []
-        if up1:
-            cands.append((up1 + here, 2))
-            up2 = (up2_row[col] or "") if col < n2 else ""
-            if up2:
-                cands.append((up2 + up1 + here, 3))
-        decided: set[int] = set()
-        for key_text, span in cands:
-            for index, key in table.get(key_text, ()):
-                if index in decided:
-                    continue
-                decided.add(index)
-                hit = hits[index]
-                if key not in hit.columns:
-                    hit.columns[key] = col
-                    hit.spans[key] = span
+        for hit, (table, bare_table) in zip(hits, names, strict=True):
+            for key_text, span in cands:
+                key = table.get(key_text) or bare_table.get(bare(key_text))
+                if key:
+                    if key not in hit.columns:
+                        hit.columns[key] = col
+                        hit.headers[key] = _shown(grid, row, col, span)
+                    break
     return hits
 
 
@@ -187,32 +149,32 @@ def _best(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> HeaderHit | None:
         if hit.score >= MIN_COLUMNS and (sheet.link is None or sheet.link in hit.columns):
             if best is None or hit.score > best.score:
                 best = hit
-    return best.fill_headers() if best is not None else None
+    return best
 
 
 def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int | None = None) -> list[HeaderHit]:
     """Every row that reads as the header of one schema sheet. Where a row could head several sheets
     (附件7 and 基地条件 share 项目单位、属性), the sheet with most recognised columns owns it.
 
-    Rows are read closely down to a few rows below the first header found; below that (data rows,
-    hundreds of them in a big file) a row is only looked at when some of its cells are header texts
-    exactly as written, which is how a second table on the same sheet begins."""
-    stop = min(grid.height, stop if stop is not None else start + SCAN_ROWS)
-    raw = _raw_names(sheets)
-    tails = _tails(sheets)
+    Every row of the sheet is looked at, cheaply: only a row with two cells that are header texts or
+    their beginnings (or one or two rows under such a row) is matched closely. That is how a table
+    begins wherever it is: the first on the sheet, 附件8 under 附件7, a second 附件7 for another
+    category."""
+    stop = min(grid.height, stop if stop is not None else grid.height)
+    names = _prefixes(sheets)
     hits = []
-    close_until = stop
+    # A header row that _best can match has, on itself or on one of the two rows above it (a header
+    # written over two or three rows), two cells that are header texts or their beginnings: that
+    # cheap test picks the rows worth matching, on the whole sheet (data rows rarely pass it).
+    near = -1
     for row in range(start, stop):
-        if row > close_until:
-            cells = grid.rows[row]
-            if sum(1 for v in cells if isinstance(v, str) and v in raw) < MIN_COLUMNS:
-                continue
-        elif not _could_head(grid, row, tails):
+        if _looks_like_header(grid.rows[row], names):
+            near = row
+        if near < 0 or row - near > 2:
             continue
         best = _best(grid, row, sheets)
         if best is not None:
             hits.append(best)
-            close_until = min(close_until, row + 3)
     # A header written over two rows matches on both (the rows below it, joined upward, match too):
     # of hits two rows apart or less, keep the first unless a lower one recognises more columns.
     out: list[HeaderHit] = []
@@ -239,6 +201,21 @@ def _exact(grid: Grid, sheet: Sheet) -> HeaderHit | None:
         hit.columns[col.key] = i
         hit.headers[col.key] = col.header
     return hit
+
+
+def locate_all(grids: list[Grid], schema: Schema) -> list[HeaderHit]:
+    """Every table of the schema on every worksheet, in sheet and row order: a workbook may hold
+    several tables of one kind (附件7 split by category over two sheets, or stacked with 附件8)."""
+    sheets = schema.sheets
+    out: list[HeaderHit] = []
+    for grid in grids:
+        exact = [h for h in (_exact(grid, s) for s in sheets) if h]
+        if exact:
+            # The template's own sheet at its place: its table fills the sheet (not scanned further).
+            out.append(max(exact, key=lambda h: h.score))
+            continue
+        out.extend(scan_grid(grid, sheets))
+    return out
 
 
 def locate(grids: list[Grid], schema: Schema, keys: tuple[str, ...] | None = None) -> dict[str, HeaderHit]:

@@ -19,11 +19,12 @@ from macros_py.model.normalize import clean_text, norm_key
 from macros_py.model.submission import LAYOUT_PRINTED, Record, Submission, Table
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import Schema, Sheet
-from macros_py.policy.values import coerce, is_blank, parse_size
+from macros_py.policy.values import coerce, is_blank, parse_size, size_doubt
 from macros_py.read.grid import Grid, a1
-from macros_py.read.headers import HeaderHit, header_names, locate
-from macros_py.read.tables import find_recommender, is_footer, read_rows, recompute, table_of
-from macros_py.read.template import read_blocks
+from macros_py.read.headers import header_names
+from macros_py.read.tables import find_recommender, is_footer, recompute
+from macros_py.read.template import hidden_block_rows, preamble_top, read_tables
+from macros_py.read.tiers import infer_tiers
 
 _SEAL = re.compile(r"[（(]\s*(公章|盖章|章|签章)\s*[)）]")
 _TITLE_NOISE = re.compile(r"[（(]?\s*单位\s*[:：]\s*万元\s*[)）]?")
@@ -133,7 +134,7 @@ def _unit_above(grid: Grid, top: int, floor: int, sheet: Sheet, unit_names: set[
 
 
 def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: Submission,
-                        base_units: dict[str, str]) -> list[Record]:
+                        base_units: dict[str, str], found: dict[str, list[FundingTable]] | None = None) -> list[Record]:
     sheet = schema.sheet("funding")
     # The base is named as 附件7 heads its 项目单位 column (or any of that column's aliases).
     unit_names = {k for k, v in header_names(schema.sheet("bases")).items() if v == "unit"}
@@ -141,7 +142,7 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
     labels = {norm_key(label): label for label in sheet.block}
     records: list[Record] = []
     for grid in grids:
-        tables = find_funding_tables(grid, sheet, policy)
+        tables = found[grid.name] if found and grid.name in found else find_funding_tables(grid, sheet, policy)
         floor = 0
         for t in tables:
             found = _unit_above(grid, t.top, floor, sheet, unit_names)
@@ -193,40 +194,48 @@ def read_printed(grids: list[Grid], schema: Schema, policy: Policy, sub: Submiss
     """Fill `sub` from the printed layouts; False when no table of the schema was found at all."""
     sub.layout = LAYOUT_PRINTED
     visible = [g for g in grids if not g.hidden]
-    hits = locate(visible, schema)
-    for key, hit in hits.items():
-        sheet = schema.sheet(key)
-        sub.tables[key] = [table_of(hit)]
-        stop = _next_header_row(hit, hits)
-        if sheet.block:
-            sub.sheets[key] = read_blocks(hit, sheet, policy, printed=True)
-        else:
-            sub.sheets[key] = read_rows(hit, sheet, policy, printed=True, stop=stop)
+    funding_sheet = schema.sheet("funding")
+    funding = {g.name: find_funding_tables(g, funding_sheet, policy) for g in visible}
+    stops = {name: [preamble_top(next(g for g in visible if g.name == name), t.top, 0) for t in tables]
+             for name, tables in funding.items() if tables}
+    hits = read_tables(grids, schema, policy, sub, printed=True, stops=stops)
 
-    for rec in sub.rows("studios"):
+    for rec in [*sub.rows("studios"), *(s.record for s in sub.skipped if s.record and s.sheet_key == "studios")]:
         # 附件8 prints 工作室规模 as one text ("120㎡ 8人"); the template keeps 面积 and 人数 apart.
         parsed = parse_size(rec.typed.get("size")) if "area" not in rec.values else None
         if parsed:
             rec.values["area"], rec.values["members"] = parsed
             rec.cells["area"] = rec.cells["members"] = rec.cells["size"]
+            doubt = size_doubt(rec.typed.get("size"))
+            if doubt:
+                doubt[1]["raw"] = rec.typed.get("size")
+                rec.doubts["size"] = doubt
 
-    if "funding" not in hits:
+    if not any(h.sheet_key == "funding" for h in hits):
         bases = {norm_key(r.values.get("unit")): r.values.get("unit") for r in sub.rows("bases")
                  if not is_blank(r.values.get("unit"))}
-        records = read_funding_tables(visible, schema, policy, sub, bases)
+        records = read_funding_tables(visible, schema, policy, sub, bases, funding)
         if records or sub.tables.get("funding"):
             sub.sheets["funding"] = records
+        # 表4-2 on hidden sheets: old data, listed as not merged (and the file told, C-HIDDEN)
+        for grid in (g for g in grids if g.hidden):
+            tables = find_funding_tables(grid, funding_sheet, policy)
+            if not tables:
+                continue
+            aside = Submission(sub.path, sub.name, sub.sha256, sub.size, sub.layout)
+            rows = read_funding_tables([grid], schema, policy, aside, bases, {grid.name: tables})
+            if rows:
+                sub.skipped.extend(hidden_block_rows(rows, grid))
+                if (grid.name, grid.visibility) not in sub.hidden_sheets:
+                    sub.hidden_sheets.append((grid.name, grid.visibility or "隐藏"))
 
     found = find_recommender(visible)
     if found:
         sub.recommender, sub.recommender_sheet, sub.recommender_cell = found
     if not sub.tables:
         return False
+    infer_tiers(sub, policy)
     recompute(sub, policy, schema)
     return True
 
 
-def _next_header_row(hit: HeaderHit, hits: dict[str, HeaderHit]) -> int | None:
-    """Where the next table on the same worksheet begins (附件7 and 附件8 on one sheet)."""
-    rows = [h.row for h in hits.values() if h.grid is hit.grid and h.row > hit.row]
-    return min(rows) - 1 if rows else None

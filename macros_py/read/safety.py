@@ -32,7 +32,10 @@ class Limits:
     max_rows: int = 100_000                         # rows in one worksheet
     max_cells: int = 2_000_000                      # rows x columns of one worksheet's extent (from A1)
     max_cell_count: int = 500_000                   # cells written in one worksheet
-    max_text: int = 32_767                          # characters in one cell (what an Excel cell holds)
+    # Characters of one cell's text read at most (cut beyond, C-VALUE too_long). Above what an Excel
+    # cell holds (32,767), so that a longer text is read whole, kept whole in the summary JSON and only
+    # cut, with a note, where a cell must hold it (C-VALUE long; write.xlsx_book.fit_cell).
+    max_text: int = 100_000
     max_merged: int = 20_000                        # merged ranges in one worksheet
 
 

@@ -10,14 +10,24 @@ from __future__ import annotations
 import re
 
 from macros_py.model.normalize import clean_text, norm_key
-from macros_py.model.submission import Record, Submission, Table
+from macros_py.model.submission import (
+    HIDDEN_ROW,
+    HIDDEN_SHEET,
+    NOT_PROJECT,
+    STRUCK,
+    Record,
+    SkippedRow,
+    Submission,
+    Table,
+)
 from macros_py.policy.compute import derive
 from macros_py.policy.load import Policy
 from macros_py.policy.recommenders import line_name
 from macros_py.policy.schema import FORMULA, LABEL, Schema, Sheet
-from macros_py.policy.values import converter, is_blank
+from macros_py.policy.values import converter, is_blank, value_doubt
 from macros_py.read.grid import Grid, a1, column_name
-from macros_py.read.headers import HeaderHit
+from macros_py.read.headers import HeaderHit, header_names
+from macros_py.read.rowkinds import is_notice_footer, row_kind
 
 # Lines that end a printed table: its footer (备注：此表由推荐单位填写…) and "以下空白" marks.
 _FOOTER = re.compile(r"^(备注|注|说明|填表说明|填报说明)[:：]")
@@ -39,39 +49,72 @@ def table_of(hit: HeaderHit) -> Table:
 
 
 def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
-              stop: int | None = None) -> list[Record]:
-    """The data rows under `hit` until `stop` (exclusive), a footer, or the end of the sheet.
+              stop: int | None = None, skipped: list[SkippedRow] | None = None) -> list[Record]:
+    """The project rows under `hit` until `stop` (exclusive) or the end of the sheet.
 
     printed=False (the template): formula columns are not read at all, only their addresses kept.
     printed=True: every recognised column is read; what the template computes goes to `typed`.
-    (Written for speed: this loop meets every cell of a file.)
+    Rows that are not projects (rowkinds) and projects that are withdrawn (a hidden row, a hidden
+    sheet, struck through) go to `skipped` with the reason, never to the records. A merged cell's
+    value belongs to every row it spans. (Written for speed: this loop meets every cell of a file.)
     """
     grid = hit.grid
     stop = grid.height if stop is None else min(stop, grid.height)
+    skipped = [] if skipped is None else skipped
     readers = []
+    examples = set()
     for key, c in hit.columns.items():
         col = sheet.column(key)
         computed = col.kind == FORMULA
         example = norm_key(col.printed_example) if col.printed_example else None
+        if example:
+            examples.add(example)
         readers.append((key, c, column_name(c), computed, col.kind == LABEL, example,
-                        converter(col, policy, nonblank=True)))
+                        converter(col, policy, nonblank=True), col))
+    examples = frozenset(examples)
+    link_col = hit.columns.get(sheet.link) if sheet.link else None
+    seq_col = hit.columns.get("seq")
+    width = len(hit.columns)
+    link_headers = {name for name, key in header_names(sheet).items() if key == sheet.link}
     records = []
     for row in range(hit.row + 1, stop):
-        if printed and is_footer(grid, row):
-            break
+        cells = grid.row_texts(row)
+        if not cells:
+            continue
+        if printed and len(cells) == 1 and is_notice_footer(cells[0][1]):
+            continue  # the printed form's own footer, like its header
+        why = row_kind(grid, row, cells, link_col=link_col, seq_col=seq_col, examples=examples, width=width,
+                       names_unit=sheet.link == "unit")
+        if why is None and link_col is not None and grid.key(row, link_col) in link_headers:
+            why = f"重复的表头（“{grid.text(row, link_col)}”）"   # the header row typed or pasted again
+        if why:
+            skipped.append(_skip(sheet, grid, row, NOT_PROJECT, why, cells, link_col))
+            continue
         line = grid.rows[row]
-        width = len(line)
+        width_line = len(line)
         number = str(row + 1)
-        values, cells, typed = {}, {}, {}
+        values, cells_at, typed, doubts = {}, {}, {}, {}
         in_use = False
-        for key, c, letter, computed, label, example, convert in readers:
-            cells[key] = letter + number
+        for key, c, letter, computed, label, example, convert, col in readers:
+            cells_at[key] = letter + number
             if computed and not printed:
                 continue
-            raw = line[c] if c < width else ""
-            value = None if raw == "" or raw is None else convert(raw)
+            raw = line[c] if c < width_line else ""
+            if raw == "" or raw is None:
+                raw = grid.down(row, c) if (row, c) in grid.merged_cells else None
+                if raw is None:
+                    if not computed:
+                        values[key] = None
+                    continue
+            value = convert(raw)
             if value is not None and example is not None and norm_key(value) == example:
                 value = None  # the notice's guidance text ("可写简称", "XX㎡ XX人"), not data
+            elif value is not None:
+                doubt = value_doubt(raw, value, col)
+                if doubt is not None:
+                    doubt[1].setdefault("raw", raw if not isinstance(raw, str) else raw.strip())
+                    doubts[key] = doubt
+                    value = doubt[1].pop("_value", value)
             if computed:
                 # Typed where the template computes: kept for comparison, but (as the template's
                 # [in_use]) only input columns make a row count: a 推荐单位 written down every
@@ -82,9 +125,33 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
             values[key] = value
             if value is not None and not label:
                 in_use = True
-        if in_use:
-            records.append(Record(sheet.key, grid.name, row + 1, values, cells, typed))
+        if not in_use:
+            continue
+        rec = Record(sheet.key, grid.name, row + 1, values, cells_at, typed, doubts=doubts)
+        withdrawn = _withdrawn(grid, row, cells, link_col)
+        if withdrawn:
+            skipped.append(_skip(sheet, grid, row, withdrawn[0], withdrawn[1], cells, link_col, rec))
+            continue
+        records.append(rec)
     return records
+
+
+def _withdrawn(grid: Grid, row: int, cells: list[tuple[int, str]], link_col: int | None) -> tuple[str, str] | None:
+    if grid.hidden:
+        return HIDDEN_SHEET, f"在{grid.visibility or '隐藏'}的工作表“{grid.name}”中"
+    if row in grid.hidden_rows:
+        return HIDDEN_ROW, "该行被隐藏"
+    if grid.struck and ((row, link_col) in grid.struck or all((row, c) in grid.struck for c, _ in cells)):
+        return STRUCK, "该行文字有删除线"
+    return None
+
+
+def _skip(sheet: Sheet, grid: Grid, row: int, kind: str, reason: str, cells: list[tuple[int, str]],
+          link_col: int | None, rec: Record | None = None) -> SkippedRow:
+    at = next((c for c, _ in cells if c == link_col), cells[0][0] if cells else 0)
+    text = " ".join(t[:-2] if t.endswith(".0") and t[:-2].isdigit() else t for _, t in cells)
+    return SkippedRow(sheet.key, grid.name, row + 1, kind, reason, a1(row, at),
+                      text if len(text) <= 60 else text[:59] + "…", rec)
 
 
 def find_recommender(grids: list[Grid], rows: int = 12) -> tuple[str | None, str, str] | None:
@@ -126,7 +193,7 @@ def recompute(sub: Submission, policy: Policy, schema: Schema) -> None:
         out = rows.setdefault(key, [])
         for rec in records:
             data = rec.values
-            data["_row"], data["_header_row"] = rec.row, header
+            data["_row"], data["_header_row"] = rec.row, rec.header_row or header
             if rec.head:
                 data["_head"] = True
             if rec.content is not None:

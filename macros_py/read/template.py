@@ -7,12 +7,12 @@ is worse): only their addresses are kept, and compute.derive recomputes them fro
 from __future__ import annotations
 
 from macros_py.model.normalize import clean_text, norm_key
-from macros_py.model.submission import LAYOUT_TEMPLATE, Record, Submission
+from macros_py.model.submission import HIDDEN_SHEET, LAYOUT_TEMPLATE, Record, SkippedRow, Submission
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import LABEL, Schema, Sheet
 from macros_py.policy.values import converter, parse_number
 from macros_py.read.grid import Grid, column_name
-from macros_py.read.headers import HeaderHit, locate
+from macros_py.read.headers import HeaderHit, locate_all
 from macros_py.read.tables import find_recommender, is_footer, read_rows, recompute, table_of
 
 # The version sheet's first label, as write_template.META_ROWS writes it (a test keeps them equal;
@@ -96,11 +96,73 @@ def read_template(grids: list[Grid], meta: Grid, schema: Schema, policy: Policy,
     else:  # the template's own place for it, where the clerk must choose the name
         sub.recommender_sheet, sub.recommender_cell = schema.guide_title, schema.recommender_cell
 
-    for key, hit in locate(visible, schema).items():
-        sheet = schema.sheet(key)
-        sub.tables[key] = [table_of(hit)]
-        if sheet.block:
-            sub.sheets[key] = read_blocks(hit, sheet, policy, printed=False)
-        else:
-            sub.sheets[key] = read_rows(hit, sheet, policy, printed=False)
+    # The template's own hidden sheets (下拉列表, 模板信息) are not data; any other hidden sheet is read,
+    # and its rows are listed as withdrawn (tables.read_rows).
+    data = [g for g in grids if g is not meta and not (g.hidden and g.name == schema.lists_title)]
+    read_tables(data, schema, policy, sub, printed=False)
     recompute(sub, policy, schema)
+
+
+def read_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: Submission, *, printed: bool,
+                stops: dict[str, list[int]] | None = None) -> list[HeaderHit]:
+    """Every table of every kind on `grids` into `sub`: records (from all tables of one kind, in sheet
+    and row order), the Tables, and the rows not taken as projects. Returns the headers found."""
+    hits = locate_all(grids, schema)
+    for hit in hits:
+        sheet = schema.sheet(hit.sheet_key)
+        table = table_of(hit)
+        rows_before = len(sub.skipped)
+        if sheet.block:
+            records = read_blocks(hit, sheet, policy, printed=printed)
+            if hit.grid.hidden:   # a hidden copy of 经费预算: old data, listed, not read as live
+                sub.skipped.extend(hidden_block_rows(records, hit.grid))
+                records = []
+        else:
+            records = read_rows(hit, sheet, policy, printed=printed, stop=_stop(hit, hits, stops),
+                                skipped=sub.skipped)
+        sub.tables.setdefault(hit.sheet_key, []).append(table)
+        if hit.grid.merged and hit.grid.name not in sub.merged:
+            sub.merged[hit.grid.name] = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in hit.grid.merged]
+        for rec in records:
+            rec.header_row = table.header_row
+        sub.sheets.setdefault(hit.sheet_key, []).extend(records)
+        if hit.grid.hidden and (records or len(sub.skipped) > rows_before):
+            if (hit.grid.name, hit.grid.visibility) not in sub.hidden_sheets:
+                sub.hidden_sheets.append((hit.grid.name, hit.grid.visibility or "隐藏"))
+    return hits
+
+
+def hidden_block_rows(records: list[Record], grid: Grid) -> list[SkippedRow]:
+    """表4-2 rows found on a hidden sheet, as rows not merged."""
+    return [SkippedRow(r.sheet_key, r.sheet, r.row, HIDDEN_SHEET, f"在{grid.visibility or '隐藏'}的工作表“{grid.name}”中",
+                       r.cells.get("content") or r.cells.get("unit"), f"{r.values.get('unit') or ''} {r.content or ''}".strip(),
+                       r) for r in records]
+
+
+def _stop(hit: HeaderHit, hits: list[HeaderHit], stops: dict[str, list[int]] | None) -> int | None:
+    """Where the next table on the same worksheet begins (附件7 and 附件8 on one sheet): above its
+    header, at the first line of its preamble (label, title, 推荐单位 line)."""
+    rows = [h.row for h in hits if h.grid is hit.grid and h.row > hit.row]
+    rows += [r for r in (stops or {}).get(hit.grid.name, []) if r > hit.row]
+    if not rows:
+        return None
+    return preamble_top(hit.grid, min(rows), hit.row)
+
+
+_PREAMBLE = ("附件", "推荐单位", "项目单位", "表4-2", "表3", "单位：万元", "单位:万元")
+
+
+def preamble_top(grid: Grid, header: int, floor: int) -> int:
+    """The first row of the lines above a table's header (0-based header row) that belong to it."""
+    top = header
+    for row in range(header - 1, max(floor, header - 6), -1):
+        cells = grid.row_texts(row)
+        if not cells:
+            continue
+        text = norm_key(cells[0][1])
+        if len(cells) == 1 and (text.startswith(_PREAMBLE) or "汇总表" in text or "申报" in text and "表" in text
+                                or grid.across(row, cells[0][0]) > 3 or "预算" in text):
+            top = row
+            continue
+        break
+    return top

@@ -11,9 +11,10 @@ import hashlib
 from pathlib import Path
 
 from macros_py.model.errors import UnusableFileError
-from macros_py.model.submission import LAYOUT_PRINTED, Submission
+from macros_py.model.submission import LAYOUT_PRINTED, NOT_PROJECT, Submission
 from macros_py.policy.load import Policy, default_policy
 from macros_py.policy.schema import build_schema
+from macros_py.read.flags import FlagReader
 from macros_py.read.grid import Grid, cut_long_texts
 from macros_py.read.printed import read_printed
 from macros_py.read.safety import DEFAULT_LIMITS, KIND_XLS, Limits, check_cfb, check_xls, check_zip, sniff
@@ -32,7 +33,8 @@ def _check_merged(name: str, merged: list, limits: Limits) -> None:
                                 f"（{limits.max_merged} 个），不像正常的申报工作簿，已停止读取。请取消多余的合并后重新报送。")
 
 
-def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset()) -> list[Grid]:
+def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset(),
+               flags: FlagReader | None = None) -> list[Grid]:
     """Every worksheet as a Grid; chart sheets, unreadable sheets and the sheets named in `skip` are left out."""
     from python_calamine import CalamineWorkbook, PasswordError
 
@@ -55,8 +57,11 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
             _check_merged(meta.name, merged, limits)
-            hidden = "Visible" not in str(meta.visible)
-            grids.append(Grid(meta.name, rows, merged, hidden, cut_long_texts(rows, limits.max_text)))
+            state = str(meta.visible).rsplit(".", 1)[-1]   # SheetVisibleEnum.Visible / Hidden / VeryHidden
+            hidden = state != "Visible"
+            shown = "" if not hidden else ("深度隐藏" if state.startswith("Very") else "隐藏")
+            grids.append(Grid(meta.name, rows, merged, hidden, visibility=shown, flag_source=flags,
+                              long_texts=cut_long_texts(rows, limits.max_text)))
     except UnusableFileError:
         raise
     except PasswordError:
@@ -98,7 +103,17 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
         kind, has_vba = facts.kind, facts.has_vba
     del data
 
-    grids = read_grids(path, limits, frozenset(skip_sheets))
+    flags = FlagReader(path) if container != "cfb" else None   # .xlsx/.xlsm: hidden rows, struck cells
+    try:
+        sub = _read(path, limits, skip_sheets, flags, sha256, size, has_vba, kind, policy)
+    finally:
+        if flags is not None:
+            flags.close()
+    return sub
+
+
+def _read(path, limits, skip_sheets, flags, sha256, size, has_vba, kind, policy) -> Submission:
+    grids = read_grids(path, limits, frozenset(skip_sheets), flags)
     sub = Submission(path=str(path), name=path.name, sha256=sha256, size=size, layout=LAYOUT_PRINTED,
                      has_vba=has_vba)
     if has_vba:
@@ -117,4 +132,18 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
         raise UnusableFileError(f"工作簿{what}中没有可识别的表格：既不是本项目的标准化申报工作簿，"
                                 "也找不到附件7、附件8 或表4-2 格式的表头。请使用标准化申报工作簿，"
                                 "或按通知附件7/附件8 的表头填写。")
+    note = not_projects_note(sub)
+    if note:
+        sub.notes.append(note)
     return sub
+
+
+def not_projects_note(sub: Submission, shown: int = 8) -> str | None:
+    """One line for the clerk: which rows under the tables were not taken as projects, and why
+    (withdrawn rows are C-HIDDEN findings; these are no finding at all)."""
+    rows = [s for s in sub.skipped if s.kind == NOT_PROJECT]
+    if not rows:
+        return None
+    parts = [f"{s.sheet}!{s.cell or s.row} {s.reason}" for s in rows[:shown]]
+    more = f"等 {len(rows)} 行" if len(rows) > shown else f"共 {len(rows)} 行"
+    return "不是项目、没有作为项目读取的行（" + more + "）：" + "；".join(parts) + "。"

@@ -9,7 +9,7 @@ Where a finding points (the cell a clerk must change):
 from __future__ import annotations
 
 from macros_py.model.normalize import norm_key
-from macros_py.model.submission import LAYOUT_TEMPLATE
+from macros_py.model.submission import LAYOUT_TEMPLATE, WITHDRAWN
 from macros_py.policy.compute import NOT_REACHED, split_majors
 from macros_py.policy.values import is_blank
 from macros_py.rules.registry import RuleContext, fmt, rule
@@ -44,8 +44,11 @@ def required(ctx: RuleContext) -> None:
                         continue
                 ctx.emit("B-REQ", "missing", rec=rec, key=key)
 
-    # 基地条件, 经费预算 and 专业预算 name a base of 附件7.
+    # 基地条件, 经费预算 and 专业预算 name a base of 附件7 (a base withdrawn there, hidden or struck
+    # through, is C-HIDDEN's: its rows here follow it and are not errors of their own).
     known = ctx.index("bases", "unit") if ctx.found("bases") else None
+    withdrawn = {norm_key(s.record.values.get("unit")) for s in ctx.sub.skipped
+                 if s.sheet_key == "bases" and s.kind in WITHDRAWN and s.record is not None}
     for sheet_key in ("conditions", "funding", "majors"):
         for rec in ctx.rows(sheet_key):
             if sheet_key == "funding" and not rec.head:
@@ -53,7 +56,7 @@ def required(ctx: RuleContext) -> None:
             unit = rec.values.get("unit")
             if is_blank(unit):
                 ctx.emit("B-REQ", "missing", rec=rec, key="unit")
-            elif known is not None and norm_key(unit) not in known:
+            elif known is not None and norm_key(unit) not in known and norm_key(unit) not in withdrawn:
                 ctx.emit("B-REQ", "unknown_unit", rec=rec, key="unit", bases=ctx.title("bases"))
         if sheet_key == "majors":
             for rec in ctx.rows("majors"):
@@ -89,6 +92,11 @@ def attribute(ctx: RuleContext) -> None:
 
 @rule("B-TIER")
 def tier(ctx: RuleContext) -> None:
+    # A printed 附件7 has no 申报档次 column: say where each base's tier was read from instead.
+    for rec in ctx.rows("bases"):
+        source = rec.derived.get("tier")
+        if source:
+            ctx.emit("B-TIER", "derived", rec=rec, key="tier", source=source)
     _closed_list(ctx, "B-TIER", "tier", "tiers")
 
 

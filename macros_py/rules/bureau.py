@@ -26,6 +26,7 @@ from macros_py.rules.catalog import FAILED, render
 # Words that say what kind of body a unit is, not which one: dropped before comparing names.
 _GENERIC = re.compile(r"^(山西省)?(大同市|大同)?")
 _NEAR_THRESHOLD = 0.85
+UNTIERED = "档次未填基地"    # the quota line of bases whose file gives no tier
 
 
 @dataclass
@@ -262,16 +263,22 @@ def _studio_member(cur: Current, rec: Record, master: Record | None) -> Duplicat
 def quotas(currents: list[Current], policy: Policy) -> tuple[list[Finding], list[QuotaLine]]:
     """B-QUOTA / S-QUOTA: applications per tier and for studios against the places."""
     counts = defaultdict(int)
+    untiered = 0
     for cur in currents:
         for rec in cur.sub.rows("bases"):
             if rec.values.get("tier") in policy.tiers:
                 counts[rec.values["tier"]] += 1
+            else:
+                untiered += 1  # no tier the file gives (printed 附件7, blank or invalid): never left out
     lines, findings = [], []
     for tier in policy.tiers.values():
         n = counts[tier.name]
         lines.append(QuotaLine(f"{tier.name}档基地", tier.places, n))
         findings.append(_finding("B-QUOTA", "ratio", None, None, None, tier=tier.name, count=n, places=tier.places,
                                  ratio=f"{n / tier.places:.2f}".rstrip("0").rstrip(".")))
+    if untiered:
+        lines.append(QuotaLine(UNTIERED, 0, untiered))
+        findings.append(_finding("B-QUOTA", "untiered", None, None, None, count=untiered))
     studios = sum(1 for cur in currents for rec in cur.sub.rows("studios") if not is_blank(rec.values.get("leader")))
     places = policy.get("targets.studios")
     lines.append(QuotaLine("技能大师工作室", places, studios))

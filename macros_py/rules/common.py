@@ -1,6 +1,7 @@
 """Rules on the workbook as a whole: the same row twice (C-ROWDUP), a file with no project at all
-(C-EMPTY: a blank template, an empty printed form), the file's form (C-TEMPLATE), and text longer than
-a cell holds (C-VALUE, case too_long).
+(C-EMPTY: a blank template, an empty printed form) and the file's form (C-TEMPLATE). (Text cut at the
+reader's hard limit is C-VALUE's case too_long, in rules/reading.py with the other values read with
+a doubt.)
 
 C-TEMPLATE is a bureau-side ID in RULES.md (a file whose layout is not recognised is rejected at
 intake). The county check uses the same ID for what it learns while reading: an unusable file
@@ -39,14 +40,6 @@ def duplicate_rows(ctx: RuleContext) -> None:
                          first_row=seen[key], what=what)
             else:
                 seen[key] = rec.row
-
-
-@rule("C-VALUE")
-def long_texts(ctx: RuleContext) -> None:
-    """Text longer than a cell holds was cut by the reader (read.grid.cut_long_texts): said at its cell."""
-    for sheet, cell, length in ctx.sub.long_texts:
-        ctx.emit("C-VALUE", "too_long", sheet=sheet, cell=cell, value=None, length=length,
-                 limit=ctx.sub.text_limit)
 
 
 @rule("C-TEMPLATE")

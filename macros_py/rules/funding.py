@@ -8,7 +8,8 @@ B-MAJOR-BUDGET at the content row's 专业预算合计 cell (else its 合计 cel
 
 from __future__ import annotations
 
-from macros_py.model.submission import Record
+from macros_py.model.normalize import norm_key
+from macros_py.model.submission import TIER_FROM_NOTE, Record
 from macros_py.policy.values import is_blank, parse_number
 from macros_py.rules.registry import RuleContext, fmt, rule
 
@@ -32,9 +33,14 @@ def subsidy(ctx: RuleContext) -> None:
     key = _subsidy_key(ctx)
     if not ctx.require("funding", key, entity="base"):
         return
+    only = None
     if ctx.found("bases") and not ctx.sub.has_column("bases", "tier"):
-        ctx.not_applicable("funding", f"“{ctx.title('bases')}”没有申报档次，无法得知应有的补助")
-        return
+        # A printed 附件7: a tier its 备注 gives can be checked against 表4-2 (one taken from 表4-2's
+        # own 上级财政补助 agrees by construction); for the others there is nothing to compare with.
+        only = {norm_key(r.values.get("unit")) for r in ctx.rows("bases") if r.derived.get("tier") == TIER_FROM_NOTE}
+        if not only:
+            ctx.not_applicable("funding", f"“{ctx.title('bases')}”没有申报档次，无法得知应有的补助")
+            return
     if not ctx.found("bases") and not ctx.sub.has_column("funding", "tier"):
         # Without 附件7 the tier is known only where 表4-2 carries it itself: the template's 经费预算
         # shows the tier it looks up in 附件7, which is what =SB_CHECK over that table alone reads.
@@ -43,7 +49,7 @@ def subsidy(ctx: RuleContext) -> None:
     tol = ctx.policy.funding["tolerance"]
     for rec in ctx.rows("funding"):
         tier = ctx.tier(rec.values.get("tier"))
-        if not rec.head or tier is None:
+        if not rec.head or tier is None or (only is not None and norm_key(rec.values.get("unit")) not in only):
             continue
         amount = rec.values.get(key) or 0
         if abs(amount - tier.subsidy) > tol:

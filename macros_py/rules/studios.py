@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from macros_py.model.normalize import norm_key
-from macros_py.model.submission import LAYOUT_TEMPLATE
+from macros_py.model.submission import LAYOUT_TEMPLATE, WITHDRAWN
 from macros_py.policy.schema import FORMULA
 from macros_py.policy.values import is_blank, parse_number, parse_size
 from macros_py.rules.bases import enterprise_share
@@ -47,11 +47,13 @@ def required(ctx: RuleContext) -> None:
                     ctx.emit("S-REQ", "missing", rec=rec, key=key)
 
     known = ctx.index("studios", "leader") if ctx.found("studios") else None
+    withdrawn = {norm_key(s.record.values.get("leader")) for s in ctx.sub.skipped  # C-HIDDEN's
+                 if s.sheet_key == "studios" and s.kind in WITHDRAWN and s.record is not None}
     for rec in ctx.rows("masters"):
         leader = rec.values.get("leader")
         if is_blank(leader):
             ctx.emit("S-REQ", "missing", rec=rec, key="leader")
-        elif known is not None and norm_key(leader) not in known:
+        elif known is not None and norm_key(leader) not in known and norm_key(leader) not in withdrawn:
             ctx.emit("S-REQ", "unknown_leader", rec=rec, key="leader", studios=ctx.title("studios"))
     if ctx.found("masters") and ctx.found("studios"):
         present = ctx.index("masters", "leader")

@@ -143,13 +143,18 @@ def _mark(wb, findings: list[Finding]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    for sheet, by_cell in marks_by_cell(findings).items():
+    merged = {ws.title: [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+              for ws in wb.worksheets if ws.merged_cells.ranges}
+    for sheet, by_cell in marks_by_cell(findings, merged).items():
         if sheet not in wb.sheetnames:
             continue
         ws = wb[sheet]
         for cell_ref, mark in by_cell.items():
-            cell = ws[cell_ref]
-            cell.fill = PatternFill("solid", fgColor=mark.fill, bgColor=mark.fill)
+            cell = ws[cell_ref]  # the first cell of a merged range: the only one that holds a comment
+            fill = PatternFill("solid", fgColor=mark.fill, bgColor=mark.fill)
+            for row in (ws[mark.span] if mark.span else ((cell,),)):
+                for part in row:
+                    part.fill = fill
             cell.font = Font(name=cell.font.name, size=cell.font.size, bold=cell.font.bold, color=mark.font_color)
             text = mark.note if cell.comment is None else f"{cell.comment.text}\n{mark.note}"
             comment = Comment(legal_text(text), NOTE_AUTHOR)

@@ -187,7 +187,7 @@ def _duplicates_sheet(book: Book, summary: MergeSummary) -> None:
 def _quota_sheet(book: Book, summary: MergeSummary, policy: Policy) -> None:
     ws = book.sheet("名额对照")
     subsidy = {f"{t.name}档基地": t.subsidy for t in policy.tiers.values()}
-    rows = [[q.kind, q.places, q.applications, q.ratio, subsidy.get(q.kind)] for q in summary.quotas]
+    rows = [[q.kind, q.places or None, q.applications, q.ratio, subsidy.get(q.kind)] for q in summary.quotas]
     book.table(ws, "名额对照表", ["类别", "名额", "申报数", "申报数/名额", "补助（万元）"], rows,
                formats=[None, "0", "0", "0.00", "0"], widths=[16, 8, 8, 12, 12])
     if rows:
@@ -293,7 +293,8 @@ def _cover(book: Book, summary: MergeSummary) -> None:
         ("对账", f"读取 {summary.rows_read} 行 = 汇总 {summary.rows_merged} 行 + 未汇总 {summary.rows_rejected} 行"
                  "（每个文件见“收件文件”，未汇总的每一行见“未汇总的行”）"),
     ]
-    lines += [("名额对照", f"{q.kind}：申报 {q.applications} 个，名额 {q.places} 个") for q in summary.quotas]
+    lines += [("名额对照", f"{q.kind}：申报 {q.applications} 个，名额 {q.places} 个" if q.places
+               else f"{q.kind}：{q.applications} 个（没有档次，未计入各档）") for q in summary.quotas]
     lines += [
         ("数据透视表", "“基地透视表”“工作室透视表”是真正的数据透视表，打开时按“基地汇总”“工作室汇总”自动刷新，可拖动字段重新透视；"
                   "“基地统计”“工作室统计”是同样的数字的固定表格和图，供打印。"),
@@ -311,8 +312,10 @@ def _cover(book: Book, summary: MergeSummary) -> None:
 
 def _rejected_sheet(book: Book, summary: MergeSummary) -> None:
     ws = book.sheet("未汇总的行")
-    rows = [[r["file"], r["sheet"], r["row"], r["reason"]] for r in summary.rejected]
-    book.table(ws, "未汇总的行表", ["文件", "工作表", "行", "原因"], rows, widths=[30, 18, 6, 60], wrap={0, 3})
+    rows = [[r["file"], r["sheet"], r["row"], r.get("kind", ""), r["reason"], r.get("text", "")]
+            for r in summary.rejected]
+    book.table(ws, "未汇总的行表", ["文件", "工作表", "行", "类别", "原因", "内容"], rows,
+               widths=[30, 18, 6, 12, 50, 40], wrap={0, 4, 5})
     book.print_setup(ws, 1)
 
 

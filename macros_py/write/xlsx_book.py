@@ -54,6 +54,18 @@ def line_height(n: int) -> float:
     return max(15.0, 14.2 * n + 2.5)
 
 
+CELL_LIMIT = 32767   # characters an Excel cell holds (xlsxwriter would cut longer text without a word)
+
+
+def fit_cell(text: str) -> str:
+    """Text as a cell can hold it: whole, or its beginning followed by a note saying it was cut and
+    where the whole text is (the summary JSON keeps every value whole)."""
+    if len(text) <= CELL_LIMIT:
+        return text
+    note = f"……（原文共 {len(text)} 字，超过 Excel 单元格上限 {CELL_LIMIT} 字，此处只显示开头；全文见汇总数据 JSON）"
+    return text[: CELL_LIMIT - len(note)] + note
+
+
 class Book:
     def __init__(self, when: dt.datetime, title: str | None = None, output: str | None = None):
         """`output`: which of the tool's outputs this is (read.own_output), stamped as a custom document
@@ -99,7 +111,7 @@ class Book:
             if fmt is not None:
                 ws.write_blank(row, col, None, fmt)
         elif isinstance(value, str):
-            ws.write_string(row, col, value, fmt)
+            ws.write_string(row, col, fit_cell(value), fmt)
         elif isinstance(value, bool):
             ws.write_boolean(row, col, value, fmt)
         elif isinstance(value, int | float):

@@ -1,0 +1,156 @@
+"""What python-calamine does not say about an .xlsx: hidden rows and struck-through cells.
+
+A clerk withdraws a project by hiding its row or striking it through (Ctrl+5) rather than deleting it;
+both are in the package's XML only: `<row r="7" hidden="1">` in the sheet, and a cell style (`s`)
+whose font has `<strike/>` in styles.xml. They are read here with the standard library, from the
+same zip the safety check has already measured (its declared sizes are within the limits), so no
+second workbook parser is loaded. A file of another kind (.xls, .ods) has no flags read: its rows are
+all taken as shown (the README says so).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)/?>")
+_ATTR = re.compile(rb'\b(r|s|hidden)="([^"]*)"')
+_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+@dataclass
+class SheetFlags:
+    hidden_rows: set[int] = field(default_factory=set)          # 0-based rows
+    struck: set[tuple[int, int]] = field(default_factory=set)   # 0-based (row, col) with a struck font
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _truthy(value: bytes) -> bool:
+    return value.strip().lower() in (b"1", b"true")
+
+
+def _struck_styles(zf: zipfile.ZipFile) -> set[int]:
+    """Indices of cellXfs whose font is struck through."""
+    try:
+        root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return set()
+    fonts = root.find(f"{_NS_MAIN}fonts")
+    struck_fonts = set()
+    for i, font in enumerate(fonts if fonts is not None else ()):
+        strike = font.find(f"{_NS_MAIN}strike")
+        if strike is not None and strike.get("val", "1").lower() not in ("0", "false"):
+            struck_fonts.add(i)
+    xfs = root.find(f"{_NS_MAIN}cellXfs")
+    out = set()
+    for i, xf in enumerate(xfs if xfs is not None else ()):
+        try:
+            if int(xf.get("fontId", "0")) in struck_fonts:
+                out.add(i)
+        except ValueError:
+            continue
+    return out
+
+
+def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet name -> its part in the package."""
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
+    out = {}
+    sheets = book.find(f"{_NS_MAIN}sheets")
+    for sheet in sheets if sheets is not None else ():
+        target = targets.get(sheet.get(f"{_NS_REL}id"))
+        if not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        out[sheet.get("name", "")] = path
+    return out
+
+
+def _scan(xml: bytes, struck_styles: set[int]) -> SheetFlags:
+    flags = SheetFlags()
+    for match in _ROW.finditer(xml):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        if b"hidden" in attrs and _truthy(attrs[b"hidden"]) and attrs.get(b"r", b"").isdigit():
+            flags.hidden_rows.add(int(attrs[b"r"]) - 1)
+    if struck_styles:
+        wanted = {str(i).encode() for i in struck_styles}
+        for match in _CELL.finditer(xml):
+            attrs = dict(_ATTR.findall(match.group(1)))
+            if attrs.get(b"s") in wanted:
+                ref = _REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
+                if ref:
+                    flags.struck.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
+    return flags
+
+
+class FlagReader:
+    """Hidden rows and struck cells of one .xlsx, read sheet by sheet on demand (Grid.hidden_rows):
+    the package stays open until close(). Any part it cannot read gives no flags: the sheet is then
+    taken as shown."""
+
+    def __init__(self, path):
+        self.path = path
+        self._zf: zipfile.ZipFile | None = None
+        self._paths: dict[str, str] | None = None
+        self._struck: set[int] = set()
+
+    def _open(self) -> bool:
+        if self._paths is None:
+            try:
+                self._zf = zipfile.ZipFile(self.path)
+                self._paths = _sheet_paths(self._zf)
+                styles = self._zf.read("xl/styles.xml") if "xl/styles.xml" in self._zf.namelist() else b""
+                self._struck = _struck_styles(self._zf) if b"strike" in styles else set()
+            except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, KeyError):
+                self._paths = {}
+        return bool(self._paths)
+
+    def get(self, name: str) -> SheetFlags:
+        if not self._open() or name not in self._paths:
+            return SheetFlags()
+        try:
+            xml = self._zf.read(self._paths[name])
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+            return SheetFlags()
+        if b"hidden" not in xml and not self._struck:
+            return SheetFlags()
+        return _scan(xml, self._struck)
+
+    def close(self) -> None:
+        if self._zf is not None:
+            self._zf.close()
+            self._zf = None
+
+
+def read_flags(path) -> dict[str, SheetFlags]:
+    """Worksheet name -> its hidden rows and struck cells, for every sheet that has any."""
+    reader = FlagReader(path)
+    try:
+        if not reader._open():
+            return {}
+        out = {}
+        for name in reader._paths:
+            flags = reader.get(name)
+            if flags.hidden_rows or flags.struck:
+                out[name] = flags
+        return out
+    finally:
+        reader.close()
