@@ -108,6 +108,11 @@ class Resolver:
                     targets = [(t, node.value) for t in node.targets]
                 elif isinstance(node, ast.For):
                     targets = list(_loop_pairs(node.target, _literal(node.iter, func)))
+                    case = _flowing_case(node)
+                    if case is not None and case.id == name:
+                        # for key, (case, params) in rec.doubts.items(): what the reader stored
+                        found = True
+                        assigned |= self.returned_cases(FLOWS[node.iter.func.value.attr], depth)
                 for target, value in targets:
                     for t, v in _pairs(target, value):
                         if isinstance(t, ast.Name) and t.id == name:
@@ -144,6 +149,23 @@ class Resolver:
                     if isinstance(value, ast.Tuple) and index is not None:
                         value = value.elts[index]
                     out |= self.values(value, fdef, depth + 1)
+        return out
+
+    def returned_cases(self, fname: str, depth) -> set[str]:
+        """The first element of every (case, params) tuple `fname` returns, following returned calls."""
+        out = set()
+        for fdef, _ in self.src.funcs.get(fname, []):
+            for node in ast.walk(fdef):
+                if not isinstance(node, ast.Return) or node.value is None:
+                    continue
+                if isinstance(node.value, ast.Tuple):
+                    out |= self.values(node.value.elts[0], fdef, depth + 1)
+                elif isinstance(node.value, ast.Call):
+                    out |= self.returned_cases(_name(node.value.func), depth + 1)
+                elif not (isinstance(node.value, ast.Constant) and node.value.value is None):
+                    raise Unresolved(f"{fname}() returns {ast.unparse(node.value)}")
+        if not out:
+            raise Unresolved(f"{fname}()")
         return out
 
     def returned_field(self, fname: str, attr: str, depth) -> set[str]:
@@ -249,6 +271,23 @@ def _argument(func, call, name):
         index = positional.index(name) - (1 if positional[:1] == ["self"] else 0)
         if index < len(call.args):
             return call.args[index]
+    return None
+
+
+# Data the reader stores on records for a rule to report later, and the function that makes it: a rule
+# looping over `rec.doubts.items()` emits the cases value_doubt returns.
+FLOWS = {"doubts": "value_doubt"}
+
+
+def _flowing_case(loop: ast.For):
+    """`case` in `for key, (case, params) in X.<flow>.items()`, else None."""
+    it, target = loop.iter, loop.target
+    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "items"
+            and isinstance(it.func.value, ast.Attribute) and it.func.value.attr in FLOWS):
+        return None
+    if isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[1], ast.Tuple):
+        first = target.elts[1].elts[0]
+        return first if isinstance(first, ast.Name) else None
     return None
 
 

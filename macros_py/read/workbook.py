@@ -121,6 +121,11 @@ def _read(path, limits, skip_sheets, flags, sha256, size, has_vba, kind, policy)
     sub.long_texts = [(g.name, cell, length) for g in grids for cell, length in g.long_texts]
     sub.text_limit = limits.max_text
     schema = build_schema(policy)
+    # The template's print forms (附件7 打印, 附件8 打印) show the data sheets' rows again, by formula:
+    # never a second copy of the projects, whichever way the file is read (an .xls copy loses the
+    # template's hidden version sheet and is read as printed forms).
+    forms = {s.form_title for s in schema.sheets if s.form_title}
+    grids = [g for g in grids if g.name not in forms]
     meta = find_meta(grids)
     if meta is not None:
         read_template(grids, meta, schema, policy, sub)
