@@ -21,16 +21,39 @@ from conftest import ROOT, SAMPLE_FILES
 MEMORY_MB, CPU_S = 500, 2.0
 
 
+# The command runs under this wrapper, which writes its own peak at exit. wait4's ru_maxrss cannot be
+# used: Linux carries the parent's high-water mark through fork and exec, so a command started from a
+# pytest process that has grown to 500 MB would report 500 MB however little it used itself. VmHWM
+# belongs to the process's own memory after exec; its readers (children it forked while small) report
+# through RUSAGE_CHILDREN.
+_MEASURE = """
+import atexit, resource, runpy, sys
+
+PEAK = sys.argv.pop(1)
+
+def _peak():
+    own = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with open(PEAK, "w") as fh:
+        fh.write(str(max(own, children)))
+
+atexit.register(_peak)
+runpy.run_module("macros_py", run_name="__main__", alter_sys=True)
+"""
+
+
 def run_measured(args: list[str], tmp: Path, env: dict | None = None) -> dict:
     """`python -m macros_py ARGS` in a child: exit code, output, peak RSS (MB) and CPU seconds."""
-    out, err = tmp / "stdout.txt", tmp / "stderr.txt"
+    out, err, peak = tmp / "stdout.txt", tmp / "stderr.txt", tmp / "peak_kb.txt"
     with out.open("wb") as o, err.open("wb") as e:
-        proc = subprocess.Popen([sys.executable, "-m", "macros_py", *args], cwd=ROOT, stdout=o, stderr=e,
+        proc = subprocess.Popen([sys.executable, "-c", _MEASURE, str(peak), *args], cwd=ROOT, stdout=o, stderr=e,
                                 env={**os.environ, **(env or {})})
         _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return {"code": proc.returncode, "stdout": out.read_text("utf-8"), "stderr": err.read_text("utf-8"),
-            "rss_mb": usage.ru_maxrss / 1024, "cpu_s": usage.ru_utime + usage.ru_stime}
+            # a command killed by a signal writes nothing: then the kernel's (over-)count is all there is
+            "rss_mb": (int(peak.read_text()) if peak.is_file() else usage.ru_maxrss) / 1024,
+            "cpu_s": usage.ru_utime + usage.ru_stime}
 
 
 # kind -> what the reason must say
