@@ -25,9 +25,14 @@ import resource
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# The naive script reads the template with openpyxl, which warns once per sheet that it cannot keep
+# a formula print area: noise, not a figure.
+warnings.filterwarnings("ignore", message="Print area cannot be set")
 
 from macros_py.cli.main import main  # noqa: E402
 from macros_py.merge.inbox import REGISTER_NAME, discover  # noqa: E402
