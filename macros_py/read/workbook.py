@@ -74,14 +74,9 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
     return grids
 
 
-def read_submission(path: str | Path, policy: Policy | None = None, limits: Limits = DEFAULT_LIMITS, *,
-                    skip_sheets: frozenset[str] = frozenset()) -> Submission:
-    """Read one submitted file. Raises UnusableFileError (Chinese reason) when it cannot be used.
-
-    skip_sheets: worksheets that are not the submission's (the add-in's own 校验结果 and bookkeeping
-    sheets in a workbook it has marked), never read."""
-    policy = policy or default_policy()
-    path = Path(path)
+def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, int, str, str, bool]:
+    """(sha256, size, container, kind, has_vba) of a workbook that passed every byte check and limit
+    (read/safety, read/extent) before any reader builds a sheet; UnusableFileError with the reason."""
     if not path.exists():
         raise UnusableFileError(f"找不到文件 {path}。")
     if path.is_dir():
@@ -92,16 +87,23 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
     container = sniff(path.name, head, size, limits)
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
-    has_vba = False
     if container == "cfb":
         check_cfb(data)
         check_xls(path, limits)
-        kind = KIND_XLS
-        has_vba = "_VBA_PROJECT".encode("utf-16-le") in data
-    else:
-        facts = check_zip(path, limits)
-        kind, has_vba = facts.kind, facts.has_vba
-    del data
+        return sha256, size, container, KIND_XLS, "_VBA_PROJECT".encode("utf-16-le") in data
+    facts = check_zip(path, limits)
+    return sha256, size, container, facts.kind, facts.has_vba
+
+
+def read_submission(path: str | Path, policy: Policy | None = None, limits: Limits = DEFAULT_LIMITS, *,
+                    skip_sheets: frozenset[str] = frozenset()) -> Submission:
+    """Read one submitted file. Raises UnusableFileError (Chinese reason) when it cannot be used.
+
+    skip_sheets: worksheets that are not the submission's (the add-in's own 校验结果 and bookkeeping
+    sheets in a workbook it has marked), never read."""
+    policy = policy or default_policy()
+    path = Path(path)
+    sha256, size, container, kind, has_vba = checked_file(path, limits)
 
     flags = FlagReader(path) if container != "cfb" else None   # .xlsx/.xlsm: hidden rows, struck cells
     try:

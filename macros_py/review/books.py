@@ -3,13 +3,12 @@ byte checks and limits (read/safety), lock files told apart, never a macro run, 
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from macros_py.model.errors import UnusableFileError
 from macros_py.read.grid import Grid
-from macros_py.read.safety import DEFAULT_LIMITS, Limits, check_cfb, check_zip, sniff
-from macros_py.read.workbook import read_grids
+from macros_py.read.safety import DEFAULT_LIMITS, Limits
+from macros_py.read.workbook import checked_file, read_grids
 
 META_SHEET = "评审数据"       # the hidden sheet every review workbook we write carries
 
@@ -19,16 +18,7 @@ def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, d
     path = Path(path)
     if not path.is_file():
         raise UnusableFileError(f"找不到文件 {path}。")
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        head = fh.read(4096)
-    kind = sniff(path.name, head, size, limits)
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    if kind == "cfb":
-        check_cfb(data)
-    else:
-        check_zip(path, limits)
+    sha = checked_file(path, limits)[0]
     return sha, {g.name: g for g in read_grids(path, limits)}
 
 

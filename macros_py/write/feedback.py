@@ -29,7 +29,7 @@ from macros_py.rules.catalog import submitter_hint
 from macros_py.write.master import project_of, rule_title, severity_formats
 from macros_py.write.outputs import FEEDBACK, FEEDBACK_MARK, exists_message
 from macros_py.write.template import document_time
-from macros_py.write.xlsx_book import Book, line_height, wrapped_lines
+from macros_py.write.xlsx_book import Book
 
 KEPT, UNUSABLE = "已汇总", "无法使用"
 CLEAN = "经审核未发现问题。"
@@ -83,11 +83,7 @@ def _cover(book: Book, summary: MergeSummary, policy: Policy, who: str, files: l
     lines += [("依据", f"{summary.document}（报送截止 {summary.deadline}）"),
               ("联系", f"{policy.get('notice.receiver')} {policy.get('notice.contacts')} "
                      f"{policy.get('notice.contact_phone')}")]
-    bold, wrap = book.fmt(bold=True, valign="top"), book.fmt(text_wrap=True, valign="top")
-    for r, (k, v) in enumerate(lines, start=2):
-        book.write(ws, r, 0, k, bold)
-        book.write(ws, r, 1, v, wrap)
-        ws.set_row(r, line_height(wrapped_lines(v, 60)))   # XlsxWriter cannot measure text
+    book.key_values(ws, lines, first_row=2, value_width=60)
     book.print_setup(ws, 1, landscape=False)
 
 

@@ -26,7 +26,7 @@ from macros_py.write.master_stats import pivot_sheets, pivot_sources, stats_shee
 from macros_py.write.pivots import add_pivots
 from macros_py.write.printed import write_printed_form
 from macros_py.write.template import document_time
-from macros_py.write.xlsx_book import Book, line_height, wrapped_lines
+from macros_py.write.xlsx_book import Book
 
 # Provenance and review columns, the same on every project sheet.
 FRONT = ("推荐单位", "渠道")
@@ -301,11 +301,7 @@ def _cover(book: Book, summary: MergeSummary) -> None:
         ("身份证号", "除“大师身份信息”外，各表只显示前 6 位和后 4 位。" + IDENTITY_HOWTO),
     ]
     lines += [("说明", n) for n in summary.notes]
-    bold, wrap = book.fmt(bold=True, valign="top"), book.fmt(text_wrap=True, valign="top")
-    for r, (k, v) in enumerate(lines, start=2):
-        book.write(ws, r, 0, k, bold)
-        book.write(ws, r, 1, v, wrap)
-        ws.set_row(r, line_height(wrapped_lines(v, 60)))   # XlsxWriter cannot measure text
+    book.key_values(ws, lines, first_row=2, value_width=60)
     book.print_setup(ws, 1, landscape=False)
 
 

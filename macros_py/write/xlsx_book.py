@@ -182,6 +182,15 @@ class Book:
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.set_footer("&C第 &P 页，共 &N 页")
 
+    def key_values(self, ws, lines: list[tuple[str, str]], first_row: int, value_width: float) -> None:
+        """A cover of `label  text` lines, the label bold, the text wrapped in a column `value_width`
+        wide, each row as tall as its text (XlsxWriter cannot measure text)."""
+        bold, wrap = self.fmt(bold=True, valign="top"), self.fmt(text_wrap=True, valign="top")
+        for r, (k, v) in enumerate(lines, start=first_row):
+            self.write(ws, r, 0, k, bold)
+            self.write(ws, r, 1, v, wrap)
+            ws.set_row(r, line_height(wrapped_lines(v, value_width)))
+
     def save(self, path: str | Path, transform=None) -> Path:
         """Close and write atomically; `transform` may change the package bytes first (pivot tables)."""
         from xlsxwriter.exceptions import FileCreateError
