@@ -32,7 +32,7 @@ from macros_py.read.workbook import read_submission  # noqa: E402
 from macros_py.write.fill import cell_of, write_filled  # noqa: E402
 from macros_py.write.libreoffice import convert, find_soffice  # noqa: E402
 from macros_py.write.printed import write_printed_submission  # noqa: E402
-from macros_py.write.samples import generate  # noqa: E402
+from macros_py.write.samples import break_free_data, generate  # noqa: E402
 
 SOFFICE = find_soffice()
 # Every test that needs LibreOffice finds it here, one way (find_soffice: $SHENBAO_SOFFICE, PATH, the
@@ -118,43 +118,9 @@ def libreoffice(tmp_path_factory, policy, cases, printed_sample) -> Converted:
     return Converted(recalculated, probes, round_trip)
 
 
-def _clean_data(policy, bases: int = 20, studios: int = 20) -> dict:
-    """One submission's worth of rows that break no rule: the break-free samples of a few seeds,
-    merged (units and leaders unique), up to the template's 20 funding blocks."""
-    out = {"recommender": None, "bases": [], "conditions": [], "funding": [], "majors": [], "studios": [],
-           "masters": []}
-    units, leaders = set(), set()
-    for seed in (2025, 7, 11, 13, 17, 19, 23):
-        for sample in generate(policy, seed):
-            if sample.breaks:
-                continue
-            data = sample.data
-            out["recommender"] = out["recommender"] or data["recommender"]
-            for i, base in enumerate(data["bases"]):
-                if len(out["bases"]) >= bases or base["unit"] in units:
-                    continue
-                units.add(base["unit"])
-                out["bases"].append(base)
-                out["conditions"].append(data["conditions"][i])
-                out["funding"].append(data["funding"][i])
-                out["majors"] += [m for m in data["majors"] if m["unit"] == base["unit"]]
-            for i, studio in enumerate(data["studios"]):
-                if len(out["studios"]) >= studios or studio["leader"] in leaders or studio["unit"] in units:
-                    continue
-                leaders.add(studio["leader"])
-                units.add(studio["unit"])
-                out["studios"].append(studio)
-                out["masters"].append(data["masters"][i])
-        if len(out["bases"]) >= bases and len(out["studios"]) >= studios:
-            break
-    assert len(out["bases"]) == bases and len(out["studios"]) == studios
-    assert len(out["majors"]) <= 60
-    return out
-
-
 @pytest.fixture(scope="session")
 def clean_template(policy):
-    return _clean_data(policy)
+    return break_free_data(policy)
 
 
 @pytest.fixture

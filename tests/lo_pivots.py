@@ -8,42 +8,17 @@ Run with the system Python that has LibreOffice's `uno` module (/usr/bin/python3
         → LibreOffice creates each pivot of SPEC ([{name, source_sheet, source_range, sheet, cell,
           rows, cols, data: [[header, "count"|"sum"]]}]) itself and saves the workbook as .xlsx: the
           reference file our own pivot parts are compared with.
-The file is opened read-only (no lock file). LibreOffice gets a throw-away profile and its own pipe, and is killed whatever happens.
+The file is opened read-only (no lock file). LibreOffice is started and stopped by uno_session.open_document.
 """
 
 import json
 import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
-import uuid
 
 import uno
-from com.sun.star.beans import PropertyValue
 from com.sun.star.sheet.DataPilotFieldOrientation import COLUMN, DATA, ROW
 from com.sun.star.sheet.GeneralFunction import COUNT, SUM
-
-
-def _prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
-
-
-def _connect(pipe, proc, timeout=60.0):
-    ctx = uno.getComponentContext()
-    resolver = ctx.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", ctx)
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-        except Exception:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("LibreOffice did not accept a connection") from None
-            time.sleep(0.1)
+from uno_session import open_document, prop
 
 
 def _range_text(doc, addr):
@@ -111,41 +86,21 @@ def _make(doc, specs):
 
 def main(argv):
     command, path = argv[0], argv[1]
-    profile = tempfile.mkdtemp(prefix="shenbao_lo_profile_")
-    pipe = "shenbao_" + uuid.uuid4().hex
-    proc = subprocess.Popen(
-        [os.environ.get("SHENBAO_SOFFICE") or "soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
-         "--nolockcheck", f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}",
-         f"--accept=pipe,name={pipe};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     result = {}
     try:
-        rctx = _connect(pipe, proc)
-        desktop = rctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", rctx)
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(path)), "_blank", 0,
-                                           (_prop("Hidden", True), _prop("ReadOnly", command == "read")))  # read: no lock file
-        if doc is None:
-            raise RuntimeError("LibreOffice could not open the file")
-        if command == "read":
-            result = {"sheets": _read(doc)}
-        else:
-            out, spec_path = argv[2], argv[3]
-            with open(spec_path, encoding="utf-8") as fh:
-                _make(doc, json.load(fh))
-            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(out)),
-                           (_prop("FilterName", "Calc MS Excel 2007 XML"),))
-            result = {"sheets": _read(doc), "saved": out}
-        doc.close(True)
-        doc = None
+        # read: opened read-only, so no lock file is left beside the master
+        with open_document(path, prop("Hidden", True), prop("ReadOnly", command == "read")) as doc:
+            if command == "read":
+                result = {"sheets": _read(doc)}
+            else:
+                out, spec_path = argv[2], argv[3]
+                with open(spec_path, encoding="utf-8") as fh:
+                    _make(doc, json.load(fh))
+                doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(out)),
+                               (prop("FilterName", "Calc MS Excel 2007 XML"),))
+                result = {"sheets": _read(doc), "saved": out}
     except Exception as exc:  # reported to the test as data
         result["error"] = f"{type(exc).__name__}: {exc}"
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-        shutil.rmtree(profile, ignore_errors=True)
     print(json.dumps(result, ensure_ascii=False, default=str))
     return 0 if "error" not in result else 1
 

@@ -29,35 +29,8 @@ from macros_py.policy.load import default_policy  # noqa: E402
 from macros_py.write.annotated import write_annotated  # noqa: E402
 from macros_py.write.fill import write_filled  # noqa: E402
 from macros_py.write.libreoffice import pdf_as_excel_prints  # noqa: E402
-from macros_py.write.samples import generate  # noqa: E402
+from macros_py.write.samples import break_free_data  # noqa: E402
 from macros_py.write.template import committed_template_path  # noqa: E402
-
-
-def full_data(policy, bases: int = 20, studios: int = 20) -> dict:
-    """The break-free rows of a few generated sample sets, merged (units and leaders unique)."""
-    out = {"recommender": None, "bases": [], "conditions": [], "funding": [], "majors": [], "studios": [],
-           "masters": []}
-    units, leaders = set(), set()
-    for seed in (2025, 7, 11, 13, 17, 19, 23):
-        for sample in generate(policy, seed):
-            if sample.breaks:
-                continue
-            data = sample.data
-            out["recommender"] = out["recommender"] or data["recommender"]
-            for i, base in enumerate(data["bases"]):
-                if len(out["bases"]) < bases and base["unit"] not in units:
-                    units.add(base["unit"])
-                    out["bases"].append(base)
-                    out["conditions"].append(data["conditions"][i])
-                    out["funding"].append(data["funding"][i])
-                    out["majors"] += [m for m in data["majors"] if m["unit"] == base["unit"]][:3]
-            for i, studio in enumerate(data["studios"]):
-                if len(out["studios"]) < studios and studio["leader"] not in leaders:
-                    leaders.add(studio["leader"])
-                    out["studios"].append(studio)
-                    out["masters"].append(data["masters"][i])
-    out["majors"] = out["majors"][:60]
-    return out
 
 
 def make_workbooks(work: Path) -> dict[str, Path]:
@@ -65,7 +38,7 @@ def make_workbooks(work: Path) -> dict[str, Path]:
     sample = sorted(SAMPLES_DIR.glob("01_*.xlsx"))[0]
     broken = sorted(SAMPLES_DIR.glob("02_*.xlsx"))[0]
     annotated = write_annotated(broken, check_paths([broken]).findings, work / "annotated.xlsx")
-    full = write_filled(work / "full.xlsx", full_data(policy), policy)
+    full = write_filled(work / "full.xlsx", break_free_data(policy), policy)
     return {"county_template": committed_template_path(policy), "county_sample": sample,
             "county_full": full, "county_annotated": annotated}
 

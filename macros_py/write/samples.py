@@ -220,6 +220,41 @@ def generate(policy: Policy, seed: int = 2025, departments: int = 4) -> list[Sam
     return samples
 
 
+def break_free_data(policy, bases: int = 20, studios: int = 20) -> dict:
+    """One submission's worth of rows that break no rule: the break-free samples of a few seeds,
+    merged (units and leaders unique), up to the template's 20 funding blocks."""
+    out = {"recommender": None, "bases": [], "conditions": [], "funding": [], "majors": [], "studios": [],
+           "masters": []}
+    units, leaders = set(), set()
+    for seed in (2025, 7, 11, 13, 17, 19, 23):
+        for sample in generate(policy, seed):
+            if sample.breaks:
+                continue
+            data = sample.data
+            out["recommender"] = out["recommender"] or data["recommender"]
+            for i, base in enumerate(data["bases"]):
+                if len(out["bases"]) >= bases or base["unit"] in units:
+                    continue
+                units.add(base["unit"])
+                out["bases"].append(base)
+                out["conditions"].append(data["conditions"][i])
+                out["funding"].append(data["funding"][i])
+                out["majors"] += [m for m in data["majors"] if m["unit"] == base["unit"]]
+            for i, studio in enumerate(data["studios"]):
+                if len(out["studios"]) >= studios or studio["leader"] in leaders or studio["unit"] in units:
+                    continue
+                leaders.add(studio["leader"])
+                units.add(studio["unit"])
+                out["studios"].append(studio)
+                out["masters"].append(data["masters"][i])
+        if len(out["bases"]) >= bases and len(out["studios"]) >= studios:
+            break
+    if len(out["bases"]) != bases or len(out["studios"]) != studios or len(out["majors"]) > 60:
+        raise ValueError(f"the break-free samples hold {len(out['bases'])} bases and {len(out['studios'])} studios, "
+                         f"not {bases} and {studios} within the template's 60 major rows")
+    return out
+
+
 def generate_load(policy: Policy, count: int, seed: int = 2025) -> list[Sample]:
     """`count` clean submissions for load tests, each from its own (made-up) recommender, so that
     every row is merged: about 3.5 bases and 2 studios each, as the real ones."""
