@@ -101,6 +101,19 @@ def far_gt_in_value(path: Path) -> Path:
                             '<row r="1048576"><c t="n" x=">" r="XFD1048576"><v>2</v></c></row>')
 
 
+def far_second_r(path: Path) -> Path:
+    """A second r= in one cell tag: not well-formed XML, and a scan that reads only the first r sees A1."""
+    return write_xlsx(path, '<row r="1"><c r="A1"><v>1</v></c></row>'
+                            '<row r="1048576"><c r="A2" t="n" r="XFD1048576"><v>2</v></c></row>')
+
+
+def far_prefixed(path: Path) -> Path:
+    """Cells with a namespace prefix (x:c): a scan that looks only for <c sees one cell at A1."""
+    return write_xlsx(path, '<row r="1"><c r="A1"><v>1</v></c></row>'
+                            '<row r="1048576" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                            '<x:c r="XFD1048576"><x:v>2</x:v></x:c></row>')
+
+
 def far_after_comment(path: Path) -> Path:
     """A row in a comment: a scan that counts it puts the next r-less cell on row 2, the parser on row
     1,048,576; and a cell at XFD in single quotes."""
@@ -311,6 +324,7 @@ KINDS = {
     "far_no_r.xlsx": far_no_r, "far_single_quote.xlsx": far_single_quote, "far_tab.xlsx": far_tab,
     "far_long_column.xlsx": far_long_column, "many_rows.xlsx": many_r_less_cells,
     "far_entity_ref.xlsx": far_entity_ref, "far_gt_in_value.xlsx": far_gt_in_value,
+    "far_second_r.xlsx": far_second_r, "far_prefixed.xlsx": far_prefixed,
     "far_after_comment.xlsx": far_after_comment, "many_merges.xlsx": many_merges,
     "ods_repeated.ods": ods_repeated, "xls_far_cells.xls": xls_far_cells,
 }

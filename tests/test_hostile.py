@@ -61,7 +61,8 @@ REASONS = {
     "far_no_r.xlsx": "超过上限", "far_single_quote.xlsx": "超过上限", "far_tab.xlsx": "超过上限",
     "far_long_column.xlsx": "超出 Excel 的范围", "many_rows.xlsx": "超过上限",
     "ods_repeated.ods": "超过上限", "xls_far_cells.xls": "超过上限",
-    "far_entity_ref.xlsx": "超过上限", "far_gt_in_value.xlsx": "超过上限", "far_after_comment.xlsx": "超过上限",
+    "far_entity_ref.xlsx": "超过上限", "far_gt_in_value.xlsx": "超过上限",
+    "far_second_r.xlsx": "损坏", "far_prefixed.xlsx": "超过上限", "far_after_comment.xlsx": "超过上限",
     "many_merges.xlsx": "合并区域",
 }
 

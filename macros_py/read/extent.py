@@ -145,26 +145,24 @@ _START = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(c|row)(?=[\s/>])")
 _ATTR = re.compile(rb'([^\s=/>]+)\s*=\s*"([^"]*)"')
 
 
-_ANY_C = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c(?=[\s/>])")
-_STD_C = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?=[\s/>])([^>]*)>')
-_SECOND_R = re.compile(rb"\sr\s*=")
+# Every unprefixed start tag of c, and any prefixed one (<x:c>), which only the slow way reads.
+_ANY_C = re.compile(rb"<c[\s/>]")
+_PREFIXED_C = re.compile(rb":c[\s/>]")
+# A cell tag as Excel, WPS, openpyxl and XlsxWriter write it: r="B5" first, then attributes in double
+# quotes, one space apart, none named r or holding < or > (anything else is read the slower way).
+_STD_C = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: [a-qs-z][a-zA-Z]*+="[^"<>]*+")*+ ?/?>')
 
 
 def _standard_scan(data: bytes, cells: _Cells) -> bool:
-    """The commonest case in three passes of the regex engine: every cell's tag starts with a plain
-    r="B5" (so each cell's place is its reference and rows do not matter). False otherwise."""
+    """The commonest case in a few passes of the regex engine and none of Python per cell: every cell's
+    tag is a standard one (so each cell's place is its reference and rows do not matter). False
+    otherwise, and the sheet is read the slower way."""
     found = _STD_C.findall(data)
-    if len(found) != len(_ANY_C.findall(data)):
+    if len(found) != len(_ANY_C.findall(data)) or _PREFIXED_C.search(data):
         return False
-    letters, digits = set(), set()
-    for col, row, rest in found:
-        if rest and (b"'" in rest or rest.count(b'"') % 2 or _SECOND_R.search(rest)):
-            return False
-        letters.add(col)
-        digits.add(row)
     if found:
-        cols = max(_col_number(c.decode()) for c in letters)
-        rows = max(int(d) for d in digits)
+        cols = max(_col_number(c.decode()) for c in {c for c, _ in found})
+        rows = max(int(d) for d in {d for _, d in found})
         if cols > EXCEL_COLS or rows > EXCEL_ROWS:
             raise _out_of_sheet(cells.where, f"第 {rows} 行第 {cols} 列")
         cells.ext = Extent(rows, cols, len(found))
@@ -187,10 +185,11 @@ def _fast_scan(data: bytes, cells: _Cells, limits) -> bool:
         if b"'" in seg or seg.count(b'"') % 2 or b"&" in seg:
             return False       # a ">" may be inside a value: only a parser knows where the tag ends
         if b"r" in seg:
-            for key, value in attrs_of(seg):
-                if key == b"r":
-                    ref = value.decode("ascii", "replace")
-                    break
+            refs = [value for key, value in attrs_of(seg) if key == b"r"]
+            if len(refs) > 1:
+                return False   # not well-formed: the parser says so
+            if refs:
+                ref = refs[0].decode("ascii", "replace")
         if m.group(1) == b"c":
             cell(ref)
         else:

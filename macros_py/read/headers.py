@@ -124,22 +124,50 @@ def _shown(grid: Grid, row: int, col: int, span: int) -> str:
     return "".join(grid.merged_text(r, col) for r in range(row - span + 1, row + 1))
 
 
+_LOOKUP: dict[tuple, tuple[tuple[Sheet, ...], dict[str, tuple], dict[str, tuple]]] = {}
+
+
+def _lookup(sheets: tuple[Sheet, ...]) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """Every sheet's header names in two tables, normalised text -> ((sheet index, column key), ...),
+    the second with the bracketed notes taken off: one lookup per candidate text, whatever the number
+    of sheets (most cells of a row name no column at all)."""
+    ident = tuple(id(s) for s in sheets)
+    cached = _LOOKUP.get(ident)
+    if cached is not None and cached[0] == sheets:
+        return cached[1], cached[2]
+    exact: dict[str, list] = {}
+    without: dict[str, list] = {}
+    for i, sheet in enumerate(sheets):
+        for text, key in header_names(sheet).items():
+            exact.setdefault(text, []).append((i, key))
+        for text, key in bare_names(sheet).items():
+            without.setdefault(text, []).append((i, key))
+    tables = ({t: tuple(v) for t, v in exact.items()}, {t: tuple(v) for t, v in without.items()})
+    _LOOKUP[ident] = (sheets, *tables)
+    return tables
+
+
 def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit]:
-    """How row `row` reads as the header of each sheet (one pass over the row's cells)."""
-    names = [(header_names(s), bare_names(s)) for s in sheets]
+    """How row `row` reads as the header of each sheet (one pass over the row's cells). For each sheet
+    a cell names the first column its candidate texts (itself, then joined with the rows above) name,
+    the text as written before the text without its note."""
+    exact, without = _lookup(sheets)
     hits = [HeaderHit(grid, s.key, row) for s in sheets]
     for col in range(grid.width(row)):
         cands = _candidates(grid, row, col)
         if not cands:
             continue
-        for hit, (table, bare_table) in zip(hits, names, strict=True):
-            for key_text, span in cands:
-                key = table.get(key_text) or bare_table.get(bare(key_text))
-                if key:
-                    if key not in hit.columns:
-                        hit.columns[key] = col
-                        hit.headers[key] = _shown(grid, row, col, span)
-                    break
+        named: set[int] = set()
+        for key_text, span in cands:
+            found = exact.get(key_text, ()) + without.get(bare(key_text), ())
+            for i, key in found:
+                if i in named:
+                    continue
+                named.add(i)
+                hit = hits[i]
+                if key not in hit.columns:
+                    hit.columns[key] = col
+                    hit.headers[key] = _shown(grid, row, col, span)
     return hits
 
 

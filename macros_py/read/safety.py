@@ -102,8 +102,11 @@ XLSB_REASON = ("这是 Excel 二进制工作簿（.xlsb），本程序不读取�
                "后重新报送。")
 
 
-def check_zip(path, limits: Limits = DEFAULT_LIMITS) -> ZipFacts:
-    """Declared sizes against the limits, then each worksheet's extent by streaming its XML."""
+def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = frozenset()) -> ZipFacts:
+    """Declared sizes against the limits, then each worksheet's extent by streaming its XML.
+
+    unread: names of worksheets the reader will not build (the template's print forms): their parts
+    are not measured (the extent guards the building of a sheet, and they are never built)."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -131,7 +134,8 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS) -> ZipFacts:
             return ZipFacts(KIND_OTHER_ZIP, False, [])
         sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
         sheets += sorted(t for t in _sheet_targets(zf, names) if t not in sheets)
-        for part in sheets:
+        skipped = _parts_only_of(zf, names, unread) if unread else set()
+        for part in (p for p in sheets if p not in skipped):
             xlsx_sheet_extent(zf, part, limits)
         return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets)
 
@@ -160,6 +164,44 @@ def _sheet_targets(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
         raise UnusableFileError("文件已损坏（压缩包不完整），请重新保存后报送。") from None
     return found
+
+
+def _parts_only_of(zf: zipfile.ZipFile, names: set[str], unread: frozenset[str]) -> set[str]:
+    """The worksheet parts that xl/workbook.xml names only under names in `unread` (as the reader
+    reads the sheet names: parsed XML, entities resolved). A part also named by another sheet, or by
+    none, stays measured."""
+    workbook, rels = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+    if rels not in names or max(zf.getinfo(n).file_size for n in (workbook, rels)) > 4 << 20:
+        return set()
+    sheets: list[tuple[str, str]] = []
+    targets: dict[str, str] = {}
+
+    def sheet(name: str, attrs: dict) -> None:
+        if name.rpartition(":")[2] == "sheet":
+            rid = next((v for k, v in attrs.items() if k.rpartition(":")[2] == "id" and ":" in k), None)
+            sheets.append((attrs.get("name", ""), rid or ""))
+
+    def rel(name: str, attrs: dict) -> None:
+        if name.rpartition(":")[2] == "Relationship":
+            target = attrs.get("Target", "")
+            targets[attrs.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
+                                            else posixpath.normpath("xl/" + target))
+
+    for part, handler in ((workbook, sheet), (rels, rel)):
+        parser = xml_parser()
+        parser.StartElementHandler = handler
+        try:
+            parser.Parse(zf.read(part), True)
+        except (UnusableFileError, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, RuntimeError,
+                NotImplementedError):
+            return set()   # anything odd: every part is measured, and the reader says what is wrong
+    # Only a name written plainly in the XML counts as unread: white space or a reference in it may be
+    # read differently by another parser (expat folds a tab to a space), which would then build the
+    # sheet that was not measured.
+    raw = zf.read(workbook)
+    plain = {name for name, _ in sheets if name in unread and f'name="{name}"'.encode() in raw}
+    kept = {targets.get(rid) for name, rid in sheets if name not in plain}
+    return {targets[rid] for name, rid in sheets if name in plain and rid in targets} - kept
 
 
 def check_xls(path, limits: Limits = DEFAULT_LIMITS) -> None:

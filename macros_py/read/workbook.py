@@ -74,9 +74,11 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
     return grids
 
 
-def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, int, str, str, bool]:
+def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = frozenset()
+                 ) -> tuple[str, int, str, str, bool]:
     """(sha256, size, container, kind, has_vba) of a workbook that passed every byte check and limit
-    (read/safety, read/extent) before any reader builds a sheet; UnusableFileError with the reason."""
+    (read/safety, read/extent) before any reader builds a sheet; UnusableFileError with the reason.
+    unread: the worksheets no reader will build (check_zip)."""
     if not path.exists():
         raise UnusableFileError(f"找不到文件 {path}。")
     if path.is_dir():
@@ -91,8 +93,15 @@ def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, int,
         check_cfb(data)
         check_xls(path, limits)
         return sha256, size, container, KIND_XLS, "_VBA_PROJECT".encode("utf-16-le") in data
-    facts = check_zip(path, limits)
+    facts = check_zip(path, limits, unread)
     return sha256, size, container, facts.kind, facts.has_vba
+
+
+def print_forms(policy: Policy) -> frozenset[str]:
+    """The template's print forms (附件7 打印, 附件8 打印) show the data sheets' rows again, by formula:
+    never a second copy of the projects, whichever way the file is read (an .xls copy loses the
+    template's hidden version sheet and is read as printed forms), so never even built."""
+    return frozenset(s.form_title for s in build_schema(policy).sheets if s.form_title)
 
 
 def read_submission(path: str | Path, policy: Policy | None = None, limits: Limits = DEFAULT_LIMITS, *,
@@ -103,19 +112,20 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
     sheets in a workbook it has marked), never read."""
     policy = policy or default_policy()
     path = Path(path)
-    sha256, size, container, kind, has_vba = checked_file(path, limits)
+    unread = frozenset(skip_sheets) | print_forms(policy)
+    sha256, size, container, kind, has_vba = checked_file(path, limits, unread)
 
     flags = FlagReader(path) if container != "cfb" else None   # .xlsx/.xlsm: hidden rows, struck cells
     try:
-        sub = _read(path, limits, skip_sheets, flags, sha256, size, has_vba, kind, policy)
+        sub = _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy)
     finally:
         if flags is not None:
             flags.close()
     return sub
 
 
-def _read(path, limits, skip_sheets, flags, sha256, size, has_vba, kind, policy) -> Submission:
-    grids = read_grids(path, limits, frozenset(skip_sheets), flags)
+def _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy) -> Submission:
+    grids = read_grids(path, limits, unread, flags)
     sub = Submission(path=str(path), name=path.name, sha256=sha256, size=size, layout=LAYOUT_PRINTED,
                      has_vba=has_vba)
     if has_vba:
@@ -123,11 +133,6 @@ def _read(path, limits, skip_sheets, flags, sha256, size, has_vba, kind, policy)
     sub.long_texts = [(g.name, cell, length) for g in grids for cell, length in g.long_texts]
     sub.text_limit = limits.max_text
     schema = build_schema(policy)
-    # The template's print forms (附件7 打印, 附件8 打印) show the data sheets' rows again, by formula:
-    # never a second copy of the projects, whichever way the file is read (an .xls copy loses the
-    # template's hidden version sheet and is read as printed forms).
-    forms = {s.form_title for s in schema.sheets if s.form_title}
-    grids = [g for g in grids if g.name not in forms]
     meta = find_meta(grids)
     if meta is not None:
         read_template(grids, meta, schema, policy, sub)
