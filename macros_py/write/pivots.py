@@ -6,7 +6,7 @@ content types (openpyxl's Manifest), the workbook's <pivotCaches> (openpyxl's Wo
 each sheet's relationships (openpyxl's RelationshipList). No XML is assembled from strings.
 
 One cache per source table holds every column of that table (Excel wants one cache field per source
-column) and a record per row; fields a pivot puts on an axis list their items in the order the bureau
+column) and no records (refreshed on open); fields a pivot puts on an axis list their items in the order the bureau
 reads them (the policy's region order, tiers A, B, C). Every cache is refreshed when the workbook is
 opened, so Excel, WPS and LibreOffice compute the pivot from the sheet, never from a stale copy.
 The same input gives the same bytes: no time stamps, items and ids in a fixed order.
@@ -26,7 +26,7 @@ from openpyxl.pivot.cache import CacheDefinition, CacheField, CacheSource, Share
 from openpyxl.pivot.fields import DateTimeField as DateItem
 from openpyxl.pivot.fields import Index as _Index
 from openpyxl.pivot.fields import Missing, Number, Text
-from openpyxl.pivot.record import Record, RecordList
+from openpyxl.pivot.record import RecordList
 from openpyxl.pivot.table import (
     DataField,
     FieldItem,
@@ -136,7 +136,7 @@ def _clean(value):
 
 
 def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, list]]:
-    """The cache definition (with its records) and the items of each axis field."""
+    """The cache definition (with an empty records part) and the items of each axis field."""
     rows = [tuple(_clean(v) for v in row) for row in source.rows]
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(source.headers)
     order: dict[str, list] = {}
@@ -147,21 +147,17 @@ def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, li
     items = {h: _items(list(columns[i]), order[h]) for i, h in enumerate(source.headers) if h in order}
     fields = [CacheField(name=h, numFmtId=0, sharedItems=_shared(list(columns[i]), items.get(h)))
               for i, h in enumerate(source.headers)]
-    index = {h: {v: n for n, v in enumerate(vs)} for h, vs in items.items()}
-    records = []
-    for row in rows:
-        cells = []
-        for h, v in zip(source.headers, row, strict=True):
-            cells.append(_Index(v=index[h][v]) if h in index else _item(v))
-        records.append(Record(_fields=cells))
     last = source.top + max(len(source.rows), 1)
     ref = f"A{source.top + 1}:{get_column_letter(len(source.headers))}{last + 1}"
     cache = CacheDefinition(
         refreshOnLoad=True, saveData=True, createdVersion=3, refreshedVersion=3, minRefreshableVersion=3,
-        recordCount=len(records), refreshedBy="shenbao",
+        recordCount=0, refreshedBy="shenbao",
         cacheSource=CacheSource(type="worksheet", worksheetSource=WorksheetSource(ref=ref, sheet=source.sheet)),
         cacheFields=fields)
-    cache.records = RecordList(r=records)
+    # No copy of the rows: the cache is refreshed from the sheet when the workbook opens (as EPPlus, under
+    # ImportExcel, writes its caches), so its records part is empty. A copy would double the master's
+    # size, its memory and its writing time, and could only ever be stale.
+    cache.records = RecordList(r=[])
     cache._id = cache_id
     return cache, items
 
