@@ -108,7 +108,7 @@ def _findings(book: Book, findings: list[Finding], places: dict[tuple, str], sev
 
 def _write_one(path: Path, summary: MergeSummary, policy: Policy, who: str, files: list,
                findings: list[Finding], places: dict[tuple, str]) -> Path:
-    book = Book(document_time(policy), f"{who} 审核反馈", output=FEEDBACK_MARK)
+    book = Book(document_time(policy), f"{who} 审核反馈", output=FEEDBACK_MARK, in_memory=True)
     _cover(book, summary, policy, who, files, findings)
     ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.file, f.sheet or "", f.row or 0,
                                               f.rule))

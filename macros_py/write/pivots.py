@@ -137,13 +137,16 @@ def _clean(value):
 
 def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, list]]:
     """The cache definition (with an empty records part) and the items of each axis field."""
-    rows = [tuple(_clean(v) for v in row) for row in source.rows]
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(source.headers)
     order: dict[str, list] = {}
     for p in source.pivots:
         for axis in (p.rows, p.cols):
             if axis:
                 order.setdefault(axis, p.order.get(axis, []))
+    columns = list(zip(*source.rows, strict=True)) if source.rows else [()] * len(source.headers)
+    # Only an axis field lists its values (the items); of the others the cache keeps the types, which
+    # masking and cleaning (text to text) do not change.
+    columns = [tuple(_clean(v) for v in col) if h in order else col for h, col in zip(source.headers, columns,
+                                                                                       strict=True)]
     items = {h: _items(list(columns[i]), order[h]) for i, h in enumerate(source.headers) if h in order}
     fields = [CacheField(name=h, numFmtId=0, sharedItems=_shared(list(columns[i]), items.get(h)))
               for i, h in enumerate(source.headers)]
