@@ -199,8 +199,12 @@ def _fast_scan(data: bytes, cells: _Cells, limits) -> bool:
     return True
 
 
-def xlsx_sheet_extent(zf: zipfile.ZipFile, part: str, limits) -> Extent:
-    """One worksheet part's true extent, stopping as soon as a limit is passed."""
+_KEEP_LIMIT = 8 << 20
+
+
+def xlsx_sheet_extent(zf: zipfile.ZipFile, part: str, limits, keep: dict[str, bytes] | None = None) -> Extent:
+    """One worksheet part's true extent, stopping as soon as a limit is passed. `keep`: where a part's
+    XML (of up to 8 MB) is left for the flags reader once measured, so that it is inflated once."""
     where = part.rsplit("/", 1)[-1]
     cells = _Cells(where)
     if zf.getinfo(part).file_size <= _FAST_LIMIT:
@@ -210,6 +214,8 @@ def xlsx_sheet_extent(zf: zipfile.ZipFile, part: str, limits) -> Extent:
             raise UnusableFileError("文件已损坏（工作表数据不完整），请重新保存后报送。") from None
         if _fast_scan(data, cells, limits):
             _check(where, cells.ext, limits)
+            if keep is not None and len(data) <= _KEEP_LIMIT:
+                keep[part] = data
             return cells.ext
         cells = _Cells(where)
 

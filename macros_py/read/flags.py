@@ -106,8 +106,10 @@ class FlagReader:
     the package stays open until close(). Any part it cannot read gives no flags: the sheet is then
     taken as shown."""
 
-    def __init__(self, path):
+    def __init__(self, path, xml: dict[str, bytes] | None = None):
+        """xml: sheet parts already inflated (by the extent check), read from here, not again."""
         self.path = path
+        self._xml = xml or {}
         self._zf: zipfile.ZipFile | None = None
         self._paths: dict[str, str] | None = None
         self._struck: set[int] = set()
@@ -127,7 +129,8 @@ class FlagReader:
         if not self._open() or name not in self._paths:
             return SheetFlags()
         try:
-            xml = self._zf.read(self._paths[name])
+            part = self._paths[name]
+            xml = self._xml.get(part) or self._zf.read(part)
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
             return SheetFlags()
         if b"hidden" not in xml and not self._struck:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from macros_py.model.errors import UnusableFileError
@@ -96,6 +96,7 @@ class ZipFacts:
     kind: str
     has_vba: bool
     sheet_parts: list[str]
+    xml: dict[str, bytes] = field(default_factory=dict)   # the measured parts' XML (read.flags reads it)
 
 
 XLSB_REASON = ("这是 Excel 二进制工作簿（.xlsb），本程序不读取这种格式。请在 Excel 中“另存为”Excel 工作簿（.xlsx）"
@@ -135,9 +136,10 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
         sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
         sheets += sorted(t for t in _sheet_targets(zf, names) if t not in sheets)
         skipped = _parts_only_of(zf, names, unread) if unread else set()
+        kept: dict[str, bytes] = {}
         for part in (p for p in sheets if p not in skipped):
-            xlsx_sheet_extent(zf, part, limits)
-        return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets)
+            xlsx_sheet_extent(zf, part, limits, kept)
+        return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets, kept)
 
 
 def _sheet_targets(zf: zipfile.ZipFile, names: set[str]) -> list[str]:

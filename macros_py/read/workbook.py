@@ -75,10 +75,11 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
 
 
 def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = frozenset()
-                 ) -> tuple[str, int, str, str, bool]:
-    """(sha256, size, container, kind, has_vba) of a workbook that passed every byte check and limit
-    (read/safety, read/extent) before any reader builds a sheet; UnusableFileError with the reason.
-    unread: the worksheets no reader will build (check_zip)."""
+                 ) -> tuple[str, int, str, str, bool, dict[str, bytes]]:
+    """(sha256, size, container, kind, has_vba, xml) of a workbook that passed every byte check and
+    limit (read/safety, read/extent) before any reader builds a sheet; UnusableFileError with the
+    reason. unread: the worksheets no reader will build (check_zip); xml: the .xlsx sheet parts'
+    XML as measured, for the flags reader."""
     if not path.exists():
         raise UnusableFileError(f"找不到文件 {path}。")
     if path.is_dir():
@@ -92,9 +93,9 @@ def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[
     if container == "cfb":
         check_cfb(data)
         check_xls(path, limits)
-        return sha256, size, container, KIND_XLS, "_VBA_PROJECT".encode("utf-16-le") in data
+        return sha256, size, container, KIND_XLS, "_VBA_PROJECT".encode("utf-16-le") in data, {}
     facts = check_zip(path, limits, unread)
-    return sha256, size, container, facts.kind, facts.has_vba
+    return sha256, size, container, facts.kind, facts.has_vba, facts.xml
 
 
 def print_forms(policy: Policy) -> frozenset[str]:
@@ -113,9 +114,9 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
     policy = policy or default_policy()
     path = Path(path)
     unread = frozenset(skip_sheets) | print_forms(policy)
-    sha256, size, container, kind, has_vba = checked_file(path, limits, unread)
+    sha256, size, container, kind, has_vba, xml = checked_file(path, limits, unread)
 
-    flags = FlagReader(path) if container != "cfb" else None   # .xlsx/.xlsm: hidden rows, struck cells
+    flags = FlagReader(path, xml) if container != "cfb" else None   # .xlsx/.xlsm: hidden rows, struck cells
     try:
         sub = _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy)
     finally:
