@@ -25,6 +25,14 @@ class HeaderHit:
     row: int                                   # 0-based row of the last header line
     columns: dict[str, int] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    spans: dict[str, int] = field(default_factory=dict)   # header lines of each column, until shown()
+
+    def shown(self) -> HeaderHit:
+        """The headers as the file shows them, for the hit that is kept (match_row only notes how many
+        lines each header takes: most hits it makes lose to another)."""
+        for key, span in self.spans.items():
+            self.headers.setdefault(key, _shown(self.grid, self.row, self.columns[key], span))
+        return self
 
     @property
     def score(self) -> int:
@@ -105,21 +113,6 @@ def _looks_like_header(cells: list, names: frozenset[str]) -> bool:
     return False
 
 
-def _candidates(grid: Grid, row: int, col: int) -> list[tuple[str, int]]:
-    """Normalised header texts for a cell: itself, then joined with one and two rows above (norm_key
-    works character by character, so joining normalised parts equals normalising the joined text).
-    The int is how many rows the text spans."""
-    here = grid.merged_key(row, col)
-    up1 = grid.merged_key(row - 1, col) if row >= 1 else ""
-    out = [(here, 1)] if here else []
-    if up1:
-        out.append((up1 + here, 2))
-        up2 = grid.merged_key(row - 2, col) if row >= 2 else ""
-        if up2:
-            out.append((up2 + up1 + here, 3))
-    return out
-
-
 def _shown(grid: Grid, row: int, col: int, span: int) -> str:
     return "".join(grid.merged_text(r, col) for r in range(row - span + 1, row + 1))
 
@@ -149,12 +142,25 @@ def _lookup(sheets: tuple[Sheet, ...]) -> tuple[dict[str, tuple], dict[str, tupl
 
 def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit]:
     """How row `row` reads as the header of each sheet (one pass over the row's cells). For each sheet
-    a cell names the first column its candidate texts (itself, then joined with the rows above) name,
-    the text as written before the text without its note."""
+    a cell names the first column its candidate texts name: itself, then joined with one and two rows
+    above (norm_key works character by character, so joining normalised parts equals normalising the
+    joined text); the text as written before the text without its note."""
     exact, without = _lookup(sheets)
     hits = [HeaderHit(grid, s.key, row) for s in sheets]
-    for col in range(grid.width(row)):
-        cands = _candidates(grid, row, col)
+    # The rows' merged keys, each list computed once per grid (the same rows are matched as the last
+    # header line and as the lines above it); None (a number) reads as no text.
+    here = grid.merged_row_keys(row)
+    up1 = grid.merged_row_keys(row - 1) if row >= 1 else []
+    up2 = grid.merged_row_keys(row - 2) if row >= 2 else []
+    for col, text in enumerate(here):
+        text = text or ""
+        a = (up1[col] or "") if col < len(up1) else ""
+        cands = [(text, 1)] if text else []
+        if a:
+            cands.append((a + text, 2))
+            b = (up2[col] or "") if col < len(up2) else ""
+            if b:
+                cands.append((b + a + text, 3))
         if not cands:
             continue
         named: set[int] = set()
@@ -167,7 +173,7 @@ def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit
                 hit = hits[i]
                 if key not in hit.columns:
                     hit.columns[key] = col
-                    hit.headers[key] = _shown(grid, row, col, span)
+                    hit.spans[key] = span
     return hits
 
 
@@ -177,7 +183,7 @@ def _best(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> HeaderHit | None:
         if hit.score >= MIN_COLUMNS and (sheet.link is None or sheet.link in hit.columns):
             if best is None or hit.score > best.score:
                 best = hit
-    return best
+    return best.shown() if best is not None else None
 
 
 def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int | None = None) -> list[HeaderHit]:
