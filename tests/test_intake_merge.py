@@ -14,6 +14,7 @@ import json
 import shutil
 import sqlite3
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -24,6 +25,8 @@ from macros_py.merge.inbox import REGISTER_NAME
 from macros_py.write.fill import write_filled
 from macros_py.write.printed import write_printed_submission
 from macros_py.write.samples import generate
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -327,6 +330,30 @@ def test_the_tools_own_outputs_in_the_inbox_are_recognised_by_content(tmp_path, 
     status = {e.file: (e.status, e.reason) for e in report.files}
     assert status["新建 Microsoft Excel 工作表.xlsx"][0] == "ignored" and "汇总工作簿" in status["新建 Microsoft Excel 工作表.xlsx"][1]
     assert status["平城区.xlsx"][0] == "ok"
+
+
+def test_the_reviews_workbooks_in_the_inbox_are_not_submissions(tmp_path, policy, samples):
+    """The review's own workbooks (评分表, 复核表, 评审结果 …) copied into an inbox, renamed, are known by
+    content (their property, or their very hidden 评审数据 sheet) and merge no row."""
+    from macros_py.read.own_output import REVIEW, own_output
+
+    inbox, out = tmp_path / "收件", tmp_path / "out"
+    inbox.mkdir()
+    write_filled(inbox / "平城区.xlsx", data_of(samples, 1), policy)
+    register(inbox, ["平城区.xlsx"])
+    returned = ROOT / "workbooks" / "samples" / "评审示例" / "回收"
+    books = sorted(returned.glob("*.xlsx"))
+    assert len(books) >= 2 and all(own_output(b) == REVIEW for b in books)
+    for n, book in enumerate(books):
+        shutil.copy(book, inbox / f"材料{n}.xlsx")
+    summary = merge(inbox, out, policy)
+    files = {f["name"]: f for f in summary["files"]}
+    assert files["平城区.xlsx"]["status"] == "已汇总"
+    for n in range(len(books)):
+        f = files[f"材料{n}.xlsx"]
+        assert (f["status"], f["rows_read"]) == ("已跳过", 0) and "评审" in f["reason"], f
+    assert len(master_rows(out)) == len(data_of(samples, 1)["bases"])
+    assert summary["rows_read"] == summary["rows_merged"] + summary["rows_rejected"]
 
 
 def test_a_base_with_no_tier_is_asked_and_the_decided_tier_counts_in_the_quota_view(tmp_path, policy, samples):

@@ -166,6 +166,44 @@ def test_feedback_refuses_a_foreign_file_of_the_same_name(merged, inbox, capsys)
     assert snapshot(merged) == before and runs(merged / "汇总台账.sqlite") == 1
 
 
+@pytest.mark.parametrize("how", ["open in Excel", "read-only"])
+def test_feedback_refuses_a_file_that_is_open_or_read_only(merged, inbox, capsys, how):
+    """A feedback workbook the clerk or analyst has open (Excel's ~$ lock file beside it) or that is
+    read-only is refused as the master would be, even with --force; nothing is written."""
+    folder = merged / "反馈"
+    victim = sorted(folder.glob("反馈_*.xlsx"))[0]
+    if how == "open in Excel":
+        (folder / f"~${victim.name}").write_bytes(b"\x00" * 165)
+    else:
+        victim.chmod(0o444)
+    before = snapshot(merged)
+    try:
+        for force in ([], ["--force"]):
+            err = refused(capsys, ["merge", str(inbox), "-o", str(merged / "汇总.xlsx"), "--feedback", str(folder),
+                                   "--jobs", "1", *force], victim)
+            assert ("正在 Excel 或 WPS 中打开" if how == "open in Excel" else "只读") in err
+            assert snapshot(merged) == before and runs(merged / "汇总台账.sqlite") == 1
+    finally:
+        victim.chmod(0o644)
+
+
+def test_a_ledger_of_another_program_is_never_written(inbox, tmp_path, capsys):
+    """--ledger naming another program's SQLite database: refused before any work, with or without
+    --force; the database is byte for byte what it was."""
+    other = tmp_path / "通讯录.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE contacts (name TEXT, phone TEXT)")
+    db.execute("INSERT INTO contacts VALUES ('张三', '0352-1234567')")
+    db.commit()
+    db.close()
+    before = snapshot(tmp_path)
+    for force in ([], ["--force"]):
+        err = refused(capsys, ["merge", str(inbox), "-o", str(tmp_path / "o" / "汇总.xlsx"), "--ledger", str(other),
+                               *force], other)
+        assert "另一个程序" in err and "contacts" in err
+        assert snapshot(tmp_path) == before and not (tmp_path / "o").exists()
+
+
 # ---------------------------------------------------------------- §1: every other command
 
 def test_check_outputs_refuse_foreign_files_and_replace_their_own(tmp_path, capsys):

@@ -58,7 +58,7 @@ LEDGER_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 def claim_outputs(inbox: Path, master: Path, *, ledger: Path, feedback: Path | None, summary_json: Path | None,
                   html: Path | None, force: bool) -> None:
     """Refuse (OutputError) before any work if an output may not or cannot be written."""
-    from macros_py.merge.ledger import LedgerError
+    from macros_py.merge.ledger import LedgerError, check_ledger_file
     from macros_py.model.errors import OutputError
     from macros_py.write import outputs as o
 
@@ -84,6 +84,7 @@ def claim_outputs(inbox: Path, master: Path, *, ledger: Path, feedback: Path | N
         if head and head != b"SQLite format 3\x00":
             raise LedgerError(f"台账 {ledger} 不是 shenbao 的台账文件（不是 SQLite 数据库）。"
                               "请用 --ledger 指定另一个文件；本程序不会改写它。")
+        check_ledger_file(ledger)
     else:
         o.claim_folder(ledger.parent, what="台账所在的文件夹")
 

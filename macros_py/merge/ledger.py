@@ -49,6 +49,34 @@ def ledger_error(path: Path, exc: Exception) -> LedgerError:
     return LedgerError(f"台账 {path} 出错：{text}。本次没有写出任何文件，台账保持原样。")
 
 
+def foreign_tables(db: sqlite3.Connection) -> list[str]:
+    """The tables of a database that is not a shenbao ledger (empty: a new file, or one of ours)."""
+    tables = sorted(r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    return [] if not tables or {"meta", "runs"} <= set(tables) else tables
+
+
+def foreign_message(path: Path, tables: list[str]) -> LedgerError:
+    shown = "、".join(tables[:5]) + ("等" if len(tables) > 5 else "")
+    return LedgerError(f"台账 {path} 是另一个程序的 SQLite 数据库（其中有表 {shown}），不是 shenbao 的台账。"
+                       "本程序不会改写它（加 --force 也不会）；请用 --ledger 指定另一个文件。")
+
+
+def check_ledger_file(path: Path) -> None:
+    """LedgerError, before any work, when `path` is a SQLite database of another program."""
+    if not path.is_file():
+        return
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_seconds())
+        try:
+            tables = foreign_tables(db)
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise ledger_error(path, exc) from None
+    if tables:
+        raise foreign_message(path, tables)
+
+
 def committed_token(path: Path) -> str | None | bool:
     """The token of the last run committed to the ledger at `path` (None if none); False if it
     cannot be read now."""
@@ -156,6 +184,10 @@ class Ledger:
         try:
             # isolation_level=None: transactions are ours to open (BEGIN IMMEDIATE) and close.
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=busy_seconds())
+            tables = foreign_tables(self.db)
+            if tables:
+                self.db.close()
+                raise foreign_message(self.path, tables)
             self.db.execute("PRAGMA journal_mode=DELETE")
             if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone():
                 self.db.executescript(_DDL)

@@ -1,6 +1,6 @@
 """What this tool wrote, recognised by content wherever it lands (a master copied into the inbox, a
 feedback file sent back unchanged, the HTML report, the SQLite ledger, the 人工裁定 workbook, the
-summary JSON), so that a merge never reads its own output as a submission.
+summary JSON, the review's workbooks), so that a merge never reads its own output as a submission.
 
 Workbooks carry a custom document property (OUTPUT_PROPERTY, set by write.xlsx_book.Book); a master
 written before that is known by its hidden 汇总数据 sheet. Reports and ledgers by their signatures.
@@ -15,6 +15,8 @@ from pathlib import Path
 
 OUTPUT_PROPERTY = "shenbao"
 MASTER, FEEDBACK, DECISIONS, REPORT, LEDGER, SUMMARY_JSON = "master", "feedback", "decisions", "report", "ledger", "json"
+REVIEW = "review"          # the review's workbooks (shenbao review: 评分表, 复核表, 评审结果, 公示 and 认定名单 …)
+REVIEW_SHEET = "评审数据"    # the very hidden sheet every review workbook carries (review/layout.meta_sheet)
 # A county workbook with the check's marks: ours to replace (write/outputs.py), but still the clerk's
 # submission if it is sent in, so not in WHAT (a merge reads it).
 ANNOTATED = "annotated"
@@ -25,6 +27,7 @@ WHAT = {
     REPORT: "本工具生成的 HTML 汇总报告，不是报送文件，未读取。",
     LEDGER: "SQLite 数据库（本工具的汇总台账），不是报送文件，未读取。",
     SUMMARY_JSON: "本工具生成的汇总 JSON，不是报送文件，未读取。",
+    REVIEW: "本工具生成的评审阶段工作簿（评分表、复核表、评审结果、公示或认定名单等），不是报送文件，未读取。",
 }
 _SQLITE = b"SQLite format 3\x00"
 _PROPERTY = re.compile(rb'name="' + OUTPUT_PROPERTY.encode() + rb'".*?<vt:lpwstr>([a-z]+)</vt:lpwstr>', re.S)
@@ -32,6 +35,9 @@ _PROPERTY = re.compile(rb'name="' + OUTPUT_PROPERTY.encode() + rb'".*?<vt:lpwstr
 # own sheet that happens to be called 汇总数据 is neither hidden beside such a cover nor one of ours).
 _SUMMARY_SHEET = re.compile('<sheet (?=[^>]*name="汇总数据")(?=[^>]*state="hidden")'.encode())
 _COVER_SHEET = re.compile('<sheet [^>]*name="汇总说明"'.encode())
+# A review workbook written before the property, or whose properties a program dropped: its very hidden
+# 评审数据 sheet (a clerk cannot make a very hidden sheet without VBA).
+_REVIEW_SHEET = re.compile(f'<sheet (?=[^>]*name="{REVIEW_SHEET}")(?=[^>]*state="veryHidden")'.encode())
 
 
 def _read_part(zf: zipfile.ZipFile, name: str, limit: int = 1 << 20) -> bytes:
@@ -45,7 +51,8 @@ def _read_part(zf: zipfile.ZipFile, name: str, limit: int = 1 << 20) -> bytes:
 
 
 def own_output(path: str | Path) -> str | None:
-    """MASTER, FEEDBACK, DECISIONS, REPORT, LEDGER or SUMMARY_JSON when the file is one of ours, else None."""
+    """MASTER, FEEDBACK, DECISIONS, REPORT, LEDGER, SUMMARY_JSON or REVIEW when the file is one of ours,
+    else None."""
     path = Path(path)
     try:
         with path.open("rb") as fh:
@@ -69,6 +76,8 @@ def own_output(path: str | Path) -> str | None:
             book = _read_part(zf, "xl/workbook.xml")
             if _SUMMARY_SHEET.search(book) and _COVER_SHEET.search(book):
                 return MASTER
+            if _REVIEW_SHEET.search(book):
+                return REVIEW
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
         return None
     return None

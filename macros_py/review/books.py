@@ -7,10 +7,11 @@ from pathlib import Path
 
 from macros_py.model.errors import UnusableFileError
 from macros_py.read.grid import Grid
+from macros_py.read.own_output import REVIEW_SHEET
 from macros_py.read.safety import DEFAULT_LIMITS, Limits
 from macros_py.read.workbook import checked_file, read_grids
 
-META_SHEET = "评审数据"       # the hidden sheet every review workbook we write carries
+META_SHEET = REVIEW_SHEET     # the very hidden sheet every review workbook we write carries
 
 
 def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, dict[str, Grid]]:

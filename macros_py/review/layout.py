@@ -7,6 +7,7 @@ import json
 
 from macros_py.model.summary import CHUNK
 from macros_py.policy.load import Policy
+from macros_py.read.own_output import REVIEW
 from macros_py.review.books import META_SHEET
 from macros_py.write.template import document_time
 from macros_py.write.xlsx_book import Book
@@ -16,7 +17,9 @@ KIND_SCORESHEET, KIND_CHECKSHEET, KIND_EXPERTS, KIND_RESULTS, KIND_DECISIONS = (
 
 
 def new_book(policy: Policy, title: str) -> Book:
-    return Book(document_time(policy), title)
+    """Stamped as ours (read.own_output.REVIEW): a review workbook that lands in an inbox is never read as
+    a submission."""
+    return Book(document_time(policy), title, output=REVIEW)
 
 
 def title_rows(book: Book, ws, lines: list[str], width: int) -> int:

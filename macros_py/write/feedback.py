@@ -27,7 +27,7 @@ from macros_py.model.summary import MergeSummary
 from macros_py.policy.load import Policy
 from macros_py.rules.catalog import submitter_hint
 from macros_py.write.master import project_of, rule_title, severity_formats
-from macros_py.write.outputs import FEEDBACK, FEEDBACK_MARK, exists_message
+from macros_py.write.outputs import FEEDBACK, FEEDBACK_MARK, exists_message, held
 from macros_py.write.template import document_time
 from macros_py.write.xlsx_book import Book
 
@@ -139,8 +139,10 @@ def feedback_targets(outdir: str | Path, summary: MergeSummary, *, force: bool =
     for target, _, _ in plan:
         if target.is_dir():
             raise OutputError(f"无法写入 {target}：这是一个文件夹，而反馈工作簿应是一个文件。")
-        if target.exists() and not force and not FEEDBACK.ours(target):
-            raise OutputError(exists_message(target, FEEDBACK))
+        if target.exists():
+            held(target)   # open in Excel or WPS, or read-only: refused as any output is, even with --force
+            if not force and not FEEDBACK.ours(target):
+                raise OutputError(exists_message(target, FEEDBACK))
     return plan, stale_feedback(outdir, plan)
 
 

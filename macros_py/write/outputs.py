@@ -209,13 +209,14 @@ def claim(path: str | Path, kind: Kind, *, force: bool = False, inputs: Iterable
         raise OutputError(f"无法写入 {path}：这是一个文件夹，而{kind.what}应是一个文件。")
     _parent_ok(path)
     if path.exists() or path.is_symlink():
-        _held(path)
+        held(path)
         if not force and not (kind.ours and kind.ours(path)):
             raise OutputError(exists_message(path, kind))
     return path
 
 
-def _held(path: Path) -> None:
+def held(path: Path) -> None:
+    """OutputError when `path` is open in Excel or WPS (its lock file beside it) or read-only."""
     lock = lock_file(path)
     if lock:
         raise OutputError(f"无法写入 {path}：它正在 Excel 或 WPS 中打开（旁边有锁文件 {lock.name}）。请先关闭它再重试。")
