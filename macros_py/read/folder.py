@@ -5,9 +5,11 @@ not read. Nothing in the folder is passed over without a line saying why. `shenb
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from macros_py.model.errors import UsageError
 from macros_py.read.archive import is_archive, open_archive
 from macros_py.read.own_output import WHAT as OWN_WHAT
 from macros_py.read.own_output import own_output
@@ -35,11 +37,15 @@ def discover(inbox: str | Path, unpack: Path | None = None) -> list[InboxItem]:
     are known by content, whatever their names. A .zip is opened into `unpack` (a folder outside the
     inbox; without it archives are only listed): each workbook inside is an item `压缩包 › 文件`."""
     inbox = Path(inbox)
+    if not os.access(inbox, os.R_OK | os.X_OK):
+        raise UsageError(f"没有读取文件夹 {inbox} 的权限，无法列出其中的文件。请让文件夹的所有者放开读取权限，"
+                         "或把文件复制到有权限的文件夹后重试。")
     items = []
     example = inbox / REVIEW_EXAMPLE_DIR
     if example.is_dir():
         items.append(InboxItem(example, REVIEW_EXAMPLE_DIR + "/", "other", REVIEW_EXAMPLE_REASON))
-    for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
+    unreadable: list[tuple[Path, str]] = []
+    for path in _files(inbox, unreadable):
         rel = path.relative_to(inbox).as_posix()
         if example.is_dir() and path.is_relative_to(example):
             continue
@@ -61,7 +67,27 @@ def discover(inbox: str | Path, unpack: Path | None = None) -> list[InboxItem]:
         else:
             items.append(InboxItem(path, rel, "other",
                                    f"不是 Excel 工作簿（扩展名 {path.suffix or '无'}），未读取；如为报送文件请另存为 .xlsx"))
+    for folder, reason in unreadable:
+        items.append(InboxItem(folder, folder.relative_to(inbox).as_posix() + "/", "other", reason))
     return items
+
+
+def _unlisted(exc: OSError) -> str:
+    what = "没有读取这个子文件夹的权限" if isinstance(exc, PermissionError) else \
+        f"无法列出这个子文件夹（{exc.strerror or exc}）"
+    return f"{what}，其中的文件一个也没有读取。请把其中的工作簿移到收件文件夹中能打开的位置后重新汇总。"
+
+
+def _files(inbox: Path, unreadable: list[tuple[Path, str]]) -> list[Path]:
+    """Every file under `inbox`, sorted; a subfolder that cannot be listed goes to `unreadable` with the
+    reason (Path.rglob would pass over it without a word, and its submissions with it)."""
+    found = []
+    for root, dirs, files in os.walk(inbox, onerror=lambda exc: unreadable.append((Path(exc.filename),
+                                                                                   _unlisted(exc)))):
+        dirs.sort()
+        found += [p for name in files if (p := Path(root) / name).is_file()]
+    unreadable.sort()
+    return sorted(found)
 
 
 def _archive_items(path: Path, rel: str, unpack: Path | None, n: int) -> list[InboxItem]:

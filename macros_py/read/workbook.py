@@ -84,11 +84,18 @@ def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[
         raise UnusableFileError(f"找不到文件 {path}。")
     if path.is_dir():
         raise UnusableFileError(f"{path} 是文件夹，不是工作簿。")
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        head = fh.read(4096)
-    container = sniff(path.name, head, size, limits)
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+        container = sniff(path.name, head, size, limits)   # the size limit before the bytes are read
+        data = path.read_bytes()
+    except PermissionError:
+        raise UnusableFileError("没有读取这个文件的权限。请让文件的所有者放开读取权限，"
+                                "或把文件复制到有权限的文件夹后重新报送或汇总。") from None
+    except OSError as exc:
+        raise UnusableFileError(f"无法读取这个文件（{exc.strerror or exc}）：可能在网络盘上已断开，"
+                                "或正被其他程序独占。请把文件复制到本机后重试。") from None
     sha256 = hashlib.sha256(data).hexdigest()
     if container == "cfb":
         check_cfb(data)
