@@ -187,6 +187,19 @@ def test_feedback_refuses_a_file_that_is_open_or_read_only(merged, inbox, capsys
         victim.chmod(0o644)
 
 
+def test_an_unreadable_decisions_workbook_is_said_on_the_console(merged, inbox, capsys):
+    """A broken 人工裁定.xlsx beside the ledger: the run goes on, applies no decision, says so on the
+    console (not only inside the master) with advice for the analyst, and leaves the file as it is."""
+    book = merged / "人工裁定.xlsx"
+    book.write_bytes(b"x\n")
+    capsys.readouterr()
+    assert main(["merge", str(inbox), "-o", str(merged / "汇总.xlsx"), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("注意：人工裁定工作簿"))
+    assert "本次未应用任何裁定" in line and "新建" in line and "再报送" not in line
+    assert book.read_bytes() == b"x\n"
+
+
 def test_a_ledger_of_another_program_is_never_written(inbox, tmp_path, capsys):
     """--ledger naming another program's SQLite database: refused before any work, with or without
     --force; the database is byte for byte what it was."""

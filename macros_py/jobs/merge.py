@@ -200,6 +200,7 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
     for f in s.files:
         by_status[f.status] = by_status.get(f.status, 0) + 1
     lines = notes + [f"收到文件 {len(s.files)} 个：" + "，".join(f"{k} {v}" for k, v in by_status.items())]
+    lines += [f"注意：{note}" for note in s.notes]   # the receipt register's and the 人工裁定 workbook's problems
     lines += reconciliation_lines(s)
     sev: dict[str, int] = {}
     for f in s.findings:

@@ -72,6 +72,10 @@ def key_row(sha256: str, sheet: str, row: int) -> str:
     return f"行:{sha256[:12]}:{sheet}!{row}"
 
 
+_MEND = ("请用 Excel 或 WPS 打开它检查并另存为 .xlsx；若它已无用，把它移走后重新汇总，程序会在台账旁新建一个空白的"
+         "人工裁定工作簿。")
+
+
 def read_decisions(path: Path) -> tuple[dict[str, Decision], list[str]]:
     """The decisions recorded in the 人工裁定 workbook (none when it does not exist), and Chinese notes
     on rows that cannot be used (no key, no verdict, a key twice)."""
@@ -82,9 +86,11 @@ def read_decisions(path: Path) -> tuple[dict[str, Decision], list[str]]:
     try:
         rows = read_decision_rows(path, DECISION_COLUMNS)
     except UnusableFileError as exc:
-        return {}, [f"人工裁定工作簿 {path.name} 无法读取：{exc} 本次未应用任何裁定。"]
+        # The reader's reasons end with advice to a submitter (…再报送): only the first sentence says what.
+        what = str(exc).split("。", 1)[0]
+        return {}, [f"人工裁定工作簿 {path} 无法读取（{what}），本次未应用任何裁定。{_MEND}"]
     except Exception as exc:  # noqa: BLE001 — a broken decisions file must not stop the merge
-        return {}, [f"人工裁定工作簿 {path.name} 无法读取（{type(exc).__name__}），本次未应用任何裁定。"]
+        return {}, [f"人工裁定工作簿 {path} 无法读取（{type(exc).__name__}），本次未应用任何裁定。{_MEND}"]
     out: dict[str, Decision] = {}
     notes = []
     key_col, verdict_col = DECISION_COLUMNS[0], DECISION_COLUMNS[3]
