@@ -106,3 +106,14 @@ def test_materials_are_the_notices_attachment_5_and_6_lists():
 def test_an_empty_materials_list_is_refused(tmp_path):
     path, message = broken(tmp_path, 'studio = ["推荐函"', 'studio = [] # ["推荐函"')
     assert "materials.studio" in message and "应为文本列表" in message
+
+
+def test_a_policy_file_with_a_syntax_error_says_where_in_chinese(tmp_path, capsys):
+    """tomllib's messages are English: the message says the line and character in Chinese first."""
+    from macros_py.cli.main import main
+
+    bad = tmp_path / "政策.toml"
+    bad.write_text("year = 2025\n[notice\nx = 1\n", encoding="utf-8")
+    assert main(["merge", str(tmp_path), "-o", str(tmp_path / "o" / "汇总.xlsx"), "--policy", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and "第 2 行第 8 个字符附近有错" in err and "Traceback" not in err

@@ -187,6 +187,14 @@ def _fail(path: Path, text: str, key: str, what: str) -> PolicyError:
     return PolicyError(f"政策文件 {path} {where}，键 {key}：{what}")
 
 
+def toml_place(exc: Exception) -> str:
+    """Where tomllib found the error, in words: its messages are English ("... (at line 3, column 9)")."""
+    found = re.search(r"at line (\d+), column (\d+)", str(exc))
+    if found:
+        return f"第 {found.group(1)} 行第 {found.group(2)} 个字符附近有错"
+    return "文件末尾有错（可能少了右括号或右引号）" if "end of document" in str(exc) else "有一处写法不对"
+
+
 def load_policy(path: str | Path | None = None) -> Policy:
     path = Path(path) if path else DEFAULT_POLICY
     try:
@@ -198,7 +206,8 @@ def load_policy(path: str | Path | None = None) -> Policy:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"政策文件 {path} 格式错误（TOML）：{exc}") from None
+        raise PolicyError(f"政策文件 {path} 格式错误（TOML）：{toml_place(exc)}。请对照原来的政策文件改正"
+                          f"（常见原因：文字没有加英文双引号、少了右括号或右引号、用了中文标点）。原始信息：{exc}") from None
 
     for key, kind in _SPEC.items():
         node = raw
