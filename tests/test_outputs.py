@@ -166,7 +166,7 @@ def test_feedback_refuses_a_foreign_file_of_the_same_name(merged, inbox, capsys)
     assert snapshot(merged) == before and runs(merged / "汇总台账.sqlite") == 1
 
 
-@pytest.mark.parametrize("how", ["open in Excel", "read-only"])
+@pytest.mark.parametrize("how", ["open in Excel", "open in LibreOffice", "read-only"])
 def test_feedback_refuses_a_file_that_is_open_or_read_only(merged, inbox, capsys, how):
     """A feedback workbook the clerk or analyst has open (Excel's ~$ lock file beside it) or that is
     read-only is refused as the master would be, even with --force; nothing is written."""
@@ -174,6 +174,8 @@ def test_feedback_refuses_a_file_that_is_open_or_read_only(merged, inbox, capsys
     victim = sorted(folder.glob("反馈_*.xlsx"))[0]
     if how == "open in Excel":
         (folder / f"~${victim.name}").write_bytes(b"\x00" * 165)
+    elif how == "open in LibreOffice":
+        (folder / f".~lock.{victim.name}#").write_text("张三,zhangsan,PC01,01.12.2026 09:00,file:///home;", encoding="utf-8")
     else:
         victim.chmod(0o444)
     before = snapshot(merged)
@@ -181,10 +183,16 @@ def test_feedback_refuses_a_file_that_is_open_or_read_only(merged, inbox, capsys
         for force in ([], ["--force"]):
             err = refused(capsys, ["merge", str(inbox), "-o", str(merged / "汇总.xlsx"), "--feedback", str(folder),
                                    "--jobs", "1", *force], victim)
-            assert ("正在 Excel 或 WPS 中打开" if how == "open in Excel" else "只读") in err
+            assert ("只读" if how == "read-only" else "正在 Excel、WPS 或 LibreOffice 中打开") in err
             assert snapshot(merged) == before and runs(merged / "汇总台账.sqlite") == 1
     finally:
         victim.chmod(0o644)
+
+
+def test_an_inbox_that_is_a_file_points_to_check(inbox, tmp_path, capsys):
+    one = next(inbox.glob("*.xlsx"))
+    err = refused(capsys, ["merge", str(one), "-o", str(tmp_path / "o" / "汇总.xlsx")], one)
+    assert "不是文件夹" in err and f"shenbao check {one}" in err
 
 
 def test_an_unreadable_decisions_workbook_is_said_on_the_console(merged, inbox, capsys):
@@ -311,12 +319,17 @@ def _blocked(kind: str, tmp_path: Path, name: str) -> tuple[Path, str]:
         target = tmp_path / name
         target.write_bytes(b"old")
         (tmp_path / f"~${name}").write_bytes(b"lock")
-        return target, "Excel 或 WPS 中打开"
+        return target, "中打开（旁边有锁文件 ~$"
+    if kind == "open in LibreOffice":
+        target = tmp_path / name
+        target.write_bytes(b"old")
+        (tmp_path / f".~lock.{name}#").write_text("张三,zhangsan,PC01,01.12.2026 09:00,file:///home;", encoding="utf-8")
+        return target, "中打开（旁边有锁文件 .~lock."
     raise AssertionError(kind)
 
 
 KINDS = ["parent is a file", "parent cannot be created", "no permission", "no permission in the folder",
-         "a folder where a file is wanted", "read-only file", "open in Excel"]
+         "a folder where a file is wanted", "read-only file", "open in Excel", "open in LibreOffice"]
 
 
 def _commands(inbox: Path, master: Path, target: Path) -> dict[str, list[str]]:

@@ -118,6 +118,9 @@ def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: 
     from macros_py.write.outputs import remove_folders
 
     inbox, master = Path(inbox), Path(master)
+    if inbox.is_file():
+        raise UsageError(f"{inbox} 是一个文件，不是文件夹：汇总读取的是收件文件夹（其中每个工作簿是一份报送）。"
+                         f"要校验这一个文件，请用 shenbao check {inbox}。")
     if not inbox.is_dir():
         raise UsageError(f"找不到收件文件夹 {inbox}。")
     paths = {"feedback": Path(feedback) if feedback else None,

@@ -174,8 +174,9 @@ def _parent_ok(path: Path) -> None:
 
 
 def lock_file(path: Path) -> Path | None:
-    """The lock file Excel or WPS keeps beside a workbook it has open (~$name), if there is one."""
-    for name in (f"~${path.name}", f"~${path.name[2:]}"):
+    """The lock file Excel or WPS (~$name) or LibreOffice (.~lock.name#) keeps beside a workbook it has
+    open, if there is one."""
+    for name in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
         candidate = path.parent / name
         if len(name) > 2 and candidate.is_file():
             return candidate
@@ -219,7 +220,8 @@ def held(path: Path) -> None:
     """OutputError when `path` is open in Excel or WPS (its lock file beside it) or read-only."""
     lock = lock_file(path)
     if lock:
-        raise OutputError(f"无法写入 {path}：它正在 Excel 或 WPS 中打开（旁边有锁文件 {lock.name}）。请先关闭它再重试。")
+        raise OutputError(f"无法写入 {path}：它正在 Excel、WPS 或 LibreOffice 中打开（旁边有锁文件 {lock.name}）。"
+                          "请先关闭它再重试。")
     try:
         mode = path.stat().st_mode
     except OSError as exc:
