@@ -311,6 +311,10 @@ def test_the_tools_own_outputs_in_the_inbox_are_recognised_by_content(tmp_path, 
     shutil.copy(out / "汇总台账.sqlite", inbox / "数据.xlsx")
     shutil.copy(out / "人工裁定.xlsx", inbox / "裁定.xlsx")
     shutil.copy(out / "s.json", inbox / "汇总结果.txt")
+    from macros_py.cli.main import main as cli
+
+    assert cli(["check", str(inbox / "平城区.xlsx"), "--json", str(tmp_path / "c.json")]) in (0, 1)
+    shutil.copy(tmp_path / "c.json", inbox / "问题.txt")
     out2 = tmp_path / "out2"
     summary = merge(inbox, out2, policy)
     files = {f["name"]: f for f in summary["files"]}
@@ -321,6 +325,7 @@ def test_the_tools_own_outputs_in_the_inbox_are_recognised_by_content(tmp_path, 
     assert "台账" in files["数据.xlsx"]["reason"]
     assert "人工裁定" in files["裁定.xlsx"]["reason"]
     assert "JSON" in files["汇总结果.txt"]["reason"]
+    assert "check --json" in files["问题.txt"]["reason"]
     assert all(files[n]["status"] == "已跳过" and files[n]["rows_read"] == 0 for n in files if n != "平城区.xlsx")
     assert len(master_rows(out2)) == len(data_of(samples, 1)["bases"])
     # shenbao check on the folder knows them too.

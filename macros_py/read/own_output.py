@@ -15,6 +15,7 @@ from pathlib import Path
 
 OUTPUT_PROPERTY = "shenbao"
 MASTER, FEEDBACK, DECISIONS, REPORT, LEDGER, SUMMARY_JSON = "master", "feedback", "decisions", "report", "ledger", "json"
+CHECK_JSON = "check_json"  # shenbao check --json: the findings as a list
 REVIEW = "review"          # the review's workbooks (shenbao review: 评分表, 复核表, 评审结果, 公示 and 认定名单 …)
 REVIEW_SHEET = "评审数据"    # the very hidden sheet every review workbook carries (review/layout.meta_sheet)
 # A county workbook with the check's marks: ours to replace (write/outputs.py), but still the clerk's
@@ -27,6 +28,7 @@ WHAT = {
     REPORT: "本工具生成的 HTML 汇总报告，不是报送文件，未读取。",
     LEDGER: "SQLite 数据库（本工具的汇总台账），不是报送文件，未读取。",
     SUMMARY_JSON: "本工具生成的汇总 JSON，不是报送文件，未读取。",
+    CHECK_JSON: "本工具校验（check --json）生成的问题清单 JSON，不是报送文件，未读取。",
     REVIEW: "本工具生成的评审阶段工作簿（评分表、复核表、评审结果、公示或认定名单等），不是报送文件，未读取。",
 }
 _SQLITE = b"SQLite format 3\x00"
@@ -66,6 +68,8 @@ def own_output(path: str | Path) -> str | None:
         return REPORT if "申报汇总报告".encode() in head or b"shenbao" in head else None
     if text.startswith(b"{") and b'"rows_read"' in path.read_bytes()[:1 << 20] and b'"policy_year"' in head:
         return SUMMARY_JSON
+    if text.startswith(b"[") and all(k in head for k in (b'"rule"', b'"severity"', b'"cell"', b'"hint"')):
+        return CHECK_JSON
     if not head.startswith(b"PK\x03\x04"):
         return None
     try:
