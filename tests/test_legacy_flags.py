@@ -2,8 +2,10 @@
 format, WPS or LibreOffice withdraws a project the same way, and it must not be merged either.
 
 The files are made as the clerks' .xlsx are (tests/clerk_corpus.py: the notice's printed forms and
-the project's template, with a row hidden and a row struck through), then saved by LibreOffice as
-.xls (BIFF8) and .ods. Each is read (check_file) and merged by the real `shenbao merge`, and the
+the project's template, with a row hidden and a row struck through; the template also with a
+sub-heading, a 合计 row and a signature line), then saved by LibreOffice as .xls (BIFF8) and .ods,
+which computes the template's formulas (its 推荐单位 column then shows the recommender on the
+sub-heading's row too: still a sub-heading). Each is read (check_file) and merged by the real `shenbao merge`, and the
 master read back: the withdrawn projects are absent, listed in 未汇总的行 with their reason, the file
 has C-HIDDEN at their cells, and every visible project is merged. A hostile .ods hides a block of a
 million repeated rows.
@@ -21,14 +23,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from clerk_corpus import Data, Expect, _leaders, _units, printed_withdrawn, strike_row
+from clerk_corpus import Data, Expect, _leaders, _units, printed_withdrawn, strike_row, template_clerk
 from conftest import requires_libreoffice
 from python_calamine import CalamineWorkbook
 from test_hostile import CPU_S, MEMORY_MB, run_measured
 
 from macros_py.check.engine import check_file
 from macros_py.cli.main import main
-from macros_py.model.submission import HIDDEN_ROW, HIDDEN_SHEET, STRUCK
+from macros_py.model.submission import HIDDEN_ROW, HIDDEN_SHEET, NOT_PROJECT, STRUCK
 from macros_py.read.flags import FlagReader
 from macros_py.read.flags_ods import OdsFlagReader
 from macros_py.read.flags_xls import XlsFlagReader
@@ -39,6 +41,7 @@ from macros_py.write.libreoffice import convert
 pytestmark = requires_libreoffice
 FORMATS = ("xls", "ods")
 READERS = {"xls": XlsFlagReader, "ods": OdsFlagReader}
+CASES = ("printed", "template", "clerk")
 
 
 def template_withdrawn(folder: Path, d: Data) -> Expect:
@@ -75,7 +78,8 @@ def files(tmp_path_factory, policy):
     d = Data(policy)
     src = root / "xlsx"
     src.mkdir()
-    cases = {"printed": _as_saved_by_libreoffice(printed_withdrawn(src, d)), "template": template_withdrawn(src, d)}
+    cases = {"printed": _as_saved_by_libreoffice(printed_withdrawn(src, d)), "template": template_withdrawn(src, d),
+             "clerk": template_clerk(src, d)}
     xlsx = [src / exp.name for exp in cases.values()]
     inboxes = {fmt: convert(xlsx, root / fmt, fmt=fmt) for fmt in FORMATS}
     return root, cases, xlsx, inboxes
@@ -126,7 +130,7 @@ def test_the_flags_are_those_of_the_xlsx_under_the_names_calamine_reads(files, f
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("case", ["printed", "template"])
+@pytest.mark.parametrize("case", CASES)
 def test_check_file_lists_the_withdrawn_rows_with_c_hidden(files, policy, fmt, case):
     root, cases, _, _ = files
     exp = cases[case]
@@ -135,7 +139,7 @@ def test_check_file_lists_the_withdrawn_rows_with_c_hidden(files, policy, fmt, c
     assert Counter(r.values["unit"] for r in sub.rows("bases")) == Counter(exp.bases)
     assert Counter(r.values["leader"] for r in sub.rows("studios")) == Counter(exp.studios)
     for kind, sheet, row, part in exp.skipped:
-        if kind in (HIDDEN_ROW, STRUCK, HIDDEN_SHEET):
+        if kind in (HIDDEN_ROW, STRUCK, HIDDEN_SHEET, NOT_PROJECT):
             hit = [s for s in sub.skipped if (s.sheet, s.row) == (sheet, row)]
             assert hit and hit[0].kind == kind and part in hit[0].reason, (kind, sheet, row, hit)
     # C-HIDDEN at the withdrawn rows' cells
@@ -144,7 +148,7 @@ def test_check_file_lists_the_withdrawn_rows_with_c_hidden(files, policy, fmt, c
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("case", ["printed", "template"])
+@pytest.mark.parametrize("case", CASES)
 def test_merge_leaves_the_withdrawn_projects_out_and_says_why(files, merged, fmt, case):
     _, cases, _, _ = files
     exp = cases[case]
