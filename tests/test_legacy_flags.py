@@ -129,6 +129,19 @@ def test_the_flags_are_those_of_the_xlsx_under_the_names_calamine_reads(files, f
             got.close()
 
 
+def test_an_ods_streamed_whole_gives_what_its_tables_give_one_by_one(files):
+    """A content.xml over 16 MB is streamed in one pass rather than cut into tables: the same flags."""
+    for path in files[3]["ods"]:
+        sliced, streamed = OdsFlagReader(path, DEFAULT_LIMITS), OdsFlagReader(path, DEFAULT_LIMITS, in_memory=0)
+        names = [m.name for m in CalamineWorkbook.from_path(str(path)).sheets_metadata]
+        flagged = 0
+        for name in names:
+            a, b = sliced.get(name), streamed.get(name)
+            assert (a.hidden_rows.spans, a.struck) == (b.hidden_rows.spans, b.struck), (path.name, name)
+            flagged += bool(a.hidden_rows or a.struck)
+        assert flagged >= 2
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("case", CASES)
 def test_check_file_lists_the_withdrawn_rows_with_c_hidden(files, policy, fmt, case):
@@ -248,10 +261,15 @@ def test_a_million_hidden_repeated_rows_are_one_span(tmp_path):
                 f'table:number-columns-repeated="3" office:value-type="float"><text:p>1</text:p></table:table-cell>'
                 f'</table:table-row><table:table-row table:visibility="filter">{cell}{cell}</table:table-row>'
                 f'<table:table-row table:default-cell-style-name="ce1">{cell}</table:table-row>')
-    tracemalloc.start()
-    flags = OdsFlagReader(path, DEFAULT_LIMITS).get("附件7")
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    for in_memory in (1 << 24, 0):      # cut into tables, and streamed
+        tracemalloc.start()
+        flags = OdsFlagReader(path, DEFAULT_LIMITS, in_memory=in_memory).get("附件7")
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        _one_span(flags, peak)
+
+
+def _one_span(flags, peak: int) -> None:
     assert flags.hidden_rows.spans == [(1, 1_000_001), (1_000_003, 1_000_004)]
     assert 0 not in flags.hidden_rows and 1_000_000 in flags.hidden_rows and 1_000_001 not in flags.hidden_rows
     assert flags.struck == {(1_000_001, 0), (1_000_001, 1), (1_000_001, 2), (1_000_002, 0), (1_000_002, 1),

@@ -1,6 +1,8 @@
 """Hidden rows and struck-through cells of an .ods (LibreOffice, WPS), which python-calamine does not give.
 
-content.xml is streamed once through expat (read.extent.xml_parser), counting repeats the way
+content.xml is inflated once and cut into its tables; a table whose bytes hide no row and use no
+struck style is not parsed, the others are, each on its own, through expat (read.extent.xml_parser;
+a content.xml of more than 16 MB is streamed whole instead), counting repeats the way
 read.extent.ods_extents does: a row with table:visibility "collapse" or "filter" is hidden, for all
 the rows it repeats (kept as one span, read.flags.RowSpans: a hidden block of a million rows is one
 entry). A cell is struck when its style has style:text-line-through-style other than "none"; its style
@@ -14,6 +16,7 @@ text:span) is not read. Any part it cannot read gives no flags: the sheet is the
 from __future__ import annotations
 
 import bisect
+import re
 import zipfile
 import zlib
 from xml.parsers import expat
@@ -25,6 +28,10 @@ from macros_py.read.flags import SheetFlags
 _CHUNK = 1 << 16
 _HIDDEN = ("collapse", "filter")
 _VALUE_ATTRS = ("office:value-type", "table:formula", "calcext:value-type")
+# Whether a part may hold anything this reader looks for, found on its bytes before it is parsed: most
+# files hide no row and strike nothing, and parsing content.xml costs as much as reading the sheets.
+_HIDDEN_MARK = re.compile(rb"visibility\s*=\s*[\"'](?:collapse|filter)")
+_STRUCK_MARK = re.compile(rb"line-through-style\s*=\s*[\"'](?!none[\"'])")
 _FAILURES = (expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError,
              RuntimeError, NotImplementedError, UnusableFileError)
 
@@ -153,10 +160,7 @@ class _Sheets:
                     self.recorded += 1
 
 
-def _stream(zf: zipfile.ZipFile, part: str, start, end) -> None:
-    parser = xml_parser()
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
+def _stream(zf: zipfile.ZipFile, part: str, parser) -> None:
     with zf.open(part) as fh:
         while True:
             chunk = fh.read(_CHUNK)
@@ -165,43 +169,156 @@ def _stream(zf: zipfile.ZipFile, part: str, start, end) -> None:
                 break
 
 
+def _marked(zf: zipfile.ZipFile, part: str, *marks) -> bool:
+    """Whether the part's bytes hold any of the marks (streamed, in bounded memory)."""
+    tail = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(_CHUNK * 16)
+            if not chunk:
+                return False
+            data = tail + chunk
+            if any(mark.search(data) for mark in marks):
+                return True
+            tail = data[-64:]
+
+
+_IN_MEMORY = 16 << 20           # content.xml up to this size is sliced by table; a larger one is streamed
+_TABLE = re.compile(rb"<table:table[\s>/]")
+_TABLE_END = b"</table:table>"
+_STYLE = re.compile(rb"<style:style\b[^>]*?(?:/>|>.*?</style:style>)", re.DOTALL)
+
+
+def _styles_of(zf: zipfile.ZipFile, head: bytes | None) -> _Styles:
+    """The struck cell styles: styles.xml's named ones, then content.xml's automatic ones (`head`: its
+    bytes before office:body; None when content.xml is streamed, and its styles read on the way)."""
+    styles = _Styles()
+    if "styles.xml" in zf.namelist() and _marked(zf, "styles.xml", _STRUCK_MARK):
+        parser = xml_parser()
+        parser.StartElementHandler, parser.EndElementHandler = styles.start, styles.end
+        try:
+            _stream(zf, "styles.xml", parser)
+        except _FAILURES:
+            styles = _Styles()       # named styles unread: the automatic ones still count
+    if head is not None and (styles.struck or _STRUCK_MARK.search(head)):
+        # Only the styles that can be struck are parsed, each on its own: those that say so, and (when
+        # styles.xml has struck styles) those that inherit. A style that cannot be parsed is not struck.
+        for m in _STYLE.finditer(head):
+            block = m.group(0)
+            if _STRUCK_MARK.search(block) or (styles.struck and b"parent-style-name" in block):
+                parser = xml_parser()
+                parser.StartElementHandler, parser.EndElementHandler = styles.start, styles.end
+                try:
+                    parser.Parse(block, True)
+                except _FAILURES:
+                    continue
+    return styles
+
+
+def _table_name(tag: bytes) -> str | None:
+    """table:name of a table's start tag, as a parser reads it (entities and character references)."""
+    found: list[str] = []
+    parser = xml_parser()
+    parser.StartElementHandler = lambda name, attrs: found.append(attrs.get("table:name", ""))
+    try:
+        parser.Parse(tag if tag.endswith(b"/>") else tag + _TABLE_END, True)
+    except _FAILURES:
+        return None
+    return found[0] if found else None
+
+
 class OdsFlagReader:
-    """Hidden rows and struck cells of one .ods, every sheet's read in one pass of content.xml when the
-    first is asked for (Grid.hidden_rows)."""
+    """Hidden rows and struck cells of one .ods, read when the first sheet's are asked for
+    (Grid.hidden_rows). content.xml is inflated once and cut into its tables; a table whose bytes hide
+    no row and use no struck style is not parsed, the others one by one. A content.xml of more than
+    16 MB is streamed instead, every table in one pass, in bounded memory."""
 
-    def __init__(self, path, limits):
-        self.path, self.limits = path, limits
-        self._tables: dict[str, SheetFlags] | None = None
+    def __init__(self, path, limits, in_memory: int = _IN_MEMORY):
+        """in_memory: the largest content.xml sliced in memory (bytes); a larger one is streamed."""
+        self.path, self.limits, self.in_memory = path, limits, in_memory
+        self._tables: dict[str, SheetFlags] | None = None       # streamed: every table's flags
+        self._data = b""
+        self._slices: dict[str, tuple[int, int]] = {}           # table name -> its bytes in _data
+        self._styles: _Styles | None = None
+        self._uses_struck: re.Pattern | None = None
 
-    def _read(self) -> dict[str, SheetFlags]:
-        if self._tables is None:
-            self._tables = {}
-            try:
-                with zipfile.ZipFile(self.path) as zf:
-                    styles = _Styles()
-                    if "styles.xml" in zf.namelist():
-                        try:
-                            _stream(zf, "styles.xml", styles.start, styles.end)
-                        except _FAILURES:
-                            styles = _Styles()       # named styles unread: automatic ones still count
-                    sheets = _Sheets(styles, self.limits.max_cell_count)
+    def _open(self) -> None:
+        if self._tables is not None:
+            return
+        self._tables = {}
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                if zf.getinfo("content.xml").file_size > self.in_memory:
+                    self._tables = self._stream_all(zf)
+                    return
+                data = zf.read("content.xml")
+                body = data.find(b"<office:body")
+                if body < 0:
+                    return
+                styles = _styles_of(zf, data[:body])
+                if not styles.struck and not _HIDDEN_MARK.search(data, body):
+                    return
+                self._data, self._styles = data, styles
+                if styles.struck:
+                    names = b"|".join(re.escape(n.encode()) for n in sorted(styles.struck))
+                    self._uses_struck = re.compile(rb"style-name\s*=\s*[\"'](?:" + names + rb")[\"']")
+                self._slices = self._cut(data, body)
+        except _FAILURES:
+            self._tables, self._data, self._slices = {}, b"", {}
 
-                    def start(name: str, attrs: dict) -> None:
-                        styles.start(name, attrs)
-                        sheets.start(name, attrs)
+    @staticmethod
+    def _cut(data: bytes, body: int) -> dict[str, tuple[int, int]]:
+        """Each top-level table's bytes, from its start tag to its last end tag before the next table. A
+        table inside a table (not in a spreadsheet LibreOffice or WPS writes) leaves its sheet unparsable:
+        no flags."""
+        starts = [m.start() for m in _TABLE.finditer(data, body)]
+        out: dict[str, tuple[int, int]] = {}
+        for i, start in enumerate(starts):
+            stop = starts[i + 1] if i + 1 < len(starts) else len(data)
+            end = data.rfind(_TABLE_END, start, stop)
+            tag_end = data.find(b">", start)
+            if end < 0 or tag_end < 0:
+                continue
+            name = _table_name(data[start:tag_end + 1])
+            if name is not None and name not in out:
+                out[name] = (start, end + len(_TABLE_END))
+        return out
 
-                    def end(name: str) -> None:
-                        styles.end(name)
-                        sheets.end(name)
+    def _stream_all(self, zf: zipfile.ZipFile) -> dict[str, SheetFlags]:
+        if not _marked(zf, "content.xml", _HIDDEN_MARK, _STRUCK_MARK) and not _marked(zf, "styles.xml", _STRUCK_MARK):
+            return {}
+        styles = _styles_of(zf, None)
+        sheets = _Sheets(styles, self.limits.max_cell_count)
+        parser = xml_parser()
 
-                    _stream(zf, "content.xml", start, end)
-                    self._tables = sheets.tables
-            except _FAILURES:
-                self._tables = {}
-        return self._tables
+        def start(name: str, attrs: dict) -> None:
+            if name == "office:body":    # the styles are all read: from here on only rows and cells
+                parser.StartElementHandler, parser.EndElementHandler = sheets.start, sheets.end
+            else:
+                styles.start(name, attrs)
+
+        parser.StartElementHandler, parser.EndElementHandler = start, styles.end
+        _stream(zf, "content.xml", parser)
+        return sheets.tables
 
     def get(self, name: str) -> SheetFlags:
-        return self._read().get(name) or SheetFlags()
+        self._open()
+        if name in self._tables:
+            return self._tables[name]
+        span = self._slices.get(name)
+        if span is None:
+            return SheetFlags()
+        part = self._data[span[0]:span[1]]
+        if not _HIDDEN_MARK.search(part) and (self._uses_struck is None or not self._uses_struck.search(part)):
+            return SheetFlags()
+        sheets = _Sheets(self._styles, self.limits.max_cell_count)
+        parser = xml_parser()
+        parser.StartElementHandler, parser.EndElementHandler = sheets.start, sheets.end
+        try:
+            parser.Parse(part, True)
+        except _FAILURES:
+            return SheetFlags()
+        return sheets.tables.get(name) or SheetFlags()
 
     def close(self) -> None:
-        self._tables = {}
+        self._tables, self._data, self._slices = {}, b"", {}
