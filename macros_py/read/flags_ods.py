@@ -48,7 +48,6 @@ class _Styles:
 
     def __init__(self):
         self.struck: set[str] = set()
-        self.known: set[str] = set()
         self._name: str | None = None
         self._parent = ""
         self._own: bool | None = None
@@ -68,7 +67,6 @@ class _Styles:
             struck = self._own if self._own is not None else self._parent in self.struck
             if struck:
                 self.struck.add(self._name)
-            self.known.add(self._name)
             self._name = None
 
 
@@ -148,7 +146,7 @@ class _Sheets:
     def _cell_end(self) -> None:
         col, repeat = self.col, self.cell_repeat
         self.col += repeat
-        if not self.cell_full or self.flags is None or self.row >= EXCEL_ROWS:
+        if not self.cell_full or self.flags is None or self.row >= EXCEL_ROWS or self.cell_struck is False:
             return
         struck = self.flags.struck
         for c in range(col, min(col + repeat, EXCEL_COLS)):
