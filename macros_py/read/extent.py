@@ -305,15 +305,22 @@ _BIFF_BOF = {0x0809, 0x0409, 0x0209, 0x0009}
 _EOF = 0x000A
 
 
+def biff_records(data: bytes, start: int = 0):
+    """Every BIFF record of a Workbook stream from `start`: (offset, type, body offset, body size). A
+    record cut short by the stream's end is still given (its body then runs past len(data))."""
+    pos, end, unpack = start, len(data), struct.unpack_from
+    while pos + 4 <= end:
+        rtype, size = unpack("<HH", data, pos)
+        yield pos, rtype, pos + 4, size
+        pos += 4 + size
+
+
 def xls_extents(data: bytes, limits) -> list[Extent]:
     """Walk the BIFF records of a Workbook stream: each substream's extent from its cell records."""
     extents: list[Extent] = []
     stack: list[Extent] = []
-    pos, end = 0, len(data)
-    while pos + 4 <= end:
-        rtype, size = struct.unpack_from("<HH", data, pos)
-        body = pos + 4
-        pos = body + size
+    end = len(data)
+    for _, rtype, body, size in biff_records(data):
         if rtype in _BIFF_BOF:
             stack.append(Extent())
             extents.append(stack[-1])
@@ -322,7 +329,7 @@ def xls_extents(data: bytes, limits) -> list[Extent]:
             if stack:
                 stack.pop()
             continue
-        if not stack or size < 4 or pos > end:
+        if not stack or size < 4 or body + size > end:
             continue
         ext = stack[-1]
         if rtype in _BIFF_CELLS:

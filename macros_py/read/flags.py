@@ -4,12 +4,13 @@ A clerk withdraws a project by hiding its row or striking it through (Ctrl+5) ra
 both are in the package's XML only: `<row r="7" hidden="1">` in the sheet, and a cell style (`s`)
 whose font has `<strike/>` in styles.xml. They are read here with the standard library, from the
 same zip the safety check has already measured (its declared sizes are within the limits), so no
-second workbook parser is loaded. A file of another kind (.xls, .ods) has no flags read: its rows are
-all taken as shown (the README says so).
+second workbook parser is loaded. An .xls has its flags read by read.flags_xls, an .ods by
+read.flags_ods; every reader gives the same SheetFlags per sheet name (get) and has close().
 """
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 import zipfile
@@ -25,9 +26,67 @@ _ATTR = re.compile(rb'\b(r|s|hidden)="([^"]*)"')
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
+class RowSpans:
+    """A set of 0-based rows kept as spans: a block of a million hidden rows (one repeated row of an
+    .ods) is one entry, never a million."""
+
+    def __init__(self, rows=()):
+        self._spans: list[list[int]] = []      # [start, stop), merged and sorted on first look-up
+        self._starts: list[int] | None = []
+        for row in rows:
+            self.add(row)
+
+    def add(self, row: int, count: int = 1) -> None:
+        if count <= 0:
+            return
+        spans = self._spans
+        if spans and self._starts is not None and spans[-1][1] == row:
+            spans[-1][1] = row + count
+            return
+        if spans and spans[-1][0] > row:
+            self._starts = None                # out of order: sorted again when looked up
+        elif self._starts is not None:
+            self._starts.append(row)
+        spans.append([row, row + count])
+
+    def _sorted(self) -> list[int]:
+        if self._starts is None:
+            merged: list[list[int]] = []
+            for start, stop in sorted(self._spans):
+                if merged and start <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], stop)
+                else:
+                    merged.append([start, stop])
+            self._spans, self._starts = merged, [s for s, _ in merged]
+        return self._starts
+
+    def __contains__(self, row) -> bool:
+        starts = self._sorted()
+        i = bisect.bisect_right(starts, row) - 1
+        return i >= 0 and row < self._spans[i][1]
+
+    def __bool__(self) -> bool:
+        return bool(self._spans)
+
+    def __len__(self) -> int:
+        self._sorted()
+        return sum(stop - start for start, stop in self._spans)
+
+    def __iter__(self):
+        self._sorted()
+        for start, stop in self._spans:
+            yield from range(start, stop)
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """The (start, stop) spans, merged."""
+        self._sorted()
+        return [(start, stop) for start, stop in self._spans]
+
+
 @dataclass
 class SheetFlags:
-    hidden_rows: set[int] = field(default_factory=set)          # 0-based rows
+    hidden_rows: RowSpans = field(default_factory=RowSpans)     # 0-based rows
     struck: set[tuple[int, int]] = field(default_factory=set)   # 0-based (row, col) with a struck font
 
 

@@ -48,7 +48,7 @@ class Grid:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     hidden: bool = False
     visibility: str = ""                 # "" shown, else 隐藏 / 深度隐藏 (very hidden)
-    # Where hidden rows and struck cells come from (read.flags.FlagReader), read only for a sheet whose
+    # Where hidden rows and struck cells come from (read.workbook.flag_source), read only for a sheet whose
     # rows are read: most sheets of a workbook hold no table.
     flag_source: object | None = None
     long_texts: list[tuple[str, int]] = field(default_factory=list)   # (A1, characters) of cut cells
@@ -78,7 +78,7 @@ class Grid:
         return cached
 
     @property
-    def hidden_rows(self) -> set[int]:
+    def hidden_rows(self):
         """0-based rows hidden in the file."""
         marks = self._flags()
         return marks.hidden_rows if marks is not None else _NONE

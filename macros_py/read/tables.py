@@ -76,6 +76,9 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
     seq_col = hit.columns.get("seq")
     width = len(hit.columns)
     link_headers = {name for name, key in header_names(sheet).items() if key == sheet.link}
+    # The template's formula columns (推荐单位, 编号) show what the formula made of the row once Excel,
+    # WPS or LibreOffice has computed it: never what the clerk typed, so never what kind of row it is.
+    formula_cols = set() if printed else {c for _, c, _, computed, *_ in readers if computed}
     records = []
     for row in range(hit.row + 1, stop):
         cells = grid.row_texts(row)
@@ -83,7 +86,8 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
             continue
         if printed and len(cells) == 1 and is_notice_footer(cells[0][1]):
             continue  # the printed form's own footer, like its header
-        why = row_kind(grid, row, cells, link_col=link_col, seq_col=seq_col, examples=examples, width=width,
+        typed_cells = [(c, t) for c, t in cells if c not in formula_cols] if formula_cols else cells
+        why = row_kind(grid, row, typed_cells or cells, link_col=link_col, seq_col=seq_col, examples=examples, width=width,
                        names_unit=sheet.link == "unit")
         if why is None and link_col is not None and grid.key(row, link_col) in link_headers:
             why = f"重复的表头（“{grid.text(row, link_col)}”）"   # the header row typed or pasted again

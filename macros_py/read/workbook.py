@@ -15,9 +15,20 @@ from macros_py.model.submission import LAYOUT_PRINTED, NOT_PROJECT, Submission
 from macros_py.policy.load import Policy, default_policy
 from macros_py.policy.schema import build_schema
 from macros_py.read.flags import FlagReader
+from macros_py.read.flags_ods import OdsFlagReader
+from macros_py.read.flags_xls import XlsFlagReader
 from macros_py.read.grid import Grid, cut_long_texts
 from macros_py.read.printed import read_printed
-from macros_py.read.safety import DEFAULT_LIMITS, KIND_XLS, Limits, check_cfb, check_xls, check_zip, sniff
+from macros_py.read.safety import (
+    DEFAULT_LIMITS,
+    KIND_OTHER_ZIP,
+    KIND_XLS,
+    Limits,
+    check_cfb,
+    check_xls,
+    check_zip,
+    sniff,
+)
 from macros_py.read.template import find_meta, read_template
 
 NOTE_VBA = "工作簿含有 VBA 宏工程；只读取了数据，没有运行任何宏。"
@@ -33,8 +44,21 @@ def _check_merged(name: str, merged: list, limits: Limits) -> None:
                                 f"（{limits.max_merged} 个），不像正常的申报工作簿，已停止读取。请取消多余的合并后重新报送。")
 
 
+FlagSource = FlagReader | XlsFlagReader | OdsFlagReader   # .get(sheet name) -> SheetFlags, .close()
+
+
+def flag_source(path: Path, container: str, kind: str, xml: dict[str, bytes], limits: Limits) -> FlagSource:
+    """Where hidden rows and struck cells are read from, by the file's container: the BIFF records of
+    an .xls, content.xml of an .ods, the sheet parts and styles.xml of an .xlsx/.xlsm."""
+    if container == "cfb":
+        return XlsFlagReader(path, limits)
+    if kind == KIND_OTHER_ZIP:
+        return OdsFlagReader(path, limits)
+    return FlagReader(path, xml)
+
+
 def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset(),
-               flags: FlagReader | None = None) -> list[Grid]:
+               flags: FlagSource | None = None) -> list[Grid]:
     """Every worksheet as a Grid; chart sheets, unreadable sheets and the sheets named in `skip` are left out."""
     from python_calamine import CalamineWorkbook, PasswordError
 
@@ -123,12 +147,11 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
     unread = frozenset(skip_sheets) | print_forms(policy)
     sha256, size, container, kind, has_vba, xml = checked_file(path, limits, unread)
 
-    flags = FlagReader(path, xml) if container != "cfb" else None   # .xlsx/.xlsm: hidden rows, struck cells
+    flags = flag_source(path, container, kind, xml, limits)   # hidden rows, struck cells
     try:
         sub = _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy)
     finally:
-        if flags is not None:
-            flags.close()
+        flags.close()
     return sub
 
 
