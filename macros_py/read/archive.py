@@ -84,8 +84,12 @@ def _listing(names: list[str], limit: int = 8) -> str:
 
 
 def archive_listing(path: Path) -> str:
-    """"，其中有：…" for an archive that can be listed without extracting it, else ""."""
-    names = names_in(archive_kind(path) or "", path)
+    """"，其中有：…" for an archive that can be listed without extracting anything, "；" and the reason
+    for one that cannot be opened at all (a password on its names, broken), else ""."""
+    try:
+        names = names_in(archive_kind(path) or "", path)
+    except Unopenable as exc:
+        return "；" + str(exc)
     return "，其中有：" + _listing(names) if names is not None else ""
 
 

@@ -202,7 +202,9 @@ class SevenZipReader(Reader):
         failed = {}
         for n, (member, target) in enumerate(jobs):
             made = factory.made.get(member.key)
-            if made is not None and made.over:
+            if made is None and member.size == 0 and not error:
+                target.touch()                  # py7zr writes nothing for an empty member
+            elif made is not None and made.over:
                 failed[n] = LARGER
             elif error or made is None or made.written != member.size:
                 failed[n] = error or BROKEN_MEMBER
@@ -264,15 +266,11 @@ def open_reader(kind: str, path: Path) -> Reader | None:
 
 
 def names_in(kind: str, path: Path) -> list[str] | None:
-    """The member names of an archive, or None if it cannot be listed."""
-    try:
-        reader = open_reader(kind, path)
-    except Unopenable:
-        return None
+    """The member names of an archive, or None for a format not opened; Unopenable if it cannot be listed."""
+    reader = open_reader(kind, path)
     if reader is None:
         return None
     try:
         return [m.name for m in reader.members]
     finally:
         reader.close()
-

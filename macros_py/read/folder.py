@@ -66,7 +66,7 @@ def discover(inbox: str | Path, unpack: Path | None = None) -> list[InboxItem]:
 
 def _archive_items(path: Path, rel: str, unpack: Path | None, n: int) -> list[InboxItem]:
     if unpack is None:
-        return [InboxItem(path, rel, "other", "压缩包，校验时未打开（shenbao merge 会打开收件文件夹里的 .zip、.7z 和 .rar）"
+        return [InboxItem(path, rel, "other", "压缩包，此处未打开（shenbao check 和 merge 会打开 .zip、.7z 和 .rar）"
                                               + archive_listing(path))]
     out = []
     for entry in open_archive(path, rel, unpack / f"{n:04d}"):
