@@ -17,11 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-import py7zr
-import py7zr.exceptions
-import py7zr.io
-import rarfile
-
 _CHUNK = 1 << 20
 BROKEN = "压缩包已损坏，无法打开；请重新压缩后报送。"
 
@@ -127,9 +122,10 @@ class ZipReader(Reader):
         self.zf.close()
 
 
-class _CappedFile(py7zr.io.Py7zIO):
-    """Where py7zr writes one member: straight to its target file, counting; past the cap it stops
-    writing and remembers (an exception inside py7zr's workers would not come back as ours)."""
+class _CappedFile:
+    """Where py7zr writes one member (its Py7zIO interface): straight to its target file, counting; past
+    the cap it stops writing and remembers (an exception inside py7zr's workers would not come back as
+    ours)."""
 
     def __init__(self, target: Path, cap: int):
         self.fh = target.open("wb")
@@ -158,14 +154,35 @@ class _CappedFile(py7zr.io.Py7zIO):
         self.fh.close()
 
 
-class _Targets(py7zr.io.WriterFactory):
+class _Discard(_CappedFile):
+    """A member py7zr decodes on the way (a solid block) but was not asked for."""
+
+    def __init__(self):
+        self.cap, self.written, self.over = 0, 0, False
+
+    def write(self, s: bytes | bytearray) -> int:
+        return len(s)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _Targets:
+    """py7zr's WriterFactory interface: each member asked for to its file, the others discarded."""
+
     def __init__(self, by_name: dict[str, tuple[Path, int]]):
         self.by_name = by_name
         self.made: dict[str, _CappedFile] = {}
 
-    def create(self, filename: str) -> py7zr.io.Py7zIO:
-        if filename not in self.by_name:     # a member not asked for (py7zr decodes the whole block)
-            return py7zr.io.NullIO()
+    def create(self, filename: str) -> _CappedFile:
+        if filename not in self.by_name:
+            return _Discard()
         target, cap = self.by_name[filename]
         self.made[filename] = _CappedFile(target, cap)
         return self.made[filename]
@@ -175,6 +192,10 @@ class SevenZipReader(Reader):
     kind = "7z"
 
     def __init__(self, path: Path):
+        import py7zr  # here, not at the top: 0.1 s to import, and only an inbox with a .7z needs it
+        import py7zr.exceptions
+
+        self.password_required = py7zr.exceptions.PasswordRequired
         try:
             self.sz = py7zr.SevenZipFile(path)
         except py7zr.exceptions.PasswordRequired as exc:
@@ -192,7 +213,7 @@ class SevenZipReader(Reader):
         error = ""
         try:
             self.sz.extract(targets=[m.key for m, _ in jobs], factory=factory)
-        except py7zr.exceptions.PasswordRequired:
+        except self.password_required:
             error = ENCRYPTED_MEMBER
         except Exception:                       # noqa: BLE001 - CRC, truncated data, unsupported method…
             error = BROKEN_MEMBER
@@ -219,6 +240,8 @@ class SevenZipReader(Reader):
 @functools.cache
 def rar_tool() -> bool:
     """Whether this machine has a program rarfile can extract compressed RAR members with."""
+    import rarfile
+
     try:
         rarfile.tool_setup()
     except rarfile.RarCannotExec:
@@ -230,6 +253,8 @@ class RarReader(Reader):
     kind = "RAR"
 
     def __init__(self, path: Path):
+        import rarfile
+
         try:
             self.rf = rarfile.RarFile(path, errors="strict")
         except rarfile.NeedFirstVolume as exc:
