@@ -53,10 +53,10 @@ def file_header(name: str, data: bytes, stored: bool, unpacked: int | None = Non
     return block(body) + data
 
 
-def write_rar5(path: Path, members: list[tuple[str, bytes]], stored: bool = True,
+def write_rar5(path: Path, members: list[tuple], stored: bool = True,
                encrypt_headers: bool = False, unpacked: dict[str, int] | None = None) -> Path:
-    """Write `members` (name, bytes) as a RAR5 archive at `path`; `unpacked` overrides a member's
-    declared unpacked size (a "bomb" that says it is larger than it is)."""
+    """Write `members` (name, bytes) or (name, bytes, stored) as a RAR5 archive at `path`; `unpacked`
+    overrides a member's declared unpacked size (a "bomb" that says it is larger than it is)."""
     out = bytearray(SIGNATURE)
     if encrypt_headers:
         out += block(vint(HEAD_CRYPT) + vint(0) + vint(0) + vint(0) + bytes([15]) + os.urandom(16))
@@ -64,8 +64,8 @@ def write_rar5(path: Path, members: list[tuple[str, bytes]], stored: bool = True
         path.write_bytes(bytes(out))
         return path
     out += block(vint(HEAD_MAIN) + vint(0) + vint(0))
-    for name, data in members:
-        out += file_header(name, data, stored, (unpacked or {}).get(name))
+    for name, data, *own in members:
+        out += file_header(name, data, own[0] if own else stored, (unpacked or {}).get(name))
     out += block(vint(HEAD_END) + vint(0) + vint(0))
     path.write_bytes(bytes(out))
     return path

@@ -198,3 +198,38 @@ def test_check_names_what_an_archive_holds_where_it_cannot_open_it(inbox, policy
     assert status["加密.7z › 广灵县.xlsx"] == ("ignored", ENCRYPTED_MEMBER)
     assert "0.xlsx" in status["炸弹.7z"][1] and "压缩炸弹" in status["炸弹.7z"][1]
     assert "灵丘县.xlsx" in status["报送材料.7z › inner.zip"][1]
+
+
+def test_the_same_limits_stop_a_7z_or_rar_member_before_it_is_extracted(tmp_path):
+    zeros = tmp_path / "zeros.bin"
+    with zeros.open("wb") as fh:
+        fh.truncate(60 * 1024 * 1024)
+    with py7zr.SevenZipFile(tmp_path / "大.7z", "w", filters=[{"id": py7zr.FILTER_ZSTD}]) as z:
+        z.write(zeros, "大.xlsx")
+        z.write(SAMPLE_01, "平城区.xlsx")
+    big, small = open_archive(tmp_path / "大.7z", "大.7z", tmp_path / "u1")
+    assert big.path is None and "超过 50 MB 的上限" in big.reason
+    assert small.path is not None and small.path.read_bytes() == SAMPLE_01.read_bytes()
+    # a RAR that declares 300 MB unpacked: refused from its header, nothing read
+    write_rar5(tmp_path / "炸弹.rar", [("0.xlsx", b"\0" * 100)], stored=False, unpacked={"0.xlsx": 300 << 20})
+    [entry] = open_archive(tmp_path / "炸弹.rar", "炸弹.rar", tmp_path / "u2")
+    assert "压缩炸弹" in entry.reason and "0.xlsx" in entry.reason and not (tmp_path / "u2").exists()
+    # a stored RAR member larger than it declares stops at its declared size
+    write_rar5(tmp_path / "谎报.rar", [("谎报.xlsx", SAMPLE_01.read_bytes())], unpacked={"谎报.xlsx": 100})
+    [entry] = open_archive(tmp_path / "谎报.rar", "谎报.rar", tmp_path / "u3")
+    assert entry.path is None and entry.reason
+    assert not [p for p in (tmp_path / "u3").rglob("*") if p.is_file()]
+
+
+def test_a_nested_7z_is_listed_and_a_rar_reads_what_it_can(tmp_path):
+    with py7zr.SevenZipFile(tmp_path / "inner.7z", "w") as z:
+        z.write(SAMPLE_01, "云冈区.xlsx")
+    write_rar5(tmp_path / "混合.rar", [("inner.7z", (tmp_path / "inner.7z").read_bytes()),
+                                      ("天镇县.xlsx", SAMPLE_06.read_bytes()),
+                                      ("阳高县.xlsx", b"\1" * 300, False)])
+    nested, book, packed = open_archive(tmp_path / "混合.rar", "混合.rar", tmp_path / "u")
+    if not rar_tool():
+        assert packed.path is None and packed.reason.startswith("本机无法解压 RAR 中压缩存放的文件")
+    assert nested.relpath == "混合.rar › inner.7z" and "云冈区.xlsx" in nested.reason and nested.path is None
+    assert book.path is not None and book.path.read_bytes() == SAMPLE_06.read_bytes()
+    assert [p.name for p in (tmp_path / "u").rglob("*") if p.is_file()] == ["天镇县.xlsx"]   # the nested one removed

@@ -196,6 +196,7 @@ class SevenZipReader(Reader):
         import py7zr.exceptions
 
         self.password_required = py7zr.exceptions.PasswordRequired
+        self.unsupported = py7zr.exceptions.UnsupportedCompressionMethodError
         try:
             self.sz = py7zr.SevenZipFile(path)
         except py7zr.exceptions.PasswordRequired as exc:
@@ -215,6 +216,8 @@ class SevenZipReader(Reader):
             self.sz.extract(targets=[m.key for m, _ in jobs], factory=factory)
         except self.password_required:
             error = ENCRYPTED_MEMBER
+        except self.unsupported:
+            error = "压缩包使用了本工具不支持的压缩方法，无法解压；请改用 .zip 重新压缩。"
         except Exception:                       # noqa: BLE001 - CRC, truncated data, unsupported method…
             error = BROKEN_MEMBER
         finally:
