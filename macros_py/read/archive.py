@@ -111,6 +111,11 @@ def _refusal(members: list[Member], limits: Limits) -> str:
     return ""
 
 
+_NO_TOOL = "（没有 unrar、unar、bsdtar 或 7-Zip），请解压后把工作簿直接放入收件文件夹，或改用 .zip"
+_NESTED = "压缩包中的压缩包，未打开"
+_NESTED_HINT = "；请解压后把其中的工作簿直接放入收件文件夹。"
+
+
 def _member_reason(member: Member, base: str, limits: Limits, nested: bool) -> str:
     """Why a member is not extracted, from what the archive declares; "" if it is to be."""
     suffix = os.path.splitext(base)[1].lower()
@@ -126,13 +131,8 @@ def _member_reason(member: Member, base: str, limits: Limits, nested: bool) -> s
     if member.packed and member.size > 1 << 20 and member.size / member.packed > limits.max_ratio:
         return "压缩比异常（可能是“压缩炸弹”），未解压。"
     if not member.readable:
-        return ("本机无法解压 RAR 中压缩存放的文件（没有 unrar、unar、bsdtar 或 7-Zip），"
-                "请解压后把工作簿直接放入收件文件夹，或改用 .zip")
+        return "本机无法解压 RAR 中压缩存放的文件" + _NO_TOOL
     return ""
-
-
-_NESTED = "压缩包中的压缩包，未打开"
-_NESTED_HINT = "；请解压后把其中的工作簿直接放入收件文件夹。"
 
 
 def open_archive(path: Path, shown: str, into: Path, limits: Limits = DEFAULT_LIMITS) -> list[Entry]:
@@ -165,7 +165,7 @@ def _entries(reader: Reader, path: Path, shown: str, into: Path, limits: Limits)
              in WORKBOOK_SUFFIXES]
     if books and not any(m.readable for m in books):
         return [Entry(shown, None, f"压缩包内有：{_listing([m.name for m in books])}，本机无法解压 {reader.kind}"
-                                   "（没有 unrar、unar、bsdtar 或 7-Zip），请解压后把工作簿直接放入收件文件夹，或改用 .zip")]
+                                   + _NO_TOOL)]
     jobs: list[tuple[Member, Path]] = []
     for n, (_, member, reason, _) in enumerate(plan):
         if not reason:
