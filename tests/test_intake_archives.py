@@ -187,6 +187,13 @@ def test_check_on_the_folder_reads_the_archives_as_the_merge_does(inbox, tmp_pat
     assert not any(f.startswith(("加密", "炸弹", "阳高县", "浑源县")) for f in files)
 
 
+def test_check_says_which_workbooks_in_archives_get_no_annotated_copy(inbox, tmp_path):
+    result = run("check", str(inbox), "--brief", "--annotate", str(tmp_path / "批注"))
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "未生成 报送材料.7z › 平城区/平城区申报.xlsx 的批注副本：它在压缩包里" in result.stderr
+    assert "未生成 天镇县.rar › 天镇县/天镇县申报.xlsx 的批注副本" in result.stderr
+
+
 def test_check_names_what_an_archive_holds_where_it_cannot_open_it(inbox, policy):
     from macros_py.check.engine import check_paths
 
