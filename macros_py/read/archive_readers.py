@@ -87,17 +87,14 @@ class Reader:
                 self._extract_one(member, target, min(cap, member.size))
             except ValueError:
                 failed[n] = LARGER
-            except Exception as exc:            # noqa: BLE001 - each format raises its own; all mean "broken"
-                failed[n] = self._reason(exc)
+            except Exception:                   # each format raises its own kinds; all mean "broken"
+                failed[n] = BROKEN_MEMBER
             if n in failed:
                 target.unlink(missing_ok=True)
         return failed
 
     def _extract_one(self, member: Member, target: Path, cap: int) -> None:
         raise NotImplementedError
-
-    def _reason(self, exc: Exception) -> str:
-        return BROKEN_MEMBER
 
     def close(self) -> None:
         pass
@@ -201,7 +198,7 @@ class SevenZipReader(Reader):
             self.sz = py7zr.SevenZipFile(path)
         except py7zr.exceptions.PasswordRequired as exc:
             raise Unopenable(ENCRYPTED_HEADER) from exc
-        except Exception as exc:               # noqa: BLE001 - py7zr raises many kinds on a broken file
+        except Exception as exc:               # py7zr raises many kinds on a broken file
             raise Unopenable(broken("7z")) from exc
         encrypted = self.sz.needs_password()
         self.members = [Member(i.filename, i.uncompressed, i.compressed, encrypted, key=i.filename)
@@ -218,7 +215,7 @@ class SevenZipReader(Reader):
             error = ENCRYPTED_MEMBER
         except self.unsupported:
             error = "压缩包使用了本工具不支持的压缩方法，无法解压；请改用 .zip 重新压缩。"
-        except Exception:                       # noqa: BLE001 - CRC, truncated data, unsupported method…
+        except Exception:                       # CRC, truncated data, a bad name…
             error = BROKEN_MEMBER
         finally:
             for f in factory.made.values():
