@@ -7,6 +7,7 @@ Everything is collected by default; `max_findings` stops early and marks the rep
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -52,17 +53,19 @@ def check_submission(sub: Submission, policy: Policy | None = None,
                                                f.sheet or "", _cell_order(f.cell), f.rule))
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[tuple[Path, str, str | None]]:
+def expand_paths(paths: Iterable[str | Path], unpack: Path | None = None) -> list[tuple[Path, str, str | None]]:
     """(file, the name shown for it, why it is not read or None) for each input: a file as given; a folder
     walked as `shenbao merge` walks its inbox (read/folder.py): subfolders included, every file that is
-    not a workbook listed with its reason, names relative to the folder."""
+    not a workbook listed with its reason, names relative to the folder. With `unpack` (a temporary
+    folder outside the inputs) the archives in a folder are opened there, each workbook inside an input
+    `压缩包 › 文件`; without it they are only listed."""
     out: list[tuple[Path, str, str | None]] = []
     for raw in paths:
         path = Path(raw)
         if not path.is_dir():
             out.append((path, path.name, None))
             continue
-        for item in discover(path):
+        for item in discover(path, unpack):
             if item.kind == "workbook":
                 out.append((item.path, item.relpath, None))
             elif item.kind == "register":
@@ -130,11 +133,17 @@ def check_paths(paths: Iterable[str | Path], policy: Policy | None = None, *, ma
                 progress: Callable[[FileEntry], None] | None = None) -> Report:
     """Read and check each file, each in a child process (check.workers). A file that cannot be used,
     or whose reading killed its process, becomes an entry with its reason (and a C-TEMPLATE finding);
-    the run goes on with the others. Never raises for a bad file."""
+    the run goes on with the others. Never raises for a bad file. The archives in a folder are opened
+    into a temporary folder, removed at the end, as the merge opens them (read.archive)."""
     policy = policy or default_policy()
+    with tempfile.TemporaryDirectory(prefix="shenbao-zip-") as unpack:
+        return _check_paths(paths, policy, max_findings, limits, jobs, progress, Path(unpack))
+
+
+def _check_paths(paths, policy, max_findings, limits, jobs, progress, unpack: Path) -> Report:
     report = Report(limit=max_findings)
     entries, todo = [], []
-    for path, shown, ignored in expand_paths(paths):
+    for path, shown, ignored in expand_paths(paths, unpack):
         entry = FileEntry(file=shown, path=str(path))
         entries.append(entry)
         if ignored:

@@ -113,6 +113,12 @@ def _run(args, policy, targets, created) -> int:
                 except UsageError as exc:
                     out.forget(tmp)
                     print(f"未生成 {shown} 的批注副本：{exc}", file=sys.stderr)
+        if args.annotate:
+            # The workbooks inside an archive were read from a temporary folder that is gone now.
+            annotated = {shown for _, shown, _ in targets}
+            for f in report.files:
+                if f.status == FILE_OK and f.file not in annotated:
+                    print(f"未生成 {f.file} 的批注副本：它在压缩包里，请解压后对工作簿本身生成批注副本。", file=sys.stderr)
         if args.html:
             from macros_py.report.check_html import write_html
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from macros_py.model.errors import UsageError
-from macros_py.read.archive import is_archive, open_archive
+from macros_py.read.archive import archive_listing, is_archive, open_archive
 from macros_py.read.own_output import WHAT as OWN_WHAT
 from macros_py.read.own_output import own_output
 from macros_py.read.safety import LOCK_FILE_REASON, WORKBOOK_SUFFIXES
@@ -34,7 +34,7 @@ class InboxItem:
 def discover(inbox: str | Path, unpack: Path | None = None) -> list[InboxItem]:
     """Every file under `inbox` (subfolders included), sorted, each with its kind; our own temporary
     files (.~shenbao-…) are left out. Our own outputs (master, feedback, report, ledger, 人工裁定, JSON)
-    are known by content, whatever their names. A .zip is opened into `unpack` (a folder outside the
+    are known by content, whatever their names. A .zip, .7z or .rar is opened into `unpack` (a folder outside the
     inbox; without it archives are only listed): each workbook inside is an item `压缩包 › 文件`."""
     inbox = Path(inbox)
     if not os.access(inbox, os.R_OK | os.X_OK):
@@ -92,7 +92,8 @@ def _files(inbox: Path, unreadable: list[tuple[Path, str]]) -> list[Path]:
 
 def _archive_items(path: Path, rel: str, unpack: Path | None, n: int) -> list[InboxItem]:
     if unpack is None:
-        return [InboxItem(path, rel, "other", "压缩包，未打开（shenbao merge 会打开收件文件夹里的 .zip）")]
+        return [InboxItem(path, rel, "other", "压缩包，此处未打开（shenbao check 和 merge 会打开 .zip、.7z 和 .rar）"
+                                              + archive_listing(path))]
     out = []
     for entry in open_archive(path, rel, unpack / f"{n:04d}"):
         if entry.path is None:
