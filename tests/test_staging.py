@@ -243,7 +243,8 @@ def test_a_locked_ledger_is_a_message_and_nothing_changes(merged_once, monkeypat
     assert (out / "汇总台账.sqlite").read_bytes() == ledger_bytes and ledger_runs(out) == 1
 
 
-def test_a_ledger_released_within_the_timeout_is_waited_for(merged_once, monkeypatch):
+def test_a_ledger_released_within_the_timeout_is_waited_for(merged_once, monkeypatch, capsys):
+    """…and the wait is said before it starts (half a minute of silence looks like a hang)."""
     inbox, out = merged_once
     monkeypatch.setenv("SHENBAO_LEDGER_TIMEOUT", "20")
     holder = sqlite3.connect(out / "汇总台账.sqlite", isolation_level=None, check_same_thread=False)
@@ -255,6 +256,7 @@ def test_a_ledger_released_within_the_timeout_is_waited_for(merged_once, monkeyp
     finally:
         release.join()
     assert ledger_runs(out) == 2
+    assert f"台账 {out / '汇总台账.sqlite'} 正被其他程序占用，最多等待 20 秒" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- unforeseen errors, a full disk

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -239,8 +240,20 @@ class Ledger:
         self.commit()
 
     def begin(self) -> None:
-        """Take the write lock (waiting up to the busy timeout) and open the run's transaction."""
+        """Take the write lock (waiting up to the busy timeout) and open the run's transaction. When
+        another program holds it, the wait is said first: silence for half a minute looks like a hang."""
+        wait = busy_seconds()
         try:
+            self.db.execute("PRAGMA busy_timeout = 0")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if wait <= 0 or not ("locked" in str(exc) or "busy" in str(exc)):
+                    raise
+            sys.stderr.write(f"台账 {self.path} 正被其他程序占用，最多等待 {wait:g} 秒……\n")
+            sys.stderr.flush()
+            self.db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise ledger_error(self.path, exc) from None
