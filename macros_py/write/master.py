@@ -79,7 +79,7 @@ def _project_sheet(book: Book, policy, items: list[Project], title: str, table: 
                    joined: str, extra: list[tuple[str, str, float, object]] = ()) -> tuple[list[str], list[list]]:
     """A project sheet: the printed columns first, then the rest; returns its headers and rows.
     A column is (header, number format, width, value of a project)."""
-    ws = book.sheet(title)
+    ws = book.sheet(title, stream=True)
     main_cols, join_cols = _columns(policy, main_key), _columns(policy, joined)
     mine = {c.header for c in main_cols}
     other_title = build_schema(policy).sheet(joined).title
@@ -125,7 +125,7 @@ def _amount(p: Project, key: str):
 def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: str,
                  sheet_key: str) -> tuple[list[str], list[list]]:
     """Rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender and source."""
-    ws = book.sheet(title)
+    ws = book.sheet(title, stream=True)
     cols = _columns(policy, sheet_key)
     rows = [[p.cur.recommender, *(_value(c, rec) for c in cols), p.cur.sub.name, rec.row]
             for p in bases for rec in p.parts.get(sheet_key, [])]
@@ -175,7 +175,7 @@ def findings_table(book: Book, ws, findings: list[Finding], name: str, recommend
 
 
 def _duplicates_sheet(book: Book, summary: MergeSummary) -> None:
-    ws = book.sheet("重复申报")
+    ws = book.sheet("重复申报", stream=True)
     headers = ["组", "规则", "严重程度", "依据", "推荐单位", "渠道", "名称", "代码", "文件", "位置"]
     rows = [[n, g.rule, g.severity, g.basis, m.recommender, m.channel, m.name, m.code, m.file, f"{m.sheet}!{m.cell}"]
             for n, g in enumerate(summary.duplicates, start=1) for m in g.members]
@@ -207,7 +207,7 @@ def _quota_sheet(book: Book, summary: MergeSummary, policy: Policy) -> None:
 
 
 def _status_sheet(book: Book, summary: MergeSummary) -> None:
-    ws = book.sheet("报送情况")
+    ws = book.sheet("报送情况", stream=True)
     headers = ["推荐单位", "渠道", "在应报名单", "已报送", "收到时间", "文件", "基地数", "工作室数", "错误", "警告",
                "状态", "此前报送"]
     rows = [[r.name, r.channel, "是" if r.expected else "否", "是" if r.received else "否", r.when, r.file,
@@ -218,7 +218,7 @@ def _status_sheet(book: Book, summary: MergeSummary) -> None:
 
 
 def _files_sheet(book: Book, summary: MergeSummary) -> None:
-    ws = book.sheet("收件文件")
+    ws = book.sheet("收件文件", stream=True)
     headers = ["文件", "状态", "原因", "推荐单位", "收到时间", "逾期", "格式", "模板版本", "读取行数", "汇总行数",
                "未汇总行数", "错误", "警告", "SHA256"]
     rows = [[f.name, f.status, f.reason, f.recommender, f.received, "是" if f.late else "", f.layout,
@@ -248,7 +248,7 @@ IDENTITY_HOWTO = (f"“{IDENTITY_SHEET}”含完整身份证号，已隐藏并�
 def _identity_sheet(book: Book, studios: list[Project]) -> None:
     """The one sheet with whole ID numbers: the bureau checks them against the copies on paper.
     Hidden and protected, so it is neither printed with the workbook nor changed by accident."""
-    ws = book.sheet(IDENTITY_SHEET, hidden=True, keep_ids=True)
+    ws = book.sheet(IDENTITY_SHEET, hidden=True, keep_ids=True, stream=True)
     rows = []
     for p in studios:
         m = p.part("masters")
@@ -307,7 +307,7 @@ def _cover(book: Book, summary: MergeSummary) -> None:
 
 
 def _rejected_sheet(book: Book, summary: MergeSummary) -> None:
-    ws = book.sheet("未汇总的行")
+    ws = book.sheet("未汇总的行", stream=True)
     rows = [[r["file"], r["sheet"], r["row"], r.get("kind", ""), r["reason"], r.get("text", "")]
             for r in summary.rejected]
     book.table(ws, "未汇总的行表", ["文件", "工作表", "行", "类别", "原因", "内容"], rows,
@@ -352,12 +352,13 @@ def question_sheet(book: Book, ws, questions, ranges: dict, *, open_only: bool) 
     name = "待裁定表" if open_only else "裁定记录表"
     widths = [24, 10, 44, 16, 22, 8, 11, 7, 28, 18, 12]
     wrap = frozenset({0, 2, 4, 8, 9})
-    book.table(ws, name, [*QUESTION_HEADERS, *extra], rows, widths=widths, wrap=wrap)
-    for r, values in enumerate(rows, start=1):
-        # Rows as tall as their wrapped text (LibreOffice does not refit rows when it opens the file).
+    # Rows as tall as their wrapped text (LibreOffice does not refit rows when it opens the file).
+    heights = {}
+    for i, values in enumerate(rows):
         lines = max(-(-_text_width(str(values[c] or "")) // int(widths[c] - 1)) for c in wrap)
         if lines > 1:
-            ws.set_row(r, 14 * lines)
+            heights[i] = 14 * lines
+    book.table(ws, name, [*QUESTION_HEADERS, *extra], rows, widths=widths, wrap=wrap, heights=heights)
     # One validation per run of rows with the same options (the questions come grouped by kind):
     # thousands of one-cell validations would cost more than the rest of the sheet.
     runs: list[list] = []
@@ -402,13 +403,13 @@ def write_master(path: str | Path, summary: MergeSummary, currents: list[Current
     book = Book(document_time(policy), f"{summary.policy_year}年申报汇总", output="master")
     # 1. what the analyst acts on
     _cover(book, summary)
-    findings_table(book, book.sheet("问题清单"), findings, "问题清单表", recommender_of, project_places(items))
+    findings_table(book, book.sheet("问题清单", stream=True), findings, "问题清单表", recommender_of, project_places(items))
     _duplicates_sheet(book, summary)
     _quota_sheet(book, summary, policy)
     _status_sheet(book, summary)
     ranges = option_ranges(book, summary.questions)
-    question_sheet(book, book.sheet("待裁定"), summary.questions, ranges, open_only=True)
-    question_sheet(book, book.sheet("人工裁定"), summary.questions, ranges, open_only=False)
+    question_sheet(book, book.sheet("待裁定", stream=True), summary.questions, ranges, open_only=True)
+    question_sheet(book, book.sheet("人工裁定", stream=True), summary.questions, ranges, open_only=False)
     # 2. the data
     funding = _funding_columns(policy)
     base_table = _project_sheet(book, policy, bases, "基地汇总", "基地汇总表", "bases", "conditions", funding)
@@ -431,7 +432,7 @@ def write_master(path: str | Path, summary: MergeSummary, currents: list[Current
 
 def store_summary(book, summary: MergeSummary) -> None:
     """Put the summary into a hidden sheet of a write-once workbook (xlsx_book.Book), as JSON text."""
-    ws = book.sheet(SUMMARY_SHEET, hidden=True, keep_ids=True)   # masked as data, before it is cut up
+    ws = book.sheet(SUMMARY_SHEET, hidden=True, keep_ids=True, stream=True)   # masked as data, before it is cut up
     text = json.dumps(mask_data(summary.to_dict()), ensure_ascii=False, separators=(",", ":"))
     for i in range(0, len(text), CHUNK):
         book.write(ws, i // CHUNK, 0, text[i:i + CHUNK])

@@ -38,7 +38,8 @@ from openpyxl.pivot.table import (
     TableDefinition,
 )
 from openpyxl.utils.cell import get_column_letter
-from openpyxl.xml.functions import fromstring, tostring
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import fromstring, tostring, xmlfile
 
 from macros_py.model.privacy import mask_value
 from macros_py.write.xlsx_cells import legal_text
@@ -135,33 +136,60 @@ def _clean(value):
     return legal_text(value) if isinstance(value, str) else value
 
 
-def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, list]]:
-    """The cache definition (with its records) and the items of each axis field."""
-    rows = [tuple(_clean(v) for v in row) for row in source.rows]
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(source.headers)
+def _column(source: Source, i: int) -> list:
+    """Column i of the source as the cache holds it (one column at a time: never a copy of the table)."""
+    return [_clean(row[i]) for row in source.rows]
+
+
+def _axes(source: Source) -> dict[str, list]:
+    """The items of each field a pivot puts on an axis, in display order."""
     order: dict[str, list] = {}
     for p in source.pivots:
         for axis in (p.rows, p.cols):
             if axis:
                 order.setdefault(axis, p.order.get(axis, []))
-    items = {h: _items(list(columns[i]), order[h]) for i, h in enumerate(source.headers) if h in order}
-    fields = [CacheField(name=h, numFmtId=0, sharedItems=_shared(list(columns[i]), items.get(h)))
+    return {h: _items(_column(source, i), order[h]) for i, h in enumerate(source.headers) if h in order}
+
+
+class _Records(RecordList):
+    """The cache's records, serialised one after another into the package (openpyxl's RecordList would
+    hold every record of every row as objects, then as one XML tree: hundreds of MB for 5,000 files)."""
+
+    def __init__(self, source: Source, index: dict[str, dict]):
+        super().__init__()
+        self._source, self._index = source, index
+
+    @property
+    def count(self) -> int:
+        return len(self._source.rows)
+
+    def _record(self, row) -> Record:
+        index = self._index
+        return Record(_fields=[_Index(v=index[h][v]) if h in index else _item(v)
+                               for h, v in zip(self._source.headers, map(_clean, row), strict=True)])
+
+    def _write(self, archive, manifest):
+        with archive.open(self.path[1:], "w") as fh, xmlfile(fh) as xf:
+            with xf.element(self.tagname, {"count": str(self.count), "xmlns": SHEET_MAIN_NS}):
+                for row in self._source.rows:
+                    xf.write(self._record(row).to_tree())
+        manifest.append(self)
+
+
+def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, list]]:
+    """The cache definition (with its records) and the items of each axis field."""
+    items = _axes(source)
+    fields = [CacheField(name=h, numFmtId=0, sharedItems=_shared(_column(source, i), items.get(h)))
               for i, h in enumerate(source.headers)]
     index = {h: {v: n for n, v in enumerate(vs)} for h, vs in items.items()}
-    records = []
-    for row in rows:
-        cells = []
-        for h, v in zip(source.headers, row, strict=True):
-            cells.append(_Index(v=index[h][v]) if h in index else _item(v))
-        records.append(Record(_fields=cells))
     last = source.top + max(len(source.rows), 1)
     ref = f"A{source.top + 1}:{get_column_letter(len(source.headers))}{last + 1}"
     cache = CacheDefinition(
         refreshOnLoad=True, saveData=True, createdVersion=3, refreshedVersion=3, minRefreshableVersion=3,
-        recordCount=len(records), refreshedBy="shenbao",
+        recordCount=len(source.rows), refreshedBy="shenbao",
         cacheSource=CacheSource(type="worksheet", worksheetSource=WorksheetSource(ref=ref, sheet=source.sheet)),
         cacheFields=fields)
-    cache.records = RecordList(r=records)
+    cache.records = _Records(source, index)
     cache._id = cache_id
     return cache, items
 
@@ -244,7 +272,7 @@ def layout(sources: list[Source]) -> dict[str, tuple[int, int, list]]:
     """Pivot name → (rows, columns, row items) of its output, for the sheet that holds it."""
     out = {}
     for s in sources:
-        _, items = _cache(s, 0)
+        items = _axes(s)
         for p in s.pivots:
             out[p.name] = (*shape(p, items), items.get(p.rows, []), items.get(p.cols, []))
     return out
