@@ -174,7 +174,8 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
         if summary_json:
             from macros_py.write.xlsx_pack import write_atomic
 
-            write_atomic(out.path(summary_json), (s.to_json() + "\n").encode("utf-8"))
+            write_atomic(out.path(summary_json),
+                         (text.encode("utf-8") for text in (*s.json_chunks(indent=1), "\n")))
             extra.append(f"汇总 JSON：{summary_json}")
         if html:
             from macros_py.report.html import write_report

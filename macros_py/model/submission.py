@@ -7,13 +7,14 @@ sits in the file, so that every finding can name the cell a clerk must change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 LAYOUT_TEMPLATE = "template"   # the project's own workbook, found by its version sheet
 LAYOUT_PRINTED = "printed"     # 附件7 / 附件8 / 表4-2 as the notice prints them
 
 
-@dataclass
+@dataclass(slots=True)   # thousands of files' rows are kept at once by a merge
 class Record:
     sheet_key: str                       # the schema sheet this row belongs to
     sheet: str                           # the worksheet's actual name
@@ -35,6 +36,29 @@ class Record:
 
     def cell(self, key: str) -> str | None:
         return self.cells.get(key)
+
+
+class RowCells(Mapping):
+    """A record's `cells` kept compactly once the file is checked, when every field stands on one row:
+    the column letters (one dict shared by all rows alike) and that row. Reads like the dict it stands
+    for (get, [], in, items); it cannot be changed."""
+
+    __slots__ = ("letters", "row")
+
+    def __init__(self, letters: dict[str, str], row: int):
+        self.letters, self.row = letters, row
+
+    def __getitem__(self, key: str) -> str:
+        return f"{self.letters[key]}{self.row}"
+
+    def __iter__(self):
+        return iter(self.letters)
+
+    def __len__(self) -> int:
+        return len(self.letters)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 # Why a row under a table's header is not a project (the reconciliation lists it with the reason).

@@ -8,14 +8,12 @@ deterministically.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 from macros_py.check.marks import FILL
 from macros_py.merge.cards import Project, projects
 from macros_py.model.findings import ERROR, INFO, WARNING, Finding, mask_id
-from macros_py.model.privacy import mask_data
 from macros_py.model.summary import CHUNK, SUMMARY_SHEET, MergeSummary
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import Column, build_schema
@@ -23,7 +21,7 @@ from macros_py.rules.bureau import Current
 from macros_py.rules.catalog import CATALOG
 from macros_py.write.cell_text import FONT_NAME
 from macros_py.write.master_stats import pivot_sheets, pivot_sources, stats_sheets
-from macros_py.write.pivots import add_pivots
+from macros_py.write.pivots import write_pivots
 from macros_py.write.printed import write_printed_form
 from macros_py.write.template import document_time
 from macros_py.write.xlsx_book import Book
@@ -394,6 +392,16 @@ def _letters(col: int) -> str:
 def write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
                  policy: Policy) -> Path:
     """The sheets in the order an analyst works: what to act on, the data, the statistics, the forms."""
+    from macros_py.write.outputs import write_failure
+
+    try:
+        return _write_master(path, summary, currents, findings, policy)
+    except OSError as exc:   # the streamed sheets' rows go to temporary files while they are written
+        raise write_failure(path, exc) from None
+
+
+def _write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
+                  policy: Policy) -> Path:
     items = projects(currents, findings)
     bases = [p for p in items if p.kind == "base"]
     studios = [p for p in items if p.kind == "studio"]
@@ -427,12 +435,19 @@ def write_master(path: str | Path, summary: MergeSummary, currents: list[Current
     _printed_sheets(book, policy, bases, studios)
     _identity_sheet(book, studios)
     store_summary(book, summary)
-    return book.save(path, lambda data: add_pivots(data, sources))
+    return book.save(path, lambda package, out: write_pivots(package, out, sources))
 
 
 def store_summary(book, summary: MergeSummary) -> None:
     """Put the summary into a hidden sheet of a write-once workbook (xlsx_book.Book), as JSON text."""
     ws = book.sheet(SUMMARY_SHEET, hidden=True, keep_ids=True, stream=True)   # masked as data, before it is cut up
-    text = json.dumps(mask_data(summary.to_dict()), ensure_ascii=False, separators=(",", ":"))
-    for i in range(0, len(text), CHUNK):
-        book.write(ws, i // CHUNK, 0, text[i:i + CHUNK])
+    row, pending = 0, ""
+    for piece in summary.json_chunks():     # the text is made and written a piece at a time
+        pending += piece
+        start = 0
+        while len(pending) - start >= CHUNK:
+            book.write(ws, row, 0, pending[start:start + CHUNK])
+            row, start = row + 1, start + CHUNK
+        pending = pending[start:]
+    if pending:
+        book.write(ws, row, 0, pending)

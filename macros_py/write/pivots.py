@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 
@@ -280,46 +282,56 @@ def layout(sources: list[Source]) -> dict[str, tuple[int, int, list]]:
 
 def add_pivots(data: bytes, sources: list[Source]) -> bytes:
     """The package `data` with a cache per source and its pivot tables on their sheets."""
-    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    write_pivots(io.BytesIO(data), out, sources)
+    return out.getvalue()
+
+
+def write_pivots(package, out, sources: list[Source]) -> None:
+    """add_pivots from one file object to another, part by part: neither package is held whole (the
+    master of 5,000 files is tens of MB, its caches' records more)."""
+    src = zipfile.ZipFile(package)
     wb_tree = fromstring(src.read(_WORKBOOK))
     wb = WorkbookPackage.from_tree(wb_tree)
     parts = _sheet_parts(src, wb)
     manifest = Manifest.from_tree(fromstring(src.read(_TYPES)))
-    new = zipfile.ZipFile(io.BytesIO(), "w")       # openpyxl's writers write into an archive
-    wb_rels = RelationshipList.from_tree(fromstring(src.read(get_rels_path(_WORKBOOK))))
-    sheet_rels: dict[str, RelationshipList] = {}
-    table_id = 0
-    for cache_id, source in enumerate(sources, start=1):
-        cache, items = _cache(source, cache_id)
-        for p in source.pivots:
-            table_id += 1
-            table = _table(p, source, items, cache_id, table_id, cache)
-            table._write(new, manifest)          # the table, its rels, and the cache with its records once
-            part = parts[p.sheet]
-            rels_path = get_rels_path(f"/{part}")[1:]
-            if part not in sheet_rels:
-                sheet_rels[part] = (RelationshipList.from_tree(fromstring(src.read(rels_path)))
-                                    if rels_path in src.namelist() else RelationshipList())
-            rel = Relationship(Type=TableDefinition.rel_type, Target=f"../pivotTables/pivotTable{table_id}.xml")
-            _append(sheet_rels[part], rel)
-        rel = Relationship(Type=CacheDefinition.rel_type, Target=f"pivotCache/pivotCacheDefinition{cache_id}.xml")
-        _append(wb_rels, rel)
-        wb.pivotCaches.append(PivotCache(cacheId=cache_id, id=rel.id))
-    written = {name: new.read(name) for name in new.namelist()}
-    written[_WORKBOOK] = tostring(wb.to_tree())
-    written[get_rels_path(_WORKBOOK)] = tostring(wb_rels.to_tree())
-    for part, rels in sheet_rels.items():
-        written[get_rels_path(f"/{part}")[1:]] = tostring(rels.to_tree())
-    written[_TYPES] = tostring(manifest.to_tree())
-    names = [i.filename for i in src.infolist()] + sorted(n for n in written if n not in src.namelist())
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in names:      # fresh entries: XlsxWriter's own headers do not survive being copied
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            dst.writestr(info, written[name] if name in written else src.read(name))
-    return out.getvalue()
+    with tempfile.TemporaryFile() as spool, zipfile.ZipFile(spool, "w") as new:  # openpyxl's writers write into an archive
+        wb_rels = RelationshipList.from_tree(fromstring(src.read(get_rels_path(_WORKBOOK))))
+        sheet_rels: dict[str, RelationshipList] = {}
+        table_id = 0
+        for cache_id, source in enumerate(sources, start=1):
+            cache, items = _cache(source, cache_id)
+            for p in source.pivots:
+                table_id += 1
+                table = _table(p, source, items, cache_id, table_id, cache)
+                table._write(new, manifest)          # the table, its rels, and the cache with its records once
+                part = parts[p.sheet]
+                rels_path = get_rels_path(f"/{part}")[1:]
+                if part not in sheet_rels:
+                    sheet_rels[part] = (RelationshipList.from_tree(fromstring(src.read(rels_path)))
+                                        if rels_path in src.namelist() else RelationshipList())
+                rel = Relationship(Type=TableDefinition.rel_type, Target=f"../pivotTables/pivotTable{table_id}.xml")
+                _append(sheet_rels[part], rel)
+            rel = Relationship(Type=CacheDefinition.rel_type, Target=f"pivotCache/pivotCacheDefinition{cache_id}.xml")
+            _append(wb_rels, rel)
+            wb.pivotCaches.append(PivotCache(cacheId=cache_id, id=rel.id))
+        changed = {_WORKBOOK: tostring(wb.to_tree()), get_rels_path(_WORKBOOK): tostring(wb_rels.to_tree())}
+        for part, rels in sheet_rels.items():
+            changed[get_rels_path(f"/{part}")[1:]] = tostring(rels.to_tree())
+        changed[_TYPES] = tostring(manifest.to_tree())
+        old = src.namelist()
+        added = set(new.namelist())
+        names = old + sorted(n for n in {*added, *changed} if n not in old)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for name in names:      # fresh entries: XlsxWriter's own headers do not survive being copied
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o600 << 16
+                if name in changed:
+                    dst.writestr(info, changed[name])
+                    continue
+                with (new if name in added else src).open(name) as part_in, dst.open(info, "w") as part_out:
+                    shutil.copyfileobj(part_in, part_out, 1 << 20)
 
 
 def _append(rels: RelationshipList, rel: Relationship) -> None:

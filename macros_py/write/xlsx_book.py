@@ -18,9 +18,9 @@ Rows and columns are 0-based, as XlsxWriter counts them.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -92,7 +92,7 @@ class Book:
     def __init__(self, when: dt.datetime, title: str | None = None, output: str | None = None):
         """`output`: which of the tool's outputs this is (read.own_output), stamped as a custom document
         property so that a merge recognises the file by content if it lands in an inbox."""
-        self._buffer = io.BytesIO()
+        self._buffer = tempfile.TemporaryFile()   # the package as XlsxWriter writes it
         self.wb = xlsxwriter.Workbook(self._buffer, _OPTIONS)
         self.wb.set_properties({"created": when, "author": "shenbao", "title": title or ""})
         if output:
@@ -265,7 +265,8 @@ class Book:
             ws.set_row(r, line_height(wrapped_lines(v, value_width)))
 
     def save(self, path: str | Path, transform=None) -> Path:
-        """Close and write atomically; `transform` may change the package bytes first (pivot tables)."""
+        """Close and write atomically; `transform(package, out)` may write a changed package instead
+        (pivot tables): both are file objects, so that a big workbook is never held in memory."""
         from xlsxwriter.exceptions import FileCreateError
 
         try:
@@ -278,6 +279,10 @@ class Book:
                 raise
             self.wb.fileclosed = True   # XlsxWriter would try to close it again when collected
             raise write_failure(path, inner) from None
-        data = self._buffer.getvalue()
-        write_atomic(path, transform(data) if transform else data)
+        self._buffer.seek(0)
+        if transform is None:
+            write_atomic(path, lambda fh: shutil.copyfileobj(self._buffer, fh, 1 << 20))
+        else:
+            write_atomic(path, lambda fh: transform(self._buffer, fh))
+        self._buffer.close()
         return Path(path)
