@@ -233,7 +233,7 @@ def _printed_sheets(book: Book, policy: Policy, bases: list[Project], studios: l
     schema = build_schema(policy)
     for title, sheet_key, items in (("附件7", "bases", bases), ("附件8", "studios", studios)):
         rows = [dict(p.main.values, recommender=p.cur.recommender) for p in items]
-        write_printed_form(book, book.sheet(title), schema.sheet(sheet_key), rows,
+        write_printed_form(book, book.sheet(title, stream=True), schema.sheet(sheet_key), rows,
                            "各县（区）人力资源和社会保障局、市直各部门（汇总）")
 
 

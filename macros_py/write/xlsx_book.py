@@ -231,6 +231,9 @@ class Book:
                 ws.set_row(r, line_height(n))
             for c, value in enumerate(values):
                 self.write(ws, r, c, value, cols[c])
+            # The row before is in the file now: XlsxWriter would keep its height until the end.
+            ws.row_info.pop(r - 1, None)
+            ws.row_sizes.pop(r - 1, None)
         if freeze:
             ws.freeze_panes(first_row + 1, 0)
         return last + 1
