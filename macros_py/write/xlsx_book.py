@@ -76,6 +76,13 @@ class _InlineStrings:
         return string
 
 
+class _Forgotten(dict):
+    """A dict that keeps nothing (add_table's note of every cell of a streamed sheet's table)."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
 def _stream_rows(ws) -> None:
     """XlsxWriter's constant_memory for one worksheet (its option is the whole workbook's, and would
     take the tables and the charts' cached values from every sheet): what Worksheet._initialize does
@@ -213,14 +220,15 @@ class Book:
         last = first_row + max(len(rows), 1)
         # add_table refuses a constant_memory sheet only because it writes the header cells, which
         # would be shared strings there: it writes them here as the inline strings the sheet holds.
-        shared, ws.str_table = ws.str_table, _InlineStrings()
-        ws.constant_memory = False
+        # It would also note every cell of the table ((row, col) → range, to refuse an overlapping
+        # table): a streamed sheet holds one table, so those notes are not kept.
+        shared, cells = ws.str_table, ws.table_cells
+        ws.constant_memory, ws.str_table, ws.table_cells = False, _InlineStrings(), _Forgotten()
         try:
             ws.add_table(first_row, 0, last, len(headers) - 1, {"name": name, "style": style, "autofilter": True,
                                                                  "columns": heads})
         finally:
-            ws.constant_memory, ws.str_table = True, shared
-        ws.table_cells.clear()   # (row, col) of every cell, kept only to refuse an overlapping table
+            ws.constant_memory, ws.str_table, ws.table_cells = True, shared, cells
         heights = heights or {}
         for i, values in enumerate(rows):
             r = first_row + 1 + i
