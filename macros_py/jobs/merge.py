@@ -172,10 +172,12 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
             extra.append(f"反馈工作簿 {len(written)} 个：{feedback}")
             staging.step("feedback")
         if summary_json:
+            from itertools import chain
+
             from macros_py.write.xlsx_pack import write_atomic
 
             write_atomic(out.path(summary_json),
-                         (text.encode("utf-8") for text in (*s.json_chunks(indent=1), "\n")))
+                         (text.encode("utf-8") for text in chain(s.json_chunks(indent=1), ["\n"])))
             extra.append(f"汇总 JSON：{summary_json}")
         if html:
             from macros_py.report.html import write_report

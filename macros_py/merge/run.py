@@ -39,7 +39,7 @@ from macros_py.merge.ledger import Ledger, ledger_error
 from macros_py.model.errors import NothingToDo, UsageError
 from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
 from macros_py.model.normalize import norm_key
-from macros_py.model.submission import ROWDUP, WITHDRAWN, Record, RowCells, SkippedRow, Submission
+from macros_py.model.submission import ROWDUP, WITHDRAWN, Record, RowCells, RowValues, SkippedRow, Submission
 from macros_py.model.summary import FileSummary, MergeSummary, RecommenderStatus
 from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy, load_policy
 from macros_py.policy.recommenders import Resolved, stamp_of
@@ -185,8 +185,9 @@ def _compact(out: Outcome, cache: dict | None = None) -> Outcome:
     """A file's records as the parent keeps them until the outputs are written (about 5,000 files' worth
     at once): the column keys, the A1 addresses, the sheet names and short values (the same few thousand
     strings in every file) shared through sys.intern instead of one copy per file as they arrive from
-    the worker; the empty dicts most rows carry, and the tables' header and column maps that most files
-    have alike, shared (`cache`, one per run) — so that memory grows by less per submission."""
+    the worker; the empty dicts most rows carry, and the tables' header and column maps and merged ranges
+    that most files have alike, shared (`cache`, one per run); each row's cells and values in the compact
+    forms of model.submission (RowCells, RowValues) — so that memory grows by less per submission."""
     if out.sub is None:
         return out
     cache = {} if cache is None else cache
@@ -199,10 +200,13 @@ def _compact(out: Outcome, cache: dict | None = None) -> Outcome:
         for rec in records:
             rec.sheet_key, rec.sheet = intern(rec.sheet_key), intern(rec.sheet)
             rec.cells = _cells(rec.cells, cache)
-            rec.values = {intern(k): value(v) for k, v in rec.values.items()}
+            index = _shared("keys", {intern(k): n for n, k in enumerate(rec.values)}, cache)
+            rec.values = RowValues(index, tuple(value(v) for v in rec.values.values()))
             for name in ("typed", "derived", "doubts"):
                 if not getattr(rec, name):
                     setattr(rec, name, _EMPTY)
+    out.sub.merged = {intern(sheet): cache.setdefault(("merged", *ranges), ranges)
+                      for sheet, ranges in out.sub.merged.items()}
     for tables in out.sub.tables.values():
         for t in tables:
             t.sheet_key, t.sheet = intern(t.sheet_key), intern(t.sheet)
