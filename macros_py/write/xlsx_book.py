@@ -11,7 +11,9 @@ which the bureau's 500-file merge needs. What this adds to XlsxWriter:
 - one cache of cell formats, all in 仿宋_GB2312 五号 unless said otherwise;
 - tables with their data written by us (add_table's own data writer would interpret strings);
 - the same bytes for the same content (fixed document time; XlsxWriter fixes the zip entry times),
-  written to a temporary file and renamed.
+  written to a temporary file and renamed;
+- streamed sheets (`sheet(stream=True)`): rows go to a temporary file as they are written, tables
+  and row heights kept, so that the master's big sheets are never held whole in memory (issue 11).
 Rows and columns are 0-based, as XlsxWriter counts them.
 """
 
