@@ -165,6 +165,9 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
             # (where there is a second core to use).
             pending = _start_feedback(*job) if (jobs or default_jobs()) > 1 else None
         write_master(out.path(master), s, run_.currents, run_.findings, policy)
+        # The files' rows are in the master now, and the outputs still to write render the summary:
+        # they are let go, so that the JSON and the HTML report reuse their memory.
+        run_.currents, run_.findings = [], []
         staging.step("master")
         if feedback:
             written = pending.result() if pending is not None else _feedback_job(*job)

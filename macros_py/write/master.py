@@ -121,17 +121,21 @@ def _amount(p: Project, key: str):
 
 
 def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: str,
-                 sheet_key: str) -> tuple[list[str], list[list]]:
-    """Rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender and source."""
+                 sheet_key: str, keep: bool = True) -> tuple[list[str], list[list]]:
+    """Rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender and source;
+    returns its headers and rows (none unless `keep`: each row is made as it is written)."""
     ws = book.sheet(title, stream=True)
     cols = _columns(policy, sheet_key)
-    rows = [[p.cur.recommender, *(_value(c, rec) for c in cols), p.cur.sub.name, rec.row]
-            for p in bases for rec in p.parts.get(sheet_key, [])]
+    rows = ([p.cur.recommender, *(_value(c, rec) for c in cols), p.cur.sub.name, rec.row]
+            for p in bases for rec in p.parts.get(sheet_key, []))
+    if keep:
+        rows = list(rows)
     headers = ["推荐单位", *(c.header for c in cols), "来源文件", "行"]
     book.table(ws, table, headers, rows, formats=[None, *(c.number_format for c in cols), None, None],
-               widths=[16, *(min(c.width, 12) for c in cols), 20, 5], wrap={0, 1, 2, len(cols) + 1})
+               widths=[16, *(min(c.width, 12) for c in cols), 20, 5], wrap={0, 1, 2, len(cols) + 1},
+               count=sum(len(p.parts.get(sheet_key, [])) for p in bases))
     book.print_setup(ws, 1)
-    return headers, rows
+    return headers, rows if keep else []
 
 
 def rule_title(rule: str) -> str:
@@ -422,7 +426,7 @@ def _write_master(path: str | Path, summary: MergeSummary, currents: list[Curren
     funding = _funding_columns(policy)
     base_table = _project_sheet(book, policy, bases, "基地汇总", "基地汇总表", "bases", "conditions", funding)
     studio_table = _project_sheet(book, policy, studios, "工作室汇总", "工作室汇总表", "studios", "masters")
-    _parts_sheet(book, policy, bases, "经费汇总", "经费汇总表", "funding")
+    _parts_sheet(book, policy, bases, "经费汇总", "经费汇总表", "funding", keep=False)
     majors = _parts_sheet(book, policy, bases, "专业预算", "专业预算汇总表", "majors")
     _files_sheet(book, summary)
     _rejected_sheet(book, summary)

@@ -167,17 +167,19 @@ class Book:
     def table(self, ws, name: str, headers: list[str], rows: list[list], *, formats: list[str | None] | None = None,
               widths: list[float] | None = None, first_row: int = 0, style: str = "Table Style Light 9",
               freeze: bool = True, wrap=(), align: dict[int, str] | None = None,
-              heights: dict[int, float] | None = None) -> int:
+              heights: dict[int, float] | None = None, count: int | None = None) -> int:
         """An Excel Table with filters over `rows`; returns the row after it. Columns whose index is in
         `wrap` (or the first `wrap` columns, given a number) wrap their text; `align` gives a column's
         horizontal alignment, the same for its header, so that numbers stand under their headers;
         `heights` gives a row (0-based within `rows`) a height of its own (on a streamed sheet no row
-        can be changed once the next is written)."""
+        can be changed once the next is written). On a streamed sheet `rows` may be any iterable of
+        `count` rows, made as they are written."""
         wrap = set(range(wrap)) if isinstance(wrap, int) else set(wrap)
         align = align or {}
         if ws.constant_memory:
             return self._streamed_table(ws, name, headers, rows, formats=formats, widths=widths, first_row=first_row,
-                                        style=style, freeze=freeze, wrap=wrap, align=align, heights=heights)
+                                        style=style, freeze=freeze, wrap=wrap, align=align, heights=heights,
+                                        count=len(rows) if count is None else count)
         cols = self._cell_formats(headers, formats, wrap, align)
         for r, values in enumerate(rows, start=first_row + 1):
             for c, value in enumerate(values):
@@ -212,14 +214,14 @@ class Book:
                 for c, h in enumerate(headers)]
 
     def _streamed_table(self, ws, name, headers, rows, *, formats, widths, first_row, style, freeze, wrap, align,
-                        heights) -> int:
+                        heights, count: int) -> int:
         """Book.table on a streamed sheet: the same table, cells and heights, written row by row."""
         cols, heads = self._cell_formats(headers, formats, wrap, align), self._header_formats(headers, align)
         widths = widths or [14] * len(headers)
         for c, width in enumerate(widths):
             ws.set_column(c, c, width)
         ws.set_row(first_row, line_height(max(wrapped_lines(h, w) for h, w in zip(headers, widths, strict=False))))
-        last = first_row + max(len(rows), 1)
+        last = first_row + max(count, 1)
         # add_table refuses a constant_memory sheet only because it writes the header cells, which
         # would be shared strings there: it writes them here as the inline strings the sheet holds.
         # It would also note every cell of the table ((row, col) → range, to refuse an overlapping
