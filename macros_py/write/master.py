@@ -144,15 +144,22 @@ def rule_title(rule: str) -> str:
     return spec.title if spec else ""
 
 
-def project_places(items: list[Project]) -> dict[tuple, str]:
+def project_places(items: list[Project], wanted: set[tuple] | None = None) -> dict[tuple, str]:
     """(file, sheet, row) → the project that row belongs to: 项目单位 for a base, 领办人（申报单位） for a
-    studio; rows of 基地条件, 经费预算, 专业预算 and 大师信息 belong to their base or studio."""
+    studio; rows of 基地条件, 经费预算, 专业预算 and 大师信息 belong to their base or studio. Only the
+    places in `wanted`, if given (those of the findings: every row of 5,000 files would be a big map)."""
     out: dict[tuple, str] = {}
     for p in items:
         v = p.main.values
-        name = str(v.get("unit") or "") if p.kind == "base" else f"{v.get('leader') or ''}（{v.get('unit') or ''}）"
+        name = None
         for rec in [p.main, *(r for rows in p.parts.values() for r in rows)]:
-            out.setdefault((p.cur.sub.name, rec.sheet, rec.row), name)
+            place = (p.cur.sub.name, rec.sheet, rec.row)
+            if wanted is not None and place not in wanted:
+                continue
+            if name is None:
+                name = (str(v.get("unit") or "") if p.kind == "base"
+                        else f"{v.get('leader') or ''}（{v.get('unit') or ''}）")
+            out.setdefault(place, name)
     return out
 
 
@@ -415,7 +422,9 @@ def _write_master(path: str | Path, summary: MergeSummary, currents: list[Curren
     book = Book(document_time(policy), f"{summary.policy_year}年申报汇总", output="master")
     # 1. what the analyst acts on
     _cover(book, summary)
-    findings_table(book, book.sheet("问题清单", stream=True), findings, "问题清单表", recommender_of, project_places(items))
+    places = project_places(items, {(f.file, f.sheet, f.row) for f in findings})
+    findings_table(book, book.sheet("问题清单", stream=True), findings, "问题清单表", recommender_of, places)
+    del places
     _duplicates_sheet(book, summary)
     _quota_sheet(book, summary, policy)
     _status_sheet(book, summary)
