@@ -169,6 +169,9 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
             # (where there is a second core to use).
             pending = _start_feedback(*job) if (jobs or default_jobs()) > 1 else None
         write_master(out.path(master), s, run_.currents, run_.findings, policy)
+        # The files' rows are in the master now, and the outputs still to write render the summary:
+        # they are let go, so that the JSON and the HTML report reuse their memory.
+        run_.currents, run_.findings = [], []
         staging.step("master")
         if feedback:
             written = pending.result() if pending is not None else _feedback_job(*job)
@@ -176,9 +179,12 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
             extra.append(f"反馈工作簿 {len(written)} 个：{feedback}")
             staging.step("feedback")
         if summary_json:
+            from itertools import chain
+
             from macros_py.write.xlsx_pack import write_atomic
 
-            write_atomic(out.path(summary_json), (s.to_json() + "\n").encode("utf-8"))
+            write_atomic(out.path(summary_json),
+                         (text.encode("utf-8") for text in chain(s.json_chunks(indent=1), ["\n"])))
             extra.append(f"汇总 JSON：{summary_json}")
         if html:
             from macros_py.report.html import write_report

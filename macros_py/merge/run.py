@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import sqlite3
 import sys
 import tempfile
@@ -38,7 +39,7 @@ from macros_py.merge.ledger import Ledger, ledger_error
 from macros_py.model.errors import NothingToDo, UsageError
 from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
 from macros_py.model.normalize import norm_key
-from macros_py.model.submission import ROWDUP, WITHDRAWN, Record, SkippedRow, Submission
+from macros_py.model.submission import ROWDUP, WITHDRAWN, Record, RowCells, RowValues, SkippedRow, Submission
 from macros_py.model.summary import FileSummary, MergeSummary, RecommenderStatus
 from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy, load_policy
 from macros_py.policy.recommenders import Resolved, stamp_of
@@ -143,16 +144,74 @@ def _failed(item: InboxItem, text: str) -> Outcome:
                    reason=f"程序读取该文件时出错（{text}）。请把文件发给系统维护人员。")
 
 
-def _compact(out: Outcome) -> Outcome:
-    """A file's records as the parent keeps them until the outputs are written: the column keys and the
-    A1 addresses (the same few thousand strings in every file) shared through sys.intern instead of
-    one copy per file as they arrive from the worker, so that memory grows by less per submission."""
-    if out.sub is not None:
-        intern = sys.intern
-        for records in out.sub.sheets.values():
-            for rec in records:
-                rec.cells = {intern(k): intern(v) for k, v in rec.cells.items()}
-                rec.values = {intern(k): v for k, v in rec.values.items()}
+class _Empty(dict):
+    """The one empty dict the records of every file share for what most rows lack (typed, derived,
+    doubts): read-only, so that no rule can fill it for all of them at once."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("shared empty dict of a kept record")
+
+    __setitem__ = __delitem__ = __ior__ = setdefault = update = pop = popitem = clear = _refuse
+
+
+_EMPTY = _Empty()
+_SHORT = 16   # values up to this length (categories, tiers, 是/否, occupations) are shared between files
+
+
+def _shared(kind: str, d: dict, cache: dict) -> dict:
+    """One dict for all files whose dict of this kind has the same items (a table's headers, columns)."""
+    return cache.setdefault((kind, *d.items()), d)
+
+
+_A1 = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
+
+
+def _cells(cells: dict[str, str], cache: dict):
+    """A record's cells as a RowCells when they all stand on one row (as a table's do), else a dict."""
+    intern = sys.intern
+    letters, row = {}, None
+    for k, v in cells.items():
+        m = _A1.fullmatch(v)
+        if m is None or (row is not None and m.group(2) != row):
+            return {intern(k): intern(v) for k, v in cells.items()}
+        letters[intern(k)] = intern(m.group(1))
+        row = m.group(2)
+    return RowCells(_shared("letters", letters, cache), int(row)) if row is not None else _EMPTY
+
+
+def _compact(out: Outcome, cache: dict | None = None) -> Outcome:
+    """A file's records as the parent keeps them until the outputs are written (about 5,000 files' worth
+    at once): the column keys, the A1 addresses, the sheet names and short values (the same few thousand
+    strings in every file) shared through sys.intern instead of one copy per file as they arrive from
+    the worker; the empty dicts most rows carry, and the tables' header and column maps and merged ranges
+    that most files have alike, shared (`cache`, one per run); each row's cells and values in the compact
+    forms of model.submission (RowCells, RowValues) — so that memory grows by less per submission."""
+    if out.sub is None:
+        return out
+    cache = {} if cache is None else cache
+    intern = sys.intern
+
+    def value(v):
+        return intern(v) if type(v) is str and len(v) <= _SHORT else v
+
+    for records in out.sub.sheets.values():
+        for rec in records:
+            rec.sheet_key, rec.sheet = intern(rec.sheet_key), intern(rec.sheet)
+            rec.cells = _cells(rec.cells, cache)
+            index = _shared("keys", {intern(k): n for n, k in enumerate(rec.values)}, cache)
+            rec.values = RowValues(index, tuple(value(v) for v in rec.values.values()))
+            for name in ("typed", "derived", "doubts"):
+                if not getattr(rec, name):
+                    setattr(rec, name, _EMPTY)
+    out.sub.merged = {intern(sheet): cache.setdefault(("merged", *ranges), ranges)
+                      for sheet, ranges in out.sub.merged.items()}
+    for tables in out.sub.tables.values():
+        for t in tables:
+            t.sheet_key, t.sheet = intern(t.sheet_key), intern(t.sheet)
+            t.headers = _shared("headers", {intern(k): intern(v) for k, v in t.headers.items()}, cache)
+            t.columns = _shared("columns", {intern(k): v for k, v in t.columns.items()}, cache)
     return out
 
 
@@ -160,9 +219,10 @@ def read_all(items: list[InboxItem], policy: Policy, jobs: int, progress: Callab
     """Read and check every workbook, each in a worker process (check.workers): a file whose reading
     kills its worker is that file's failure, with the reason, and the other files are read all the same."""
     outcomes: list[Outcome] = []
+    cache: dict = {}
     for n, (_, out) in enumerate(run_isolated(_read_one, str(policy.path), items, jobs=jobs, died=_dead,
                                               failed=_failed, timeout=FILE_TIMEOUT, timed_out=_late), 1):
-        outcomes.append(_compact(out))
+        outcomes.append(_compact(out, cache))
         progress(n, len(items), out)
     return outcomes
 

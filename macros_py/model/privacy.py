@@ -75,6 +75,29 @@ def mask_ids(text: str) -> str:
     return _CANDIDATE.sub(_mask_match, text)
 
 
+_TAIL = re.compile(r"[^0-9A-Za-z][0-9A-Za-z]*\Z")
+
+
+def mask_stream(pieces, size: int = 1 << 16):
+    """mask_ids over text that comes in pieces (a page rendered piece by piece): the same text as
+    mask_ids of the whole, made a block at a time. A block ends after a character that no ID number
+    contains nor touches, so that no number is cut in two."""
+    pending: list[str] = []
+    length = 0
+    for piece in pieces:
+        pending.append(piece)
+        length += len(piece)
+        if length < size:
+            continue
+        text = "".join(pending)
+        tail = _TAIL.search(text)
+        cut = tail.start() + 1 if tail else 0
+        if cut:
+            yield mask_ids(text[:cut])
+        pending, length = [text[cut:]], len(text) - cut
+    yield mask_ids("".join(pending))
+
+
 def mask_value(value):
     """A cell value on its way out: text with ID numbers masked; a whole number that is an ID becomes
     its masked text; anything else unchanged."""

@@ -7,13 +7,14 @@ sits in the file, so that every finding can name the cell a clerk must change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 LAYOUT_TEMPLATE = "template"   # the project's own workbook, found by its version sheet
 LAYOUT_PRINTED = "printed"     # 附件7 / 附件8 / 表4-2 as the notice prints them
 
 
-@dataclass
+@dataclass(slots=True)   # thousands of files' rows are kept at once by a merge
 class Record:
     sheet_key: str                       # the schema sheet this row belongs to
     sheet: str                           # the worksheet's actual name
@@ -35,6 +36,78 @@ class Record:
 
     def cell(self, key: str) -> str | None:
         return self.cells.get(key)
+
+
+class RowCells(Mapping):
+    """A record's `cells` kept compactly once the file is checked, when every field stands on one row:
+    the column letters (one dict shared by all rows alike) and that row. Reads like the dict it stands
+    for (get, [], in, items); it cannot be changed."""
+
+    __slots__ = ("letters", "row")
+
+    def __init__(self, letters: dict[str, str], row: int):
+        self.letters, self.row = letters, row
+
+    def __getitem__(self, key: str) -> str:
+        return f"{self.letters[key]}{self.row}"
+
+    def __iter__(self):
+        return iter(self.letters)
+
+    def __len__(self) -> int:
+        return len(self.letters)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+class RowValues(MutableMapping):
+    """A record's `values` kept compactly once the file is checked: the keys (one index, key → position,
+    shared by all rows with the same keys) and the values in a tuple — a third of a dict's size, for
+    the rows of thousands of files a merge keeps at once. Reads and writes like the dict it stands for;
+    a key it did not have gets the row an index of its own."""
+
+    __slots__ = ("_index", "_items")
+
+    def __init__(self, index: dict[str, int], items: tuple):
+        self._index, self._items = index, items
+
+    def __getitem__(self, key):
+        i = self._index.get(key)
+        if i is None:
+            raise KeyError(key)
+        return self._items[i]
+
+    def get(self, key, default=None):
+        i = self._index.get(key)
+        return default if i is None else self._items[i]
+
+    def __contains__(self, key) -> bool:
+        return key in self._index
+
+    def __setitem__(self, key, value) -> None:
+        i = self._index.get(key)
+        if i is None:
+            self._index = {**self._index, key: len(self._items)}
+            self._items = (*self._items, value)
+        else:
+            self._items = (*self._items[:i], value, *self._items[i + 1:])
+
+    def __delitem__(self, key) -> None:
+        if key not in self._index:
+            raise KeyError(key)
+        kept = [(k, v) for k, v in zip(self._index, self._items, strict=True) if k != key]
+        self._index = {k: n for n, (k, _) in enumerate(kept)}
+        self._items = tuple(v for _, v in kept)
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 # Why a row under a table's header is not a project (the reconciliation lists it with the reason).

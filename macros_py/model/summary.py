@@ -190,9 +190,35 @@ class MergeSummary:
         return _plain(self)
 
     def to_json(self) -> str:
+        return "".join(self.json_chunks(indent=1))
+
+    def json_chunks(self, indent: int | None = None):
+        """json.dumps(mask_data(self.to_dict()), ensure_ascii=False, indent=indent) — compact
+        (separators "," and ":") when indent is None — as pieces of text, made one list element at a
+        time: a merge of thousands of files never holds the whole summary as plain data, nor its text."""
         from macros_py.model.privacy import mask_data
 
-        return json.dumps(mask_data(self.to_dict()), ensure_ascii=False, indent=1, sort_keys=False)
+        def dumps(value, level: int) -> str:
+            if indent is None:
+                return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            return json.dumps(value, ensure_ascii=False, indent=indent).replace("\n", "\n" + " " * (indent * level))
+
+        def newline(level: int) -> str:
+            return "" if indent is None else "\n" + " " * (indent * level)
+
+        names = _FIELDS.get(MergeSummary) or tuple(f.name for f in dataclasses.fields(self))
+        yield "{"
+        for n, name in enumerate(names):
+            yield ("," if n else "") + newline(1) + json.dumps(name, ensure_ascii=False) + (":" if indent is None else ": ")
+            value = getattr(self, name)
+            if not isinstance(value, list) or not value:
+                yield dumps(mask_data(_plain(value)), 1)
+                continue
+            yield "["
+            for i, item in enumerate(value):
+                yield ("," if i else "") + newline(2) + dumps(mask_data(_plain(item)), 2)
+            yield newline(1) + "]"
+        yield newline(0) + "}"
 
     @classmethod
     def from_dict(cls, data: dict) -> MergeSummary:

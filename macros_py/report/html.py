@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from macros_py.model.findings import ERROR, INFO, SEVERITY_ORDER, WARNING
 from macros_py.model.paths import TEMPLATES_DIR
-from macros_py.model.privacy import mask_ids
+from macros_py.model.privacy import mask_stream
 from macros_py.model.summary import BaseCard, MergeSummary, StudioCard
 from macros_py.policy.load import CHANNEL_CITY, Policy
 from macros_py.report.charts import Chart, fmt_money, fmt_number, stacked_bars
@@ -64,14 +64,19 @@ def _environment() -> Environment:
 def render_report(summary: MergeSummary, policy: Policy) -> str:
     """The report as HTML text. ID numbers are masked in the finished page, once, whatever value,
     attribute or chart label they came in (model.privacy)."""
-    return mask_ids(_environment().get_template(TEMPLATE).render(build_view(summary, policy)))
+    return "".join(_pieces(summary, policy))
+
+
+def _pieces(summary: MergeSummary, policy: Policy):
+    return mask_stream(_environment().get_template(TEMPLATE).generate(build_view(summary, policy)))
 
 
 def write_report(summary: MergeSummary, path, policy: Policy) -> None:
-    """Render and write the report atomically (temporary file beside the target, then rename)."""
+    """Render and write the report atomically (temporary file beside the target, then rename), a
+    block at a time: the page of a merge of thousands of files is never one string."""
     from macros_py.write.xlsx_pack import write_atomic
 
-    write_atomic(path, render_report(summary, policy).encode("utf-8"))
+    write_atomic(path, (text.encode("utf-8") for text in _pieces(summary, policy)))
 
 
 # ---------------------------------------------------------------- the view

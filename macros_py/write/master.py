@@ -8,14 +8,12 @@ deterministically.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 from macros_py.check.marks import FILL
 from macros_py.merge.cards import Project, projects
 from macros_py.model.findings import ERROR, INFO, WARNING, Finding, mask_id
-from macros_py.model.privacy import mask_data
 from macros_py.model.summary import CHUNK, SUMMARY_SHEET, MergeSummary
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import Column, build_schema
@@ -23,7 +21,7 @@ from macros_py.rules.bureau import Current
 from macros_py.rules.catalog import CATALOG
 from macros_py.write.cell_text import FONT_NAME
 from macros_py.write.master_stats import pivot_sheets, pivot_sources, stats_sheets
-from macros_py.write.pivots import add_pivots
+from macros_py.write.pivots import write_pivots
 from macros_py.write.printed import write_printed_form
 from macros_py.write.template import document_time
 from macros_py.write.xlsx_book import Book
@@ -79,7 +77,7 @@ def _project_sheet(book: Book, policy, items: list[Project], title: str, table: 
                    joined: str, extra: list[tuple[str, str, float, object]] = ()) -> tuple[list[str], list[list]]:
     """A project sheet: the printed columns first, then the rest; returns its headers and rows.
     A column is (header, number format, width, value of a project)."""
-    ws = book.sheet(title)
+    ws = book.sheet(title, stream=True)
     main_cols, join_cols = _columns(policy, main_key), _columns(policy, joined)
     mine = {c.header for c in main_cols}
     other_title = build_schema(policy).sheet(joined).title
@@ -123,17 +121,21 @@ def _amount(p: Project, key: str):
 
 
 def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: str,
-                 sheet_key: str) -> tuple[list[str], list[list]]:
-    """Rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender and source."""
-    ws = book.sheet(title)
+                 sheet_key: str, keep: bool = True) -> tuple[list[str], list[list]]:
+    """Rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender and source;
+    returns its headers and rows (none unless `keep`: each row is made as it is written)."""
+    ws = book.sheet(title, stream=True)
     cols = _columns(policy, sheet_key)
-    rows = [[p.cur.recommender, *(_value(c, rec) for c in cols), p.cur.sub.name, rec.row]
-            for p in bases for rec in p.parts.get(sheet_key, [])]
+    rows = ([p.cur.recommender, *(_value(c, rec) for c in cols), p.cur.sub.name, rec.row]
+            for p in bases for rec in p.parts.get(sheet_key, []))
+    if keep:
+        rows = list(rows)
     headers = ["推荐单位", *(c.header for c in cols), "来源文件", "行"]
     book.table(ws, table, headers, rows, formats=[None, *(c.number_format for c in cols), None, None],
-               widths=[16, *(min(c.width, 12) for c in cols), 20, 5], wrap={0, 1, 2, len(cols) + 1})
+               widths=[16, *(min(c.width, 12) for c in cols), 20, 5], wrap={0, 1, 2, len(cols) + 1},
+               count=sum(len(p.parts.get(sheet_key, [])) for p in bases))
     book.print_setup(ws, 1)
-    return headers, rows
+    return headers, rows if keep else []
 
 
 def rule_title(rule: str) -> str:
@@ -142,15 +144,22 @@ def rule_title(rule: str) -> str:
     return spec.title if spec else ""
 
 
-def project_places(items: list[Project]) -> dict[tuple, str]:
+def project_places(items: list[Project], wanted: set[tuple] | None = None) -> dict[tuple, str]:
     """(file, sheet, row) → the project that row belongs to: 项目单位 for a base, 领办人（申报单位） for a
-    studio; rows of 基地条件, 经费预算, 专业预算 and 大师信息 belong to their base or studio."""
+    studio; rows of 基地条件, 经费预算, 专业预算 and 大师信息 belong to their base or studio. Only the
+    places in `wanted`, if given (those of the findings: every row of 5,000 files would be a big map)."""
     out: dict[tuple, str] = {}
     for p in items:
         v = p.main.values
-        name = str(v.get("unit") or "") if p.kind == "base" else f"{v.get('leader') or ''}（{v.get('unit') or ''}）"
+        name = None
         for rec in [p.main, *(r for rows in p.parts.values() for r in rows)]:
-            out.setdefault((p.cur.sub.name, rec.sheet, rec.row), name)
+            place = (p.cur.sub.name, rec.sheet, rec.row)
+            if wanted is not None and place not in wanted:
+                continue
+            if name is None:
+                name = (str(v.get("unit") or "") if p.kind == "base"
+                        else f"{v.get('leader') or ''}（{v.get('unit') or ''}）")
+            out.setdefault(place, name)
     return out
 
 
@@ -175,7 +184,7 @@ def findings_table(book: Book, ws, findings: list[Finding], name: str, recommend
 
 
 def _duplicates_sheet(book: Book, summary: MergeSummary) -> None:
-    ws = book.sheet("重复申报")
+    ws = book.sheet("重复申报", stream=True)
     headers = ["组", "规则", "严重程度", "依据", "推荐单位", "渠道", "名称", "代码", "文件", "位置"]
     rows = [[n, g.rule, g.severity, g.basis, m.recommender, m.channel, m.name, m.code, m.file, f"{m.sheet}!{m.cell}"]
             for n, g in enumerate(summary.duplicates, start=1) for m in g.members]
@@ -207,7 +216,7 @@ def _quota_sheet(book: Book, summary: MergeSummary, policy: Policy) -> None:
 
 
 def _status_sheet(book: Book, summary: MergeSummary) -> None:
-    ws = book.sheet("报送情况")
+    ws = book.sheet("报送情况", stream=True)
     headers = ["推荐单位", "渠道", "在应报名单", "已报送", "收到时间", "文件", "基地数", "工作室数", "错误", "警告",
                "状态", "此前报送"]
     rows = [[r.name, r.channel, "是" if r.expected else "否", "是" if r.received else "否", r.when, r.file,
@@ -218,7 +227,7 @@ def _status_sheet(book: Book, summary: MergeSummary) -> None:
 
 
 def _files_sheet(book: Book, summary: MergeSummary) -> None:
-    ws = book.sheet("收件文件")
+    ws = book.sheet("收件文件", stream=True)
     headers = ["文件", "状态", "原因", "推荐单位", "收到时间", "逾期", "格式", "模板版本", "读取行数", "汇总行数",
                "未汇总行数", "错误", "警告", "SHA256"]
     rows = [[f.name, f.status, f.reason, f.recommender, f.received, "是" if f.late else "", f.layout,
@@ -235,7 +244,7 @@ def _printed_sheets(book: Book, policy: Policy, bases: list[Project], studios: l
     schema = build_schema(policy)
     for title, sheet_key, items in (("附件7", "bases", bases), ("附件8", "studios", studios)):
         rows = [dict(p.main.values, recommender=p.cur.recommender) for p in items]
-        write_printed_form(book, book.sheet(title), schema.sheet(sheet_key), rows,
+        write_printed_form(book, book.sheet(title, stream=True), schema.sheet(sheet_key), rows,
                            "各县（区）人力资源和社会保障局、市直各部门（汇总）")
 
 
@@ -248,7 +257,7 @@ IDENTITY_HOWTO = (f"“{IDENTITY_SHEET}”含完整身份证号，已隐藏并�
 def _identity_sheet(book: Book, studios: list[Project]) -> None:
     """The one sheet with whole ID numbers: the bureau checks them against the copies on paper.
     Hidden and protected, so it is neither printed with the workbook nor changed by accident."""
-    ws = book.sheet(IDENTITY_SHEET, hidden=True, keep_ids=True)
+    ws = book.sheet(IDENTITY_SHEET, hidden=True, keep_ids=True, stream=True)
     rows = []
     for p in studios:
         m = p.part("masters")
@@ -307,7 +316,7 @@ def _cover(book: Book, summary: MergeSummary) -> None:
 
 
 def _rejected_sheet(book: Book, summary: MergeSummary) -> None:
-    ws = book.sheet("未汇总的行")
+    ws = book.sheet("未汇总的行", stream=True)
     rows = [[r["file"], r["sheet"], r["row"], r.get("kind", ""), r["reason"], r.get("text", "")]
             for r in summary.rejected]
     book.table(ws, "未汇总的行表", ["文件", "工作表", "行", "类别", "原因", "内容"], rows,
@@ -352,12 +361,13 @@ def question_sheet(book: Book, ws, questions, ranges: dict, *, open_only: bool) 
     name = "待裁定表" if open_only else "裁定记录表"
     widths = [24, 10, 44, 16, 22, 8, 11, 7, 28, 18, 12]
     wrap = frozenset({0, 2, 4, 8, 9})
-    book.table(ws, name, [*QUESTION_HEADERS, *extra], rows, widths=widths, wrap=wrap)
-    for r, values in enumerate(rows, start=1):
-        # Rows as tall as their wrapped text (LibreOffice does not refit rows when it opens the file).
+    # Rows as tall as their wrapped text (LibreOffice does not refit rows when it opens the file).
+    heights = {}
+    for i, values in enumerate(rows):
         lines = max(-(-_text_width(str(values[c] or "")) // int(widths[c] - 1)) for c in wrap)
         if lines > 1:
-            ws.set_row(r, 14 * lines)
+            heights[i] = 14 * lines
+    book.table(ws, name, [*QUESTION_HEADERS, *extra], rows, widths=widths, wrap=wrap, heights=heights)
     # One validation per run of rows with the same options (the questions come grouped by kind):
     # thousands of one-cell validations would cost more than the rest of the sheet.
     runs: list[list] = []
@@ -393,6 +403,16 @@ def _letters(col: int) -> str:
 def write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
                  policy: Policy) -> Path:
     """The sheets in the order an analyst works: what to act on, the data, the statistics, the forms."""
+    from macros_py.write.outputs import write_failure
+
+    try:
+        return _write_master(path, summary, currents, findings, policy)
+    except OSError as exc:   # the streamed sheets' rows go to temporary files while they are written
+        raise write_failure(path, exc) from None
+
+
+def _write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
+                  policy: Policy) -> Path:
     items = projects(currents, findings)
     bases = [p for p in items if p.kind == "base"]
     studios = [p for p in items if p.kind == "studio"]
@@ -402,18 +422,20 @@ def write_master(path: str | Path, summary: MergeSummary, currents: list[Current
     book = Book(document_time(policy), f"{summary.policy_year}年申报汇总", output="master")
     # 1. what the analyst acts on
     _cover(book, summary)
-    findings_table(book, book.sheet("问题清单"), findings, "问题清单表", recommender_of, project_places(items))
+    places = project_places(items, {(f.file, f.sheet, f.row) for f in findings})
+    findings_table(book, book.sheet("问题清单", stream=True), findings, "问题清单表", recommender_of, places)
+    del places
     _duplicates_sheet(book, summary)
     _quota_sheet(book, summary, policy)
     _status_sheet(book, summary)
     ranges = option_ranges(book, summary.questions)
-    question_sheet(book, book.sheet("待裁定"), summary.questions, ranges, open_only=True)
-    question_sheet(book, book.sheet("人工裁定"), summary.questions, ranges, open_only=False)
+    question_sheet(book, book.sheet("待裁定", stream=True), summary.questions, ranges, open_only=True)
+    question_sheet(book, book.sheet("人工裁定", stream=True), summary.questions, ranges, open_only=False)
     # 2. the data
     funding = _funding_columns(policy)
     base_table = _project_sheet(book, policy, bases, "基地汇总", "基地汇总表", "bases", "conditions", funding)
     studio_table = _project_sheet(book, policy, studios, "工作室汇总", "工作室汇总表", "studios", "masters")
-    _parts_sheet(book, policy, bases, "经费汇总", "经费汇总表", "funding")
+    _parts_sheet(book, policy, bases, "经费汇总", "经费汇总表", "funding", keep=False)
     majors = _parts_sheet(book, policy, bases, "专业预算", "专业预算汇总表", "majors")
     _files_sheet(book, summary)
     _rejected_sheet(book, summary)
@@ -426,12 +448,19 @@ def write_master(path: str | Path, summary: MergeSummary, currents: list[Current
     _printed_sheets(book, policy, bases, studios)
     _identity_sheet(book, studios)
     store_summary(book, summary)
-    return book.save(path, lambda data: add_pivots(data, sources))
+    return book.save(path, lambda package, out: write_pivots(package, out, sources))
 
 
 def store_summary(book, summary: MergeSummary) -> None:
     """Put the summary into a hidden sheet of a write-once workbook (xlsx_book.Book), as JSON text."""
-    ws = book.sheet(SUMMARY_SHEET, hidden=True, keep_ids=True)   # masked as data, before it is cut up
-    text = json.dumps(mask_data(summary.to_dict()), ensure_ascii=False, separators=(",", ":"))
-    for i in range(0, len(text), CHUNK):
-        book.write(ws, i // CHUNK, 0, text[i:i + CHUNK])
+    ws = book.sheet(SUMMARY_SHEET, hidden=True, keep_ids=True, stream=True)   # masked as data, before it is cut up
+    row, pending = 0, ""
+    for piece in summary.json_chunks():     # the text is made and written a piece at a time
+        pending += piece
+        start = 0
+        while len(pending) - start >= CHUNK:
+            book.write(ws, row, 0, pending[start:start + CHUNK])
+            row, start = row + 1, start + CHUNK
+        pending = pending[start:]
+    if pending:
+        book.write(ws, row, 0, pending)

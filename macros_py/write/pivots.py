@@ -6,8 +6,8 @@ content types (openpyxl's Manifest), the workbook's <pivotCaches> (openpyxl's Wo
 each sheet's relationships (openpyxl's RelationshipList). No XML is assembled from strings.
 
 One cache per source table holds every column of that table (Excel wants one cache field per source
-column) and no records (refreshed on open); fields a pivot puts on an axis list their items in the order the bureau
-reads them (the policy's region order, tiers A, B, C). Every cache is refreshed when the workbook is
+column) and no records (refreshed on open); fields a pivot puts on an axis list their items in the
+order the bureau reads them (the policy's region order, tiers A, B, C). Every cache is refreshed when the workbook is
 opened, so Excel, WPS and LibreOffice compute the pivot from the sheet, never from a stale copy.
 The same input gives the same bytes: no time stamps, items and ids in a fixed order.
 """
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 
@@ -135,20 +137,27 @@ def _clean(value):
     return legal_text(value) if isinstance(value, str) else value
 
 
-def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, list]]:
-    """The cache definition (with an empty records part) and the items of each axis field."""
+def _column(source: Source, i: int, clean: bool = True) -> list:
+    """Column i of the source as the cache holds it (one column at a time: never a copy of the table).
+    Unclean for a field that lists no items: of those the cache keeps only the types, which masking and
+    cleaning (text to text) do not change."""
+    return [_clean(row[i]) for row in source.rows] if clean else [row[i] for row in source.rows]
+
+
+def _axes(source: Source) -> dict[str, list]:
+    """The items of each field a pivot puts on an axis, in display order."""
     order: dict[str, list] = {}
     for p in source.pivots:
         for axis in (p.rows, p.cols):
             if axis:
                 order.setdefault(axis, p.order.get(axis, []))
-    columns = list(zip(*source.rows, strict=True)) if source.rows else [()] * len(source.headers)
-    # Only an axis field lists its values (the items); of the others the cache keeps the types, which
-    # masking and cleaning (text to text) do not change.
-    columns = [tuple(_clean(v) for v in col) if h in order else col for h, col in zip(source.headers, columns,
-                                                                                       strict=True)]
-    items = {h: _items(list(columns[i]), order[h]) for i, h in enumerate(source.headers) if h in order}
-    fields = [CacheField(name=h, numFmtId=0, sharedItems=_shared(list(columns[i]), items.get(h)))
+    return {h: _items(_column(source, i), order[h]) for i, h in enumerate(source.headers) if h in order}
+
+
+def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, list]]:
+    """The cache definition (with an empty records part) and the items of each axis field."""
+    items = _axes(source)
+    fields = [CacheField(name=h, numFmtId=0, sharedItems=_shared(_column(source, i, h in items), items.get(h)))
               for i, h in enumerate(source.headers)]
     last = source.top + max(len(source.rows), 1)
     ref = f"A{source.top + 1}:{get_column_letter(len(source.headers))}{last + 1}"
@@ -243,7 +252,7 @@ def layout(sources: list[Source]) -> dict[str, tuple[int, int, list]]:
     """Pivot name → (rows, columns, row items) of its output, for the sheet that holds it."""
     out = {}
     for s in sources:
-        _, items = _cache(s, 0)
+        items = _axes(s)
         for p in s.pivots:
             out[p.name] = (*shape(p, items), items.get(p.rows, []), items.get(p.cols, []))
     return out
@@ -251,46 +260,56 @@ def layout(sources: list[Source]) -> dict[str, tuple[int, int, list]]:
 
 def add_pivots(data: bytes, sources: list[Source]) -> bytes:
     """The package `data` with a cache per source and its pivot tables on their sheets."""
-    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    write_pivots(io.BytesIO(data), out, sources)
+    return out.getvalue()
+
+
+def write_pivots(package, out, sources: list[Source]) -> None:
+    """add_pivots from one file object to another, part by part: neither package is held whole (the
+    master of 5,000 files is tens of MB, its caches' records more)."""
+    src = zipfile.ZipFile(package)
     wb_tree = fromstring(src.read(_WORKBOOK))
     wb = WorkbookPackage.from_tree(wb_tree)
     parts = _sheet_parts(src, wb)
     manifest = Manifest.from_tree(fromstring(src.read(_TYPES)))
-    new = zipfile.ZipFile(io.BytesIO(), "w")       # openpyxl's writers write into an archive
-    wb_rels = RelationshipList.from_tree(fromstring(src.read(get_rels_path(_WORKBOOK))))
-    sheet_rels: dict[str, RelationshipList] = {}
-    table_id = 0
-    for cache_id, source in enumerate(sources, start=1):
-        cache, items = _cache(source, cache_id)
-        for p in source.pivots:
-            table_id += 1
-            table = _table(p, source, items, cache_id, table_id, cache)
-            table._write(new, manifest)          # the table, its rels, and the cache with its records once
-            part = parts[p.sheet]
-            rels_path = get_rels_path(f"/{part}")[1:]
-            if part not in sheet_rels:
-                sheet_rels[part] = (RelationshipList.from_tree(fromstring(src.read(rels_path)))
-                                    if rels_path in src.namelist() else RelationshipList())
-            rel = Relationship(Type=TableDefinition.rel_type, Target=f"../pivotTables/pivotTable{table_id}.xml")
-            _append(sheet_rels[part], rel)
-        rel = Relationship(Type=CacheDefinition.rel_type, Target=f"pivotCache/pivotCacheDefinition{cache_id}.xml")
-        _append(wb_rels, rel)
-        wb.pivotCaches.append(PivotCache(cacheId=cache_id, id=rel.id))
-    written = {name: new.read(name) for name in new.namelist()}
-    written[_WORKBOOK] = tostring(wb.to_tree())
-    written[get_rels_path(_WORKBOOK)] = tostring(wb_rels.to_tree())
-    for part, rels in sheet_rels.items():
-        written[get_rels_path(f"/{part}")[1:]] = tostring(rels.to_tree())
-    written[_TYPES] = tostring(manifest.to_tree())
-    names = [i.filename for i in src.infolist()] + sorted(n for n in written if n not in src.namelist())
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in names:      # fresh entries: XlsxWriter's own headers do not survive being copied
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            dst.writestr(info, written[name] if name in written else src.read(name))
-    return out.getvalue()
+    with tempfile.TemporaryFile() as spool, zipfile.ZipFile(spool, "w") as new:  # openpyxl's writers write into an archive
+        wb_rels = RelationshipList.from_tree(fromstring(src.read(get_rels_path(_WORKBOOK))))
+        sheet_rels: dict[str, RelationshipList] = {}
+        table_id = 0
+        for cache_id, source in enumerate(sources, start=1):
+            cache, items = _cache(source, cache_id)
+            for p in source.pivots:
+                table_id += 1
+                table = _table(p, source, items, cache_id, table_id, cache)
+                table._write(new, manifest)          # the table, its rels, and the cache with its records once
+                part = parts[p.sheet]
+                rels_path = get_rels_path(f"/{part}")[1:]
+                if part not in sheet_rels:
+                    sheet_rels[part] = (RelationshipList.from_tree(fromstring(src.read(rels_path)))
+                                        if rels_path in src.namelist() else RelationshipList())
+                rel = Relationship(Type=TableDefinition.rel_type, Target=f"../pivotTables/pivotTable{table_id}.xml")
+                _append(sheet_rels[part], rel)
+            rel = Relationship(Type=CacheDefinition.rel_type, Target=f"pivotCache/pivotCacheDefinition{cache_id}.xml")
+            _append(wb_rels, rel)
+            wb.pivotCaches.append(PivotCache(cacheId=cache_id, id=rel.id))
+        changed = {_WORKBOOK: tostring(wb.to_tree()), get_rels_path(_WORKBOOK): tostring(wb_rels.to_tree())}
+        for part, rels in sheet_rels.items():
+            changed[get_rels_path(f"/{part}")[1:]] = tostring(rels.to_tree())
+        changed[_TYPES] = tostring(manifest.to_tree())
+        old = src.namelist()
+        added = set(new.namelist())
+        names = old + sorted(n for n in {*added, *changed} if n not in old)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for name in names:      # fresh entries: XlsxWriter's own headers do not survive being copied
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o600 << 16
+                if name in changed:
+                    dst.writestr(info, changed[name])
+                    continue
+                with (new if name in added else src).open(name) as part_in, dst.open(info, "w") as part_out:
+                    shutil.copyfileobj(part_in, part_out, 1 << 20)
 
 
 def _append(rels: RelationshipList, rel: Relationship) -> None:

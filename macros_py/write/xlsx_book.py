@@ -11,16 +11,20 @@ which the bureau's 500-file merge needs. What this adds to XlsxWriter:
 - one cache of cell formats, all in 仿宋_GB2312 五号 unless said otherwise;
 - tables with their data written by us (add_table's own data writer would interpret strings);
 - the same bytes for the same content (fixed document time; XlsxWriter fixes the zip entry times),
-  written to a temporary file and renamed.
+  written to a temporary file and renamed;
+- streamed sheets (`sheet(stream=True)`): rows go to a temporary file as they are written, tables
+  and row heights kept, so that the master's big sheets are never held whole in memory (issue 11).
 Rows and columns are 0-based, as XlsxWriter counts them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import xlsxwriter
@@ -72,6 +76,33 @@ def fit_cell(text: str) -> str:
     return text[: CELL_LIMIT - len(note)] + note
 
 
+class _InlineStrings:
+    """Stands in for the shared-string table while add_table writes a streamed sheet's headers."""
+
+    @staticmethod
+    def _get_shared_string_index(string: str) -> str:
+        return string
+
+
+class _Forgotten(dict):
+    """A dict that keeps nothing (add_table's note of every cell of a streamed sheet's table)."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+def _stream_rows(ws) -> None:
+    """XlsxWriter's constant_memory for one worksheet (its option is the whole workbook's, and would
+    take the tables and the charts' cached values from every sheet): what Worksheet._initialize does
+    when the option is on."""
+    fd, name = tempfile.mkstemp(dir=ws.tmpdir)
+    os.close(fd)
+    ws.row_data_filename = name
+    ws.row_data_fh = open(name, mode="w+", encoding="utf-8")  # noqa: SIM115  (XlsxWriter closes and removes it)
+    ws.fh = ws.row_data_fh
+    ws.constant_memory = True
+
+
 class Book:
     def __init__(self, when: dt.datetime, title: str | None = None, output: str | None = None,
                  in_memory: bool = False):
@@ -81,7 +112,7 @@ class Book:
         many small books of one run (a feedback file per recommender): creating and removing a dozen
         temporary files per book cost more than writing it. A big book (the master) keeps the files,
         which hold its XML out of memory."""
-        self._buffer = io.BytesIO()
+        self._buffer = tempfile.TemporaryFile()   # the package as XlsxWriter writes it
         self.wb = xlsxwriter.Workbook(self._buffer, {**_OPTIONS, "in_memory": in_memory})
         self.wb.set_properties({"created": when, "author": "shenbao", "title": title or ""})
         if output:
@@ -105,12 +136,17 @@ class Book:
         props = dict(self._props.get(id(fmt), {})) if fmt is not None else {}
         return self.fmt(**{**props, "quote_prefix": True})
 
-    def sheet(self, name: str, hidden: bool = False, keep_ids: bool = False):
+    def sheet(self, name: str, hidden: bool = False, keep_ids: bool = False, stream: bool = False):
+        """A new sheet; with `stream`, its rows go to a temporary file as they are written (XlsxWriter's
+        constant_memory, for this sheet only), so a sheet of thousands of rows is never held whole:
+        its cells must then be written row after row, each row's height set before the next row."""
         ws = self.wb.add_worksheet(name)
         if hidden:
             ws.hide()
         if keep_ids:
             self._keep_ids.add(ws.name)
+        if stream:
+            _stream_rows(ws)
         return ws
 
     def write(self, ws, row: int, col: int, value, fmt=None) -> None:
@@ -141,24 +177,27 @@ class Book:
 
     def table(self, ws, name: str, headers: list[str], rows: list[list], *, formats: list[str | None] | None = None,
               widths: list[float] | None = None, first_row: int = 0, style: str = "Table Style Light 9",
-              freeze: bool = True, wrap=(), align: dict[int, str] | None = None) -> int:
+              freeze: bool = True, wrap=(), align: dict[int, str] | None = None,
+              heights: dict[int, float] | None = None, count: int | None = None) -> int:
         """An Excel Table with filters over `rows`; returns the row after it. Columns whose index is in
         `wrap` (or the first `wrap` columns, given a number) wrap their text; `align` gives a column's
-        horizontal alignment, the same for its header, so that numbers stand under their headers."""
+        horizontal alignment, the same for its header, so that numbers stand under their headers;
+        `heights` gives a row (0-based within `rows`) a height of its own (on a streamed sheet no row
+        can be changed once the next is written). On a streamed sheet `rows` may be any iterable of
+        `count` rows, made as they are written."""
         wrap = set(range(wrap)) if isinstance(wrap, int) else set(wrap)
         align = align or {}
-        cols = [self.fmt(valign="top", **({"num_format": f} if f else {}), **({"text_wrap": True} if c in wrap else {}),
-                         **({"align": align[c]} if c in align else {}))
-                for c, f in enumerate(formats or [None] * len(headers))]
+        if ws.constant_memory:
+            return self._streamed_table(ws, name, headers, rows, formats=formats, widths=widths, first_row=first_row,
+                                        style=style, freeze=freeze, wrap=wrap, align=align, heights=heights,
+                                        count=len(rows) if count is None else count)
+        cols = self._cell_formats(headers, formats, wrap, align)
         for r, values in enumerate(rows, start=first_row + 1):
             for c, value in enumerate(values):
                 self.write(ws, r, c, value, cols[c])
         last = first_row + max(len(rows), 1)
         ws.add_table(first_row, 0, last, len(headers) - 1, {
-            "name": name, "style": style, "autofilter": True,
-            "columns": [{"header": h, "header_format": self.fmt(bold=True, text_wrap=True, valign="vcenter",
-                                                                **({"align": align[c]} if c in align else {}))}
-                        for c, h in enumerate(headers)]})
+            "name": name, "style": style, "autofilter": True, "columns": self._header_formats(headers, align)})
         widths = widths or [14] * len(headers)
         for c, width in enumerate(widths):
             ws.set_column(c, c, width)
@@ -169,6 +208,55 @@ class Book:
             n = max([wrapped_lines(values[c], widths[c]) for c in wrap if c < len(values)] + [1])
             if n > 1:
                 ws.set_row(r, line_height(n))
+        for i, height in (heights or {}).items():
+            ws.set_row(first_row + 1 + i, height)
+        if freeze:
+            ws.freeze_panes(first_row + 1, 0)
+        return last + 1
+
+    def _cell_formats(self, headers, formats, wrap, align) -> list:
+        return [self.fmt(valign="top", **({"num_format": f} if f else {}), **({"text_wrap": True} if c in wrap else {}),
+                         **({"align": align[c]} if c in align else {}))
+                for c, f in enumerate(formats or [None] * len(headers))]
+
+    def _header_formats(self, headers, align) -> list[dict]:
+        return [{"header": h, "header_format": self.fmt(bold=True, text_wrap=True, valign="vcenter",
+                                                        **({"align": align[c]} if c in align else {}))}
+                for c, h in enumerate(headers)]
+
+    def _streamed_table(self, ws, name, headers, rows, *, formats, widths, first_row, style, freeze, wrap, align,
+                        heights, count: int) -> int:
+        """Book.table on a streamed sheet: the same table, cells and heights, written row by row."""
+        cols, heads = self._cell_formats(headers, formats, wrap, align), self._header_formats(headers, align)
+        widths = widths or [14] * len(headers)
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, width)
+        ws.set_row(first_row, line_height(max(wrapped_lines(h, w) for h, w in zip(headers, widths, strict=False))))
+        last = first_row + max(count, 1)
+        # add_table refuses a constant_memory sheet only because it writes the header cells, which
+        # would be shared strings there: it writes them here as the inline strings the sheet holds.
+        # It would also note every cell of the table ((row, col) → range, to refuse an overlapping
+        # table): a streamed sheet holds one table, so those notes are not kept.
+        shared, cells = ws.str_table, ws.table_cells
+        ws.constant_memory, ws.str_table, ws.table_cells = False, _InlineStrings(), _Forgotten()
+        try:
+            ws.add_table(first_row, 0, last, len(headers) - 1, {"name": name, "style": style, "autofilter": True,
+                                                                 "columns": heads})
+        finally:
+            ws.constant_memory, ws.str_table, ws.table_cells = True, shared, cells
+        heights = heights or {}
+        for i, values in enumerate(rows):
+            r = first_row + 1 + i
+            n = max([wrapped_lines(values[c], widths[c]) for c in wrap if c < len(values)] + [1])
+            if i in heights:
+                ws.set_row(r, heights[i])
+            elif n > 1:
+                ws.set_row(r, line_height(n))
+            for c, value in enumerate(values):
+                self.write(ws, r, c, value, cols[c])
+            # The row before is in the file now: XlsxWriter would keep its height until the end.
+            ws.row_info.pop(r - 1, None)
+            ws.row_sizes.pop(r - 1, None)
         if freeze:
             ws.freeze_panes(first_row + 1, 0)
         return last + 1
@@ -203,7 +291,8 @@ class Book:
             ws.set_row(r, line_height(wrapped_lines(v, value_width)))
 
     def save(self, path: str | Path, transform=None) -> Path:
-        """Close and write atomically; `transform` may change the package bytes first (pivot tables)."""
+        """Close and write atomically; `transform(package, out)` may write a changed package instead
+        (pivot tables): both are file objects, so that a big workbook is never held in memory."""
         from xlsxwriter.exceptions import FileCreateError
 
         try:
@@ -216,6 +305,10 @@ class Book:
                 raise
             self.wb.fileclosed = True   # XlsxWriter would try to close it again when collected
             raise write_failure(path, inner) from None
-        data = self._buffer.getvalue()
-        write_atomic(path, transform(data) if transform else data)
+        self._buffer.seek(0)
+        if transform is None:
+            write_atomic(path, lambda fh: shutil.copyfileobj(self._buffer, fh, 1 << 20))
+        else:
+            write_atomic(path, lambda fh: transform(self._buffer, fh))
+        self._buffer.close()
         return Path(path)

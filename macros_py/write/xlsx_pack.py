@@ -45,8 +45,9 @@ def repack(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, then rename. Missing
+def write_atomic(path: str | Path, data) -> None:
+    """Write `data` (bytes; an iterable of bytes written one after another, or a function that writes
+    into the file it is given, so that a big output is never held whole) to `path` through a temporary file in the same folder, then rename. Missing
     folders are created; stale temporaries a killed run left in the folder are removed first; any
     OSError becomes an OutputError naming the path, and leaves nothing behind."""
     from macros_py.write.outputs import make_parents, write_failure
@@ -59,7 +60,12 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{tag()}-", suffix=path.suffix, dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes | bytearray | memoryview):
+                fh.write(data)
+            elif callable(data):
+                data(fh)
+            else:
+                fh.writelines(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a workbook is an ordinary file
