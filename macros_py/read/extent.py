@@ -76,15 +76,21 @@ def xml_parser() -> expat.XMLParserType:
     return parser
 
 
+def stream_parse(zf: zipfile.ZipFile, part: str, parser, after_chunk=None) -> None:
+    """Feed a part to an expat parser in chunks (bounded memory); after_chunk() runs after each."""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            parser.Parse(chunk, not chunk)
+            if not chunk:
+                break
+            if after_chunk is not None:
+                after_chunk()
+
+
 def _feed(zf: zipfile.ZipFile, part: str, parser, after_chunk) -> None:
     try:
-        with zf.open(part) as fh:
-            while True:
-                chunk = fh.read(_CHUNK)
-                parser.Parse(chunk, not chunk)
-                if not chunk:
-                    break
-                after_chunk()
+        stream_parse(zf, part, parser, after_chunk)
     except expat.ExpatError:
         raise UnusableFileError(f"文件已损坏（{part} 不是完整的 XML），请重新保存后报送。") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):

@@ -22,7 +22,7 @@ import zlib
 from xml.parsers import expat
 
 from macros_py.model.errors import UnusableFileError
-from macros_py.read.extent import EXCEL_COLS, EXCEL_ROWS, xml_parser
+from macros_py.read.extent import EXCEL_COLS, EXCEL_ROWS, stream_parse, xml_parser
 from macros_py.read.flags import SheetFlags
 
 _CHUNK = 1 << 16
@@ -158,15 +158,6 @@ class _Sheets:
                     self.recorded += 1
 
 
-def _stream(zf: zipfile.ZipFile, part: str, parser) -> None:
-    with zf.open(part) as fh:
-        while True:
-            chunk = fh.read(_CHUNK)
-            parser.Parse(chunk, not chunk)
-            if not chunk:
-                break
-
-
 def _marked(zf: zipfile.ZipFile, part: str, *marks) -> bool:
     """Whether the part's bytes hold any of the marks (streamed, in bounded memory)."""
     tail = b""
@@ -195,7 +186,7 @@ def _styles_of(zf: zipfile.ZipFile, head: bytes | None) -> _Styles:
         parser = xml_parser()
         parser.StartElementHandler, parser.EndElementHandler = styles.start, styles.end
         try:
-            _stream(zf, "styles.xml", parser)
+            stream_parse(zf, "styles.xml", parser)
         except _FAILURES:
             styles = _Styles()       # named styles unread: the automatic ones still count
     if head is not None and (styles.struck or _STRUCK_MARK.search(head)):
@@ -296,7 +287,7 @@ class OdsFlagReader:
                 styles.start(name, attrs)
 
         parser.StartElementHandler, parser.EndElementHandler = start, styles.end
-        _stream(zf, "content.xml", parser)
+        stream_parse(zf, "content.xml", parser)
         return sheets.tables
 
     def get(self, name: str) -> SheetFlags:
