@@ -345,3 +345,28 @@ def test_rows_that_cannot_join_their_project_are_listed_not_lost(tmp_path, polic
     rows = {r["row"] for r in s["rejected"]}
     n = len(data["conditions"])
     assert rows == {3 + n - 1, 3 + n}          # the last two 基地条件 rows (header on row 3)
+
+
+def test_a_copy_of_the_same_bytes_gives_the_same_master_on_every_run(tmp_path):
+    """An unregistered copy of a file (the same bytes, saved again later) takes the first copy's received
+    time, as the ledger records it for those bytes: the first run's outputs equal the second's (found by
+    a new-user trial: the second run read the first copy's time back from the ledger and differed)."""
+    import os
+    from pathlib import Path
+
+    sample = sorted((Path(__file__).resolve().parent.parent / "workbooks" / "samples").glob("0*.xlsx"))[0]
+    inbox = tmp_path / "收件"
+    (inbox / "补发").mkdir(parents=True)
+    shutil.copy(sample, inbox / sample.name)
+    shutil.copy(sample, inbox / "补发" / "再次发送.xlsx")
+    os.utime(inbox / sample.name, (1_764_000_000, 1_764_000_000))
+    os.utime(inbox / "补发" / "再次发送.xlsx", (1_764_090_000, 1_764_090_000))
+    out = tmp_path / "out"
+    argv = ["merge", str(inbox), "-o", str(out / "汇总.xlsx"), "--summary-json", str(out / "s.json"), "--jobs", "1"]
+    assert main(argv) == 0
+    first = json.loads((out / "s.json").read_text(encoding="utf-8"))
+    assert main(argv) == 0
+    second = json.loads((out / "s.json").read_text(encoding="utf-8"))
+    times = {f["name"]: f["received"] for f in first["files"]}
+    assert times[sample.name] == times["补发/再次发送.xlsx"]
+    assert first == second

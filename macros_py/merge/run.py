@@ -298,6 +298,14 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, d
         else:
             by_sha[out.sha256] = out
             status[rel] = (MERGED, "")
+    # A copy of the same bytes that nobody registered takes the first copy's time, as the ledger will
+    # record it for those bytes: else the next run, reading that time back, would give a different master.
+    first: dict[str, str] = {}
+    for out in outcomes:
+        if out.sha256:
+            head = first.setdefault(out.sha256, out.item.relpath)
+            if head != out.item.relpath and not registered(out.item, register) and not ledger.known(out.sha256):
+                received[out.item.relpath] = received[head]
     latest: dict[str, Outcome] = {}
 
     def rank(o: Outcome) -> tuple:
