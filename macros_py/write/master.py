@@ -17,6 +17,7 @@ from macros_py.model.findings import ERROR, INFO, WARNING, Finding, mask_id
 from macros_py.model.summary import CHUNK, SUMMARY_SHEET, MergeSummary
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import Column, build_schema
+from macros_py.read.grid import column_name
 from macros_py.rules.bureau import Current
 from macros_py.rules.catalog import CATALOG
 from macros_py.write.cell_text import FONT_NAME
@@ -341,7 +342,7 @@ def option_ranges(book: Book, questions) -> dict[tuple[str, ...], str]:
         col = len(ranges)
         for i, text in enumerate(options):
             book.write(lists, i, col, text)
-        letter = _letters(col)
+        letter = column_name(col)
         ranges[options] = f"='{_OPTIONS_SHEET}'!${letter}$1:${letter}${len(options)}"
     return ranges
 
@@ -391,13 +392,6 @@ def _text_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _letters(col: int) -> str:
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
