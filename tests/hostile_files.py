@@ -52,8 +52,9 @@ _SHEET = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 def write_xlsx(path: Path, rows_xml: str, *, sheet_name: str = "Sheet1", core: str = _CORE,
-               workbook: str | None = None) -> Path:
-    """A minimal workbook package whose one sheet has `rows_xml` as its sheetData."""
+               workbook: str | None = None, prolog: str = "") -> Path:
+    """A minimal workbook package whose one sheet has `rows_xml` as its sheetData (and `prolog` before
+    its root element)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", _CT)
@@ -61,7 +62,7 @@ def write_xlsx(path: Path, rows_xml: str, *, sheet_name: str = "Sheet1", core: s
         zf.writestr("docProps/core.xml", core)
         zf.writestr("xl/workbook.xml", workbook or _WB.format(name=sheet_name))
         zf.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
-        zf.writestr("xl/worksheets/sheet1.xml", _SHEET.format(rows=rows_xml))
+        zf.writestr("xl/worksheets/sheet1.xml", _SHEET.format(rows=rows_xml).replace("<worksheet", prolog + "<worksheet", 1))
     path.write_bytes(buf.getvalue())
     return path
 
@@ -119,6 +120,14 @@ def far_after_comment(path: Path) -> Path:
     1,048,576; and a cell at XFD in single quotes."""
     return write_xlsx(path, "<row r='1'><c r='XFD1'><v>1</v></c></row>"
                             '<row r="1048576"><!--<row r="1">--><c><v>2</v></c></row>')
+
+
+def far_in_entity(path: Path) -> Path:
+    """Standard cell tags only, and a far cell inside an entity the DTD declares, its markup written as
+    character references: a regex sees A1 alone, a parser that expanded the entity would see XFD1048576."""
+    far = "&#60;c r=\"XFD1048576\"&#62;&#60;v&#62;2&#60;/v&#62;&#60;/c&#62;"
+    return write_xlsx(path, '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">&far;</row>',
+                      prolog=f"<!DOCTYPE worksheet [<!ENTITY far '{far}'>]>")
 
 
 def many_merges(path: Path, count: int = 100_000) -> Path:
@@ -325,7 +334,8 @@ KINDS = {
     "far_long_column.xlsx": far_long_column, "many_rows.xlsx": many_r_less_cells,
     "far_entity_ref.xlsx": far_entity_ref, "far_gt_in_value.xlsx": far_gt_in_value,
     "far_second_r.xlsx": far_second_r, "far_prefixed.xlsx": far_prefixed,
-    "far_after_comment.xlsx": far_after_comment, "many_merges.xlsx": many_merges,
+    "far_after_comment.xlsx": far_after_comment, "far_in_entity.xlsx": far_in_entity,
+    "many_merges.xlsx": many_merges,
     "ods_repeated.ods": ods_repeated, "xls_far_cells.xls": xls_far_cells,
 }
 

@@ -164,18 +164,22 @@ def run_isolated(func: Callable, context, items: Iterable, *, jobs: int,
     results: dict[int, object] = {}
     workers: list[_Worker] = []
     next_out = 0
+
+    def dispatch() -> None:
+        for w in workers:
+            if w.job is None and pending:
+                w.job = pending.pop()
+                w.started = time.monotonic()
+                try:
+                    w.conn.send((w.job, items[w.job]))
+                except (OSError, ValueError):
+                    pass       # the child is gone: its sentinel says so below
+
     try:
         for _ in range(max(1, min(jobs, len(items)))):
             workers.append(_Worker(ctx, func, context))
         while next_out < len(items):
-            for w in workers:
-                if w.job is None and pending:
-                    w.job = pending.pop()
-                    w.started = time.monotonic()
-                    try:
-                        w.conn.send((w.job, items[w.job]))
-                    except (OSError, ValueError):
-                        pass       # the child is gone: its sentinel says so below
+            dispatch()
             busy = [w for w in workers if w.job is not None]
             left = None
             if timeout is not None and busy:
@@ -201,6 +205,7 @@ def run_isolated(func: Callable, context, items: Iterable, *, jobs: int,
                     workers.remove(w)
                     if pending:
                         workers.append(_Worker(ctx, func, context))
+            dispatch()     # a freed child starts its next item while the caller handles this one
             while next_out in results:
                 yield next_out, results.pop(next_out)
                 next_out += 1

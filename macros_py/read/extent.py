@@ -159,10 +159,28 @@ _PREFIXED_C = re.compile(rb":c[\s/>]")
 _STD_C = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: [a-qs-z][a-zA-Z]*+="[^"<>]*+")*+ ?/?>')
 
 
+def _no_dtd(data: bytes) -> bool:
+    """Whether the prolog (what comes before the root element, the one place a DTD may stand) holds
+    no markup declaration. Only a DTD's entities can make a parser see a cell tag the regex does not;
+    a comment, CDATA or processing instruction in the body can only make the regex count more cells
+    than a parser sees, which errs on the safe side."""
+    at = 0
+    while (at := data.find(b"<", at)) >= 0:
+        kind = data[at + 1:at + 2]
+        if kind == b"!":
+            return False
+        if kind != b"?":
+            return True
+        at += 2
+    return True
+
+
 def _standard_scan(data: bytes, cells: _Cells) -> bool:
-    """The commonest case in a few passes of the regex engine and none of Python per cell: every cell's
-    tag is a standard one (so each cell's place is its reference and rows do not matter). False
-    otherwise, and the sheet is read the slower way."""
+    """The commonest case in a few passes of the regex engine and none of Python per cell: no DTD, and
+    every cell's tag a standard one (so each cell's place is its reference and rows do not matter).
+    False otherwise, and the sheet is read the slower way."""
+    if not _no_dtd(data):
+        return False
     found = _STD_C.findall(data)
     if len(found) != len(_ANY_C.findall(data)) or _PREFIXED_C.search(data):
         return False
@@ -177,10 +195,12 @@ def _standard_scan(data: bytes, cells: _Cells) -> bool:
 
 def _fast_scan(data: bytes, cells: _Cells, limits) -> bool:
     """False when the sheet holds anything the fast way does not read exactly as a parser does."""
-    if b"<!" in data or data.count(b"<?") > (1 if data.lstrip().startswith(b"<?xml") else 0):
-        return False
     if _standard_scan(data, cells):
         return True
+    # The tokeniser below finds a tag's end by its first ">": a comment, CDATA or processing
+    # instruction may hold quotes or ">" that only a parser places.
+    if b"<!" in data or data.count(b"<?") > (1 if data.lstrip().startswith(b"<?xml") else 0):
+        return False
     find, attrs_of, cell, new_row = data.find, _ATTR.findall, cells.cell, cells.new_row
     for n, m in enumerate(_START.finditer(data)):
         end = find(b">", m.end())
