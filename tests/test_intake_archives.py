@@ -59,6 +59,19 @@ def write_bomb(path: Path, work: Path) -> Path:
     return path
 
 
+def write_solid_bomb(path: Path, work: Path) -> Path:
+    """A workbook packed in one solid block after 40 MB of zeros: the block declares one packed size for
+    both, and reaching the workbook would inflate the zeros first."""
+    zeros = work / "zeros40.bin"
+    with zeros.open("wb") as fh:
+        fh.truncate(40 * 1024 * 1024)
+    with py7zr.SevenZipFile(path, "w") as z:
+        z.write(zeros, "说明.txt")
+        z.write(SAMPLE_11, "广灵县.xlsx")
+    zeros.unlink()
+    return path
+
+
 @pytest.fixture(scope="module")
 def inbox(tmp_path_factory, policy):
     root = tmp_path_factory.mktemp("archives")
@@ -77,6 +90,7 @@ def inbox(tmp_path_factory, policy):
     with py7zr.SevenZipFile(inbox / "加密文件名.7z", "w", password="123456", header_encryption=True) as z:
         z.write(SAMPLE_11, "左云县.xlsx")
     write_bomb(inbox / "炸弹.7z", work)
+    write_solid_bomb(inbox / "同块.7z", work)
     write_rar5(inbox / "天镇县.rar", [("天镇县/天镇县申报.xlsx", SAMPLE_06.read_bytes()),
                                       ("../../出界.xlsx", SAMPLE_11.read_bytes())])
     write_rar5(inbox / "阳高县.rar", [("A.xlsx", b"\x01" * 300), ("B.xls", b"\x02" * 200)], stored=False)
@@ -128,6 +142,18 @@ def test_a_7z_bomb_is_refused_from_its_declared_size_before_anything_is_extracte
     assert "压缩炸弹" in reason and "300 MB" in reason and "0.xlsx" in reason
     entries = open_archive(inbox / "炸弹.7z", "炸弹.7z", tmp_path / "unpack")
     assert [e.path for e in entries] == [None] and not (tmp_path / "unpack").exists()   # nothing written
+
+
+def test_a_workbook_in_a_solid_7z_block_of_zeros_is_not_extracted(merged, inbox, tmp_path):
+    # The block's ratio, not the member's (which a solid 7z does not declare), stops the bomb.
+    files, master, _ = merged
+    reason = files["同块.7z › 广灵县.xlsx"]["reason"]
+    assert "压缩炸弹" in reason and "同一块" in reason and "40 MB" in reason
+    assert not any(r.get("推荐单位") == "广灵县人力资源和社会保障局" for r in master)
+    entries = open_archive(inbox / "同块.7z", "同块.7z", tmp_path / "unpack")
+    assert all(e.path is None for e in entries)
+    # The sound archive of several real workbooks is one solid block too, and is read.
+    assert files["报送材料.7z › 平城区/平城区申报.xlsx"]["status"] != "已跳过"
 
 
 def test_a_rar_with_stored_members_is_read_and_no_name_leaves_the_temporary_folder(merged, inbox):
@@ -220,7 +246,8 @@ def test_the_same_limits_stop_a_7z_or_rar_member_before_it_is_extracted(tmp_path
         z.write(SAMPLE_01, "平城区.xlsx")
     big, small = open_archive(tmp_path / "大.7z", "大.7z", tmp_path / "u1")
     assert big.path is None and "超过 50 MB 的上限" in big.reason
-    assert small.path is not None and small.path.read_bytes() == SAMPLE_01.read_bytes()
+    # the workbook after it shares its solid block: reaching it would inflate the 60 MB first
+    assert small.path is None and "同一块" in small.reason and "60 MB" in small.reason
     # a RAR that declares 300 MB unpacked: refused from its header, nothing read
     write_rar5(tmp_path / "炸弹.rar", [("0.xlsx", b"\0" * 100)], stored=False, unpacked={"0.xlsx": 300 << 20})
     [entry] = open_archive(tmp_path / "炸弹.rar", "炸弹.rar", tmp_path / "u2")

@@ -130,6 +130,10 @@ def _member_reason(member: Member, base: str, limits: Limits, nested: bool) -> s
         return (f"文件有 {member.size / 1048576:.1f} MB，超过 {limits.max_file_bytes // 1048576} MB 的上限，未读取。")
     if member.packed and member.size > 1 << 20 and member.size / member.packed > limits.max_ratio:
         return "压缩比异常（可能是“压缩炸弹”），未解压。"
+    # In a solid 7z block, reaching a member inflates every member before it: the block's ratio counts.
+    if member.block and member.block[0] > 1 << 20 and member.block[0] / max(member.block[1], 1) > limits.max_ratio:
+        return (f"与它压缩在同一块中的内容解压后有 {member.block[0] / 1048576:.0f} MB，压缩比异常（可能是“压缩炸弹”），"
+                "未解压；请把工作簿直接放入收件文件夹，或单独压缩为 .zip。")
     if not member.readable:
         return "本机无法解压 RAR 中压缩存放的文件" + _NO_TOOL
     return ""

@@ -41,6 +41,7 @@ class Member:
     packed: int | None           # declared, compressed (None where the format does not say: solid 7z)
     encrypted: bool = False
     readable: bool = True        # False: this machine has no tool to extract it (a compressed RAR member)
+    block: tuple[int, int] | None = None   # a solid 7z block's (inflated, packed) bytes, where it holds several
     key: object = field(default=None, repr=False)
 
 
@@ -203,6 +204,19 @@ class SevenZipReader(Reader):
         encrypted = self.sz.needs_password()
         self.members = [Member(i.filename, i.uncompressed, i.compressed, encrypted, key=i.filename)
                         for i in self.sz.list() if not i.is_directory]
+        # py7zr gives a solid block's packed size to its first member only (None to the others).
+        blocks: dict[int, list] = {}
+        for f in self.sz.files:
+            if not f.is_directory and f.folder is not None:
+                blocks.setdefault(id(f.folder), []).append(f)
+        block_of = {}
+        for files in blocks.values():
+            if len(files) > 1:
+                packed = sum(f.compressed or 0 for f in files)
+                for f in files:
+                    block_of[f.filename] = (sum(g.uncompressed for g in files), packed)
+        for m in self.members:
+            m.block = block_of.get(m.key)
 
     def extract(self, jobs: list[tuple[Member, Path]], cap: int) -> dict[int, str]:
         if not jobs:
