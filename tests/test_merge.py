@@ -370,3 +370,18 @@ def test_a_copy_of_the_same_bytes_gives_the_same_master_on_every_run(tmp_path):
     times = {f["name"]: f["received"] for f in first["files"]}
     assert times[sample.name] == times["补发/再次发送.xlsx"]
     assert first == second
+
+
+def test_an_inbox_of_unusable_files_says_nothing_was_merged(tmp_path, capsys):
+    # The master is still written (it lists who sent what, and why it was not read), and the console
+    # says, before the reconciliation, that no project was merged.
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    (inbox / "平城区.xlsx").write_text("不是工作簿", encoding="utf-8")
+    (inbox / "说明.txt").write_text("见附件", encoding="utf-8")
+    code = main(["merge", str(inbox), "-o", str(tmp_path / "汇总.xlsx")])
+    out = capsys.readouterr().out
+    assert code == 0 and (tmp_path / "汇总.xlsx").is_file()
+    assert "注意：没有汇总到任何基地或工作室项目" in out
+    summary = load_summary(tmp_path / "汇总.xlsx")
+    assert not summary.bases and {f.status for f in summary.files} == {"无法使用", "已跳过"}

@@ -210,6 +210,9 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
         by_status[f.status] = by_status.get(f.status, 0) + 1
     lines = notes + [f"收到文件 {len(s.files)} 个：" + "，".join(f"{k} {v}" for k, v in by_status.items())]
     lines += [f"注意：{note}" for note in s.notes]   # the receipt register's and the 人工裁定 workbook's problems
+    if not s.bases and not s.studios:
+        lines.append("注意：没有汇总到任何基地或工作室项目：收到的文件都无法使用、已跳过或没有项目行（原因见下表）；"
+                     "汇总工作簿只列出报送情况和问题。")
     lines += reconciliation_lines(s)
     sev: dict[str, int] = {}
     for f in s.findings:
