@@ -122,6 +122,48 @@ def far_after_comment(path: Path) -> Path:
                             '<row r="1048576"><!--<row r="1">--><c><v>2</v></c></row>')
 
 
+def write_book(path: Path, sheets: list[str]) -> Path:
+    """A workbook package of several sheets, each `sheets[i]` as its sheetData."""
+    ws_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    ws_rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+    n = range(1, len(sheets) + 1)
+    types = _CT.replace("</Types>", "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{ws_type}"/>'
+                                            for i in n if i > 1) + "</Types>")
+    book = _WB.replace('<sheet name="{name}" sheetId="1" r:id="rId1"/>',
+                       "".join(f'<sheet name="表{i}" sheetId="{i}" r:id="rId{i}"/>' for i in n))
+    rels = _WB_RELS.replace(_WB_RELS[_WB_RELS.index("<Relationship "):_WB_RELS.index("</Relationships>")],
+                            "".join(f'<Relationship Id="rId{i}" Type="{ws_rel}" Target="worksheets/sheet{i}.xml"/>'
+                                    for i in n))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", types)
+        zf.writestr("_rels/.rels", _RELS)
+        zf.writestr("docProps/core.xml", _CORE)
+        zf.writestr("xl/workbook.xml", book)
+        zf.writestr("xl/_rels/workbook.xml.rels", rels)
+        for i, rows in zip(n, sheets, strict=True):
+            zf.writestr(f"xl/worksheets/sheet{i}.xml", _SHEET.format(rows=rows))
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def _rows(count: int, cols: int) -> str:
+    letters = [chr(65 + c) for c in range(cols)]
+    return "".join(f'<row r="{r}">' + "".join(f'<c r="{x}{r}"><v>{r}</v></c>' for x in letters) + "</row>"
+                   for r in range(1, count + 1))
+
+
+def many_sheets(path: Path) -> Path:
+    """3,000 sheets of one cell each: each sheet far within the limits, the workbook not (a reader
+    builds a grid, and searches it for headers, 3,000 times)."""
+    return write_book(path, [_rows(1, 1)] * 3000)
+
+
+def book_cells(path: Path) -> Path:
+    """250 sheets of 400 x 6 cells: each sheet a fiftieth of the cell limit, all of them twice it."""
+    return write_book(path, [_rows(400, 6)] * 250)
+
+
 def far_in_entity(path: Path) -> Path:
     """Standard cell tags only, and a far cell inside an entity the DTD declares, its markup written as
     character references: a regex sees A1 alone, a parser that expanded the entity would see XFD1048576."""
@@ -335,7 +377,7 @@ KINDS = {
     "far_entity_ref.xlsx": far_entity_ref, "far_gt_in_value.xlsx": far_gt_in_value,
     "far_second_r.xlsx": far_second_r, "far_prefixed.xlsx": far_prefixed,
     "far_after_comment.xlsx": far_after_comment, "far_in_entity.xlsx": far_in_entity,
-    "many_merges.xlsx": many_merges,
+    "many_merges.xlsx": many_merges, "many_sheets.xlsx": many_sheets, "book_cells.xlsx": book_cells,
     "ods_repeated.ods": ods_repeated, "xls_far_cells.xls": xls_far_cells,
 }
 

@@ -63,6 +63,24 @@ def _check(where: str, ext: Extent, limits) -> None:
         raise _too_large(where, ext, limits)
 
 
+def check_book(extents, limits) -> None:
+    """The per-sheet limits applied to the workbook as a whole, sheet after sheet as they are measured
+    (so that a scan stops at the sheet that passes them): no more sheets than max_sheets, and all of
+    them together no larger than one sheet may be. Else a thousand sheets, each within the limits,
+    would build a thousand times a sheet's worth."""
+    cells = area = 0
+    for n, ext in enumerate(extents, start=1):
+        if n > limits.max_sheets:
+            raise UnusableFileError(f"工作簿有超过 {limits.max_sheets} 个工作表，不像正常的申报工作簿，已停止读取。"
+                                    "请删除多余的工作表后重新报送。")
+        cells, area = cells + ext.cells, area + ext.area
+        if area > limits.max_cells or cells > limits.max_cell_count:
+            raise UnusableFileError(
+                f"工作簿前 {n} 个工作表合计已有 {cells} 个单元格（{area} 个单元格的范围），超过整个工作簿的上限"
+                f"（{limits.max_cell_count} 个单元格、{limits.max_cells} 个单元格的范围），不像正常的申报工作簿，"
+                "已停止读取。请删除多余的工作表、行和列后重新报送。")
+
+
 def _entity(*_args) -> None:
     raise UnusableFileError("工作簿的 XML 中声明了实体（DTD），不是 Excel 或 WPS 保存的工作簿，已停止读取。")
 

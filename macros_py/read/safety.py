@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from macros_py.model.errors import UnusableFileError
-from macros_py.read.extent import ods_extents, xls_extents, xls_workbook_stream, xlsx_sheet_extent, xml_parser
+from macros_py.read.extent import (
+    Extent,
+    check_book,
+    ods_extents,
+    xls_extents,
+    xls_workbook_stream,
+    xlsx_sheet_extent,
+    xml_parser,
+)
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -37,6 +45,7 @@ class Limits:
     # cut, with a note, where a cell must hold it (C-VALUE long; write.xlsx_book.fit_cell).
     max_text: int = 100_000
     max_merged: int = 20_000                        # merged ranges in one worksheet
+    max_sheets: int = 255                           # worksheets in one workbook (the template has 12)
 
 
 DEFAULT_LIMITS = Limits()
@@ -131,14 +140,15 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
                     info.file_size / info.compress_size > limits.max_ratio:
                 raise UnusableFileError(f"文件中的 {info.filename} 压缩比异常（可能是“压缩炸弹”），已停止读取。")
         if ods:
-            ods_extents(zf, limits)
+            check_book(ods_extents(zf, limits), limits)
             return ZipFacts(KIND_OTHER_ZIP, False, [])
         sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
         sheets += sorted(t for t in _sheet_targets(zf, names) if t not in sheets)
         skipped = _parts_only_of(zf, names, unread) if unread else set()
+        measured = [part for part in sheets if part not in skipped]
+        check_book([Extent()] * len(measured), limits)         # the sheet count, before any is measured
         kept: dict[str, bytes] = {}
-        for part in (p for p in sheets if p not in skipped):
-            xlsx_sheet_extent(zf, part, limits, kept)
+        check_book((xlsx_sheet_extent(zf, part, limits, kept) for part in measured), limits)
         return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets, kept)
 
 
@@ -208,4 +218,4 @@ def _parts_only_of(zf: zipfile.ZipFile, names: set[str], unread: frozenset[str])
 
 def check_xls(path, limits: Limits = DEFAULT_LIMITS) -> None:
     """Each worksheet's extent from the BIFF cell records, before the reader builds any sheet."""
-    xls_extents(xls_workbook_stream(path, limits), limits)
+    check_book(xls_extents(xls_workbook_stream(path, limits), limits), limits)
