@@ -164,6 +164,18 @@ def book_cells(path: Path) -> Path:
     return write_book(path, [_rows(400, 6)] * 250)
 
 
+def big_strings(path: Path) -> Path:
+    """A one-cell sheet and 17 MB of shared strings (1.2 million short ones), which a reader would
+    build every one of; at 88 MB it took 5 s."""
+    strings = "".join(f"<si><t>{i:x}</t></si>" for i in range(1_200_000))
+    sst = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>')
+    write_xlsx(path, '<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", sst)
+    return path
+
+
 def far_in_entity(path: Path) -> Path:
     """Standard cell tags only, and a far cell inside an entity the DTD declares, its markup written as
     character references: a regex sees A1 alone, a parser that expanded the entity would see XFD1048576."""
@@ -378,6 +390,7 @@ KINDS = {
     "far_second_r.xlsx": far_second_r, "far_prefixed.xlsx": far_prefixed,
     "far_after_comment.xlsx": far_after_comment, "far_in_entity.xlsx": far_in_entity,
     "many_merges.xlsx": many_merges, "many_sheets.xlsx": many_sheets, "book_cells.xlsx": book_cells,
+    "big_strings.xlsx": big_strings,
     "ods_repeated.ods": ods_repeated, "xls_far_cells.xls": xls_far_cells,
 }
 

@@ -36,6 +36,9 @@ class Limits:
     max_file_bytes: int = 50 * 1024 * 1024          # a county workbook is well under 1 MB
     max_unzipped_bytes: int = 200 * 1024 * 1024     # all parts together, as declared
     max_part_bytes: int = 100 * 1024 * 1024         # one part, as declared
+    # The shared strings, as declared: a reader builds every one (88 MB of short strings took 5 s), and
+    # a workbook within the cell limits needs a small part of this.
+    max_strings_bytes: int = 16 * 1024 * 1024
     max_ratio: int = 200                            # inflated / compressed, for parts over 1 MB
     max_rows: int = 100_000                         # rows in one worksheet
     max_cells: int = 2_000_000                      # rows x columns of one worksheet's extent (from A1)
@@ -132,10 +135,18 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
         total = 0
         for info in infos:
             total += info.file_size
-            if info.file_size > limits.max_part_bytes or total > limits.max_unzipped_bytes:
+            if info.file_size > limits.max_part_bytes:
+                raise UnusableFileError(
+                    f"文件中的 {info.filename} 解压后有 {info.file_size / 1048576:.0f} MB，超过单个部件 "
+                    f"{limits.max_part_bytes // 1048576} MB 的上限，不像正常的申报工作簿，已停止读取。")
+            if total > limits.max_unzipped_bytes:
                 raise UnusableFileError(
                     f"文件解压后超过 {limits.max_unzipped_bytes // 1048576} MB（{info.filename}），"
                     "不像正常的申报工作簿，已停止读取。")
+            if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > limits.max_strings_bytes:
+                raise UnusableFileError(
+                    f"文件中的共享文本（{info.filename}）解压后有 {info.file_size / 1048576:.0f} MB，超过 "
+                    f"{limits.max_strings_bytes // 1048576} MB 的上限，不像正常的申报工作簿，已停止读取。")
             if info.file_size > 1 << 20 and info.compress_size and \
                     info.file_size / info.compress_size > limits.max_ratio:
                 raise UnusableFileError(f"文件中的 {info.filename} 压缩比异常（可能是“压缩炸弹”），已停止读取。")
