@@ -64,7 +64,7 @@ REASONS = {
     "far_entity_ref.xlsx": "超过上限", "far_gt_in_value.xlsx": "超过上限",
     "far_second_r.xlsx": "损坏", "far_prefixed.xlsx": "超过上限", "far_after_comment.xlsx": "超过上限",
     "far_in_entity.xlsx": "实体", "many_sheets.xlsx": "超过 255 个工作表", "book_cells.xlsx": "整个工作簿的上限",
-    "big_strings.xlsx": "共享文本",
+    "big_strings.xlsx": "共享文本", "many_styles.xlsx": "单元格格式",
     "many_merges.xlsx": "合并区域",
 }
 

@@ -11,7 +11,9 @@ No macro is ever run: a VBA project is only noticed.
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -36,9 +38,12 @@ class Limits:
     max_file_bytes: int = 50 * 1024 * 1024          # a county workbook is well under 1 MB
     max_unzipped_bytes: int = 200 * 1024 * 1024     # all parts together, as declared
     max_part_bytes: int = 100 * 1024 * 1024         # one part, as declared
-    # The shared strings, as declared: a reader builds every one (88 MB of short strings took 5 s), and
-    # a workbook within the cell limits needs a small part of this.
+    # The shared strings and the style sheet, as declared: a reader builds every entry (88 MB of short
+    # strings took 5 s; a 76 MB style sheet made `check --annotate` take 94 s and 1.2 GB), and a workbook
+    # within the cell limits needs a small part of this.
     max_strings_bytes: int = 16 * 1024 * 1024
+    max_styles_bytes: int = 16 * 1024 * 1024
+    max_styles: int = 2 * 65_490                    # xf entries: Excel keeps at most 65,490 of each kind
     max_ratio: int = 200                            # inflated / compressed, for parts over 1 MB
     max_rows: int = 100_000                         # rows in one worksheet
     max_cells: int = 2_000_000                      # rows x columns of one worksheet's extent (from A1)
@@ -143,13 +148,16 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
                 raise UnusableFileError(
                     f"文件解压后超过 {limits.max_unzipped_bytes // 1048576} MB（{info.filename}），"
                     "不像正常的申报工作簿，已停止读取。")
-            if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > limits.max_strings_bytes:
-                raise UnusableFileError(
-                    f"文件中的共享文本（{info.filename}）解压后有 {info.file_size / 1048576:.0f} MB，超过 "
-                    f"{limits.max_strings_bytes // 1048576} MB 的上限，不像正常的申报工作簿，已停止读取。")
+            for suffix, cap, what in (("sharedstrings.xml", limits.max_strings_bytes, "共享文本"),
+                                      ("styles.xml", limits.max_styles_bytes, "样式表")):
+                if info.filename.lower().endswith(suffix) and info.file_size > cap:
+                    raise UnusableFileError(
+                        f"文件中的{what}（{info.filename}）解压后有 {info.file_size / 1048576:.0f} MB，超过 "
+                        f"{cap // 1048576} MB 的上限，不像正常的申报工作簿，已停止读取。")
             if info.file_size > 1 << 20 and info.compress_size and \
                     info.file_size / info.compress_size > limits.max_ratio:
                 raise UnusableFileError(f"文件中的 {info.filename} 压缩比异常（可能是“压缩炸弹”），已停止读取。")
+        _check_styles(zf, names, limits)
         if ods:
             check_book(ods_extents(zf, limits), limits)
             return ZipFacts(KIND_OTHER_ZIP, False, [])
@@ -161,6 +169,23 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
         kept: dict[str, bytes] = {}
         check_book((xlsx_sheet_extent(zf, part, limits, kept) for part in measured), limits)
         return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets, kept)
+
+
+_XF = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?xf[\s/>]")
+
+
+def _check_styles(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> None:
+    """More cell formats than Excel can keep is a file no spreadsheet program made (a style sheet of
+    64,000 formats, Excel's most, already makes an annotated copy take 7 s)."""
+    if "xl/styles.xml" not in names:
+        return
+    try:
+        count = len(_XF.findall(zf.read("xl/styles.xml")))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+        raise UnusableFileError("文件已损坏（样式表不完整），请重新保存后报送。") from None
+    if count > limits.max_styles:
+        raise UnusableFileError(f"文件的样式表中有 {count} 种单元格格式，超过 Excel 的上限，不像 Excel 或 WPS "
+                                "保存的工作簿，已停止读取。请把内容复制到新的申报工作簿后重新报送。")
 
 
 def _sheet_targets(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
