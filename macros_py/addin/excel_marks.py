@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,7 +123,12 @@ def states_from_copy(copy: Path, wanted: set[tuple[str, str]]) -> dict[tuple[str
     from openpyxl import load_workbook
     from openpyxl.styles.colors import COLOR_INDEX
 
+    from macros_py.write.annotated import ANNOTATE_MAX_XML, xml_bytes
+
     try:
+        with zipfile.ZipFile(copy) as zf:
+            if xml_bytes(zf.infolist()) > ANNOTATE_MAX_XML:
+                return {}   # openpyxl would take minutes and gigabytes: ask Excel instead
         wb = load_workbook(copy)
     except Exception:  # a package openpyxl cannot load: ask Excel instead
         return {}
