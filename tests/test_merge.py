@@ -385,3 +385,19 @@ def test_an_inbox_of_unusable_files_says_nothing_was_merged(tmp_path, capsys):
     assert "注意：没有汇总到任何基地或工作室项目" in out
     summary = load_summary(tmp_path / "汇总.xlsx")
     assert not summary.bases and {f.status for f in summary.files} == {"无法使用", "已跳过"}
+
+
+def test_the_receipt_register_is_bounded_and_its_problems_are_listed_twenty_at_most(tmp_path):
+    from macros_py.merge.inbox import MAX_REGISTER_BYTES, REGISTER_NAME, read_register
+
+    register = tmp_path / REGISTER_NAME
+    lines = ["文件名,收文日期", "a.xlsx,2025-12-20"] + [f"f{i}.xlsx,{'x' * 300}" for i in range(100)]
+    register.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    received, problems = read_register(tmp_path)
+    assert set(received) == {"a.xlsx"}
+    assert len(problems) == 21 and "另有 80 行无法使用" in problems[-1]
+    assert all(len(p) < 120 for p in problems)                         # a long cell is shown cut
+    with register.open("ab") as fh:                                    # some other file, renamed
+        fh.truncate(MAX_REGISTER_BYTES + 1)
+    received, problems = read_register(tmp_path)
+    assert received == {} and len(problems) == 1 and "超过 4 MB 的上限" in problems[0]

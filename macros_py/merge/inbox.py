@@ -35,11 +35,28 @@ def _parse_date(text: str) -> dt.datetime | None:
     return None
 
 
+# A register of ten thousand files is about half a megabyte; anything far larger is some other file.
+MAX_REGISTER_BYTES = 4 * 1024 * 1024
+_MAX_PROBLEMS = 20
+
+
 def read_register(inbox: str | Path) -> tuple[dict[str, dt.datetime], list[str]]:
-    """{file name: received} from 收文登记.csv, and Chinese messages for lines it could not use."""
+    """{file name: received} from 收文登记.csv, and Chinese messages for lines it could not use (the
+    first twenty, then how many more)."""
     path = Path(inbox) / REGISTER_NAME
     if not path.is_file():
         return {}, []
+    size = path.stat().st_size
+    if size > MAX_REGISTER_BYTES:
+        return {}, [f"{REGISTER_NAME} 有 {size / 1048576:.0f} MB，超过 {MAX_REGISTER_BYTES // 1048576} MB 的上限，未读取，"
+                    "各文件按文件时间计收文时间；请检查是否放错了文件"]
+    received, problems = _register_lines(path)
+    if len(problems) > _MAX_PROBLEMS:
+        problems = problems[:_MAX_PROBLEMS] + [f"{REGISTER_NAME} 另有 {len(problems) - _MAX_PROBLEMS} 行无法使用，未逐一列出"]
+    return received, problems
+
+
+def _register_lines(path: Path) -> tuple[dict[str, dt.datetime], list[str]]:
     received, problems = {}, []
     rows = list(csv.reader(io.StringIO(_decode(path.read_bytes()))))
     for lineno, row in enumerate(rows, start=1):
@@ -52,7 +69,8 @@ def read_register(inbox: str | Path) -> tuple[dict[str, dt.datetime], list[str]]
             continue
         when = _parse_date(row[1])
         if when is None:
-            problems.append(f"{REGISTER_NAME} 第 {lineno} 行：无法识别日期“{row[1]}”，该文件按文件时间计")
+            shown = row[1] if len(row[1]) <= 40 else row[1][:40] + "…"
+            problems.append(f"{REGISTER_NAME} 第 {lineno} 行：无法识别日期“{shown}”，该文件按文件时间计")
             continue
         received[row[0].strip()] = when
     return received, problems
