@@ -25,8 +25,10 @@ LibreOffice (7.4, measured) does not: its xlsx import takes only plain range lis
 reserved row included, and it prints pages whose formula cells show "". That is why the one-page
 form has a plain print area; the continuation, once shown, prints its reserved rows in LibreOffice as
 blank pages after the rows in use, and an input message on its A1 (shown when the sheet opens, never
-printed) says so. libreoffice.pdf_as_excel_prints resolves formula print areas with LibreOffice's own
-value, to print the continuation (and the data sheets) the way Excel does.
+printed) says so. The continuation's print area cannot be a plain range either: LibreOffice prints a
+hidden sheet that has one (measured), so it would print all reserved rows even while hidden.
+libreoffice.pdf_as_excel_prints resolves formula print areas of the sheets that print with
+LibreOffice's own value, to print the continuation (and the data sheets) the way Excel does.
 
 How a form row finds its data row without array formulas (Excel 2010 needs Ctrl+Shift+Enter for
 those, and INDEX/SMALL arrays are slow in WPS): two hidden helper columns beside the form.
