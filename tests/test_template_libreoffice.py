@@ -135,12 +135,13 @@ def test_the_empty_template_marks_nothing(libreoffice):
 
 
 def test_the_printed_forms_show_the_data_rows_in_use_in_order(libreoffice, cases, schema, policy):
-    """附件7 打印 / 附件8 打印, as LibreOffice computes them: form row k holds the k-th data row whose
-    项目单位 (领办人) is filled, column by column the notice's columns as Python derives them; 编号 runs
-    1…max(n, 4) and every other cell of the rows past the last one is empty. The check-cases workbook
-    has rows left blank between filled ones, so the gaps are skipped, not shown."""
+    """附件7 打印 / 附件8 打印 and their continuations (续: rows K+1…), as LibreOffice computes them:
+    form row k holds the k-th data row whose 项目单位 (领办人) is filled, column by column the notice's
+    columns as Python derives them; 编号 runs 1…max(n, 4) and every other cell of the rows past the
+    last one is empty. The check-cases workbook has rows left blank between filled ones, so the gaps
+    are skipped, not shown, on either sheet."""
     from macros_py.write.form_text import PRINTED_ROWS, printed_columns
-    from macros_py.write.forms import form_row, form_sheets
+    from macros_py.write.forms import form_place, form_sheets
 
     compared = 0
     for original in corpus(cases):
@@ -149,17 +150,18 @@ def test_the_printed_forms_show_the_data_rows_in_use_in_order(libreoffice, cases
         derive(rows, recommender_of(src, schema), policy)
         for sheet in form_sheets(schema):
             in_use = [r for r in rows[sheet.key] if r.get(sheet.link) not in (None, "")]
-            ws = engine[sheet.form_title]
             cols = printed_columns(sheet)
             for k in range(1, sheet.capacity + 1):
-                got = [ws.cell(form_row(sheet, k), i).value for i in range(1, len(cols) + 1)]
+                title, row = form_place(sheet, k)
+                got = [engine[title].cell(row, i).value for i in range(1, len(cols) + 1)]
                 if k <= len(in_use):
                     want = [k if c.key == "seq" else in_use[k - 1].get(c.key) for c in cols]
                     compared += 1
                 else:
                     want = [k if k <= PRINTED_ROWS else None] + [None] * (len(cols) - 1)
                 assert all(same(w, g) for w, g in zip(want, got, strict=True)), \
-                    f"{original.name} {sheet.form_title} row {k}: want {want}, LibreOffice {got}"
-            line = ws["A3"].value
-            assert line == f"推荐单位：{recommender_of(src, schema) or ''}（公章）", line
+                    f"{original.name} {title} row {k}: want {want}, LibreOffice {got}"
+            for title in sheet.form_titles:
+                line = engine[title]["A3"].value
+                assert line == f"推荐单位：{recommender_of(src, schema) or ''}（公章）", line
     assert compared > 100

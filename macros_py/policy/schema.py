@@ -111,6 +111,7 @@ class Sheet:
     printed_label: str | None = None    # 附件7 / 附件8: the label printed above the form
     printed_title: str | None = None    # the title the notice prints
     form_title: str | None = None       # the worksheet that prints this table as the notice's form
+    printed_lines: int = 2              # the blank form's rows: lines of text each has room for
     checks: tuple[Check, ...] = ()
 
     @property
@@ -120,6 +121,12 @@ class Sheet:
     @property
     def last_row(self) -> int:
         return self.header_row + self.capacity
+
+    @property
+    def form_titles(self) -> tuple[str, ...]:
+        """The worksheets that print this table as the notice's form: the one-page form, then its
+        continuation (续) with the rows that do not fit on that page; none when there is no form."""
+        return (self.form_title, f"{self.form_title}（续）") if self.form_title else ()
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -411,6 +418,7 @@ def _studios() -> Sheet:
                  capacity=30, entity="studio", row_key=("leader", "unit"), link="leader",
                  note="每行一个工作室。推荐单位取自“填报说明”；工作室规模由面积和人数自动生成。",
                  printed_label="附件8", printed_title="市级技能大师工作室项目申报汇总表", form_title="附件8 打印",
+                 printed_lines=3,   # 主要荣誉, 其他荣誉以及业绩: three lines in their narrow columns
                  checks=checks)
 
 

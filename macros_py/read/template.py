@@ -87,8 +87,8 @@ def read_template(grids: list[Grid], meta: Grid, schema: Schema, policy: Policy,
     year = parse_number(meta.get(1, 1))
     sub.template_year = int(year) if isinstance(year, int | float) else None
 
-    # The printed forms (附件7 打印, 附件8 打印) only show the data sheets' rows again, by formula.
-    forms = {s.form_title for s in schema.sheets if s.form_title}
+    # The printed forms (附件7 打印, 附件8 打印, their 续 sheets) only show the data sheets' rows again, by formula.
+    forms = {t for s in schema.sheets for t in s.form_titles}
     visible = [g for g in grids if g is not meta and not g.hidden and g.name not in forms]
     found = find_recommender(visible)
     if found:

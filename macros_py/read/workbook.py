@@ -130,10 +130,10 @@ def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[
 
 
 def print_forms(policy: Policy) -> frozenset[str]:
-    """The template's print forms (附件7 打印, 附件8 打印) show the data sheets' rows again, by formula:
+    """The template's print forms (附件7 打印, 附件8 打印 and their 续 sheets) show the data sheets' rows again, by formula:
     never a second copy of the projects, whichever way the file is read (an .xls copy loses the
     template's hidden version sheet and is read as printed forms), so never even built."""
-    return frozenset(s.form_title for s in build_schema(policy).sheets if s.form_title)
+    return frozenset(t for s in build_schema(policy).sheets for t in s.form_titles)
 
 
 def read_submission(path: str | Path, policy: Policy | None = None, limits: Limits = DEFAULT_LIMITS, *,

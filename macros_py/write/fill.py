@@ -63,7 +63,7 @@ def fill_workbook(data: dict, policy: Policy):
                 if amount is not None:
                     set_value(ws[cell_of(schema, "funding", f"amount{s}", b, c)], amount)
     for sheet in form_sheets(schema):  # the printed form shows the rows in use, in order
-        fit_rows(wb[sheet.form_title], sheet, [r for r in shown[sheet.key] if r.get(sheet.link)])
+        fit_rows(wb, sheet, [r for r in shown[sheet.key] if r.get(sheet.link)])
     return wb
 
 

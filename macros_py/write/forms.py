@@ -6,31 +6,57 @@ label, the notice's title, 推荐单位：…（公章）, exactly the notice's 
 .printed_columns, the schema's `printed` columns), one numbered row per filled data row, and the 备注
 line. Stamped, it is the paper form the notice asks for.
 
+One page, the same in every program. The form sheet holds exactly the numbered rows that fit one A4
+landscape page at their row heights and 100 % (page_rows, K: 12 bases with room for two lines each,
+7 studios with three: their 荣誉 columns are narrow), and its print area is that plain range, which
+Excel, WPS and LibreOffice all follow. The rows in use are numbered and ruled; the rest stay blank,
+as on the notice's form (its four pre-numbered rows when nothing is filled). The city awards 13 bases
+and 6 studios in all, so one recommender's rows rarely fill the page.
+
+More rows than K: a line inside the print area, under the last row (a formula, blank otherwise),
+says how many more there are and on which sheet: the continuation 附件7 打印（续） / 附件8 打印（续）,
+the same form (form_parts: one builder, a start offset) for rows K+1…capacity, numbering continued.
+It is hidden while no row needs it, so that no program prints it for nothing; fit_rows shows it in a
+workbook filled by the add-in or the CLI that needs it, a clerk by the line's instruction. Its print
+area is a formula, OFFSET(A1, …, header + its rows in use), which Excel evaluates when it prints.
+
+LibreOffice (7.4, measured) does not: its xlsx import takes only plain range lists as print areas
+(OFFSET, INDIRECT and A1:INDEX(…) were all tried), keeps such a name and prints the used range, every
+reserved row included, and it prints pages whose formula cells show "". That is why the one-page
+form has a plain print area; the continuation, once shown, prints its reserved rows in LibreOffice as
+blank pages after the rows in use, and an input message on its A1 (shown when the sheet opens, never
+printed) says so. The continuation's print area cannot be a plain range either: LibreOffice prints a
+hidden sheet that has one (measured), so it would print all reserved rows even while hidden.
+libreoffice.pdf_as_excel_prints resolves formula print areas of the sheets that print with
+LibreOffice's own value, to print the continuation (and the data sheets) the way Excel does.
+
 How a form row finds its data row without array formulas (Excel 2010 needs Ctrl+Shift+Enter for
 those, and INDEX/SMALL arrays are slow in WPS): two hidden helper columns beside the form.
-- 累计 (running count): in the form's k-th row, how many of the first k data rows are filled
-  (`N(above)+(LEN(key)>0)`), so the last one is the number of rows in use;
+- 累计 (running count), one per data row from the sheet's first one (offset + 1) to the last: how many
+  of the data rows up to there are filled (the first a SUMPRODUCT of LEN(key)>0 over the rows above
+  it too, then `N(above)+(LEN(key)>0)`), so the last one is the number of rows in use;
 - 数据行: for form row k, the first position where the running count reaches k, i.e. the k-th filled
-  data row (`MATCH(k, 累计, 0)`), blank when there are fewer than k.
+  data row (`MATCH(k, 累计, 0)` + offset), blank when there are fewer than k. The one-page sheet counts
+  every data row, not only its first K: with gaps between the clerk's rows, its k-th row may lie
+  further down.
 Each form cell is `INDEX(data column, 数据行)`, blank when the data cell is blank (INDEX of an empty
 cell shows 0). Gaps left between the clerk's rows do not show on the form; 编号 runs 1…n.
 
-Only rows in use print: the print area is a defined name, OFFSET(A1, …, header + MAX(4, n)),
-which Excel evaluates when it prints (the notice's four numbered rows when nothing is filled). The
-border of a row is a conditional format on its 编号, so the rows below the last one are blank on
-screen too. LibreOffice 7.4 keeps such a name but does not print by it (measured: it prints the
-used range); libreoffice.pdf_as_excel_prints resolves the name with LibreOffice's own value first.
-
-The 备注 line is the page footer (left), with 第 N 页 on the right: a line under the last row would
-have to move with n, and text cannot overflow into cells that hold formulas, even when they show "".
+The border of a row is a conditional format on its 编号, so the rows below the last one are blank on
+screen and paper. The 备注 line is the page footer (left), with 第 N 页 on the right: a line under the
+last row would have to move with n, and text cannot overflow into cells that hold formulas, even
+when they show "".
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
 from macros_py.policy.formula_text import FormulaRenderer, column_letter, data_range
@@ -46,6 +72,7 @@ from macros_py.write.form_text import (
 )
 
 HEADER_ROW = 4                      # label, title, 推荐单位 line, then the notice's header row
+_TOP_HEIGHTS = (18, 30, 22)         # the label, title and 推荐单位 rows
 _BODY = Font(name=FONT_NAME, size=FONT_SIZE)
 _BOLD = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
 _TITLE = Font(name=FONT_NAME, size=16, bold=True)
@@ -55,12 +82,79 @@ _GRID = Border(left=_BLACK, right=_BLACK, top=_BLACK, bottom=_BLACK)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 FOOTER_SIZE = 11
-_TEMPLATE_LINES = 2                 # an empty form's rows: room for a wrapped 专业 list or 荣誉
+_LINE_HEIGHT = row_height(2)        # the one-page form's last row: where the rows past the page are (may wrap)
+
+# A4 landscape inside set_margins, in points: 11.69″ × 8.27″ less 0.5″ + 0.5″ and 0.6″ + 0.75″.
+PAGE_WIDTH, PAGE_HEIGHT = (11.69 - 1.0) * 72, (8.27 - 1.35) * 72
+_SPARE = 0.99                       # of the page height: a printer's rounding of row heights
+
+
+@dataclass(frozen=True)
+class FormPart:
+    """One worksheet of a table's printed form: its numbered rows first…last (k counts from 1)."""
+    sheet: Sheet
+    title: str
+    first: int
+    last: int
+
+    @property
+    def offset(self) -> int:
+        return self.first - 1
+
+    @property
+    def continued(self) -> bool:
+        """The continuation sheet (续), as opposed to the one-page form."""
+        return self.first > 1
+
+    def row(self, k: int) -> int:
+        """The worksheet row of the form's k-th numbered row."""
+        return HEADER_ROW + k - self.offset
+
+    @property
+    def count_row(self) -> int:
+        """The row of the last running count (累计), which is the number of data rows in use."""
+        return HEADER_ROW + self.sheet.capacity - self.offset
 
 
 def form_sheets(schema) -> list[Sheet]:
     """The data sheets that have a printed form, in workbook order."""
     return [s for s in schema.sheets if s.form_title]
+
+
+def form_parts(sheet: Sheet) -> tuple[FormPart, FormPart]:
+    """The one-page form (rows 1…K) and its continuation (K+1…capacity), in workbook order."""
+    k = page_rows(sheet)
+    main, more = sheet.form_titles
+    return FormPart(sheet, main, 1, k), FormPart(sheet, more, k + 1, sheet.capacity)
+
+
+def form_place(sheet: Sheet, k: int) -> tuple[str, int]:
+    """(worksheet, row) of the form's k-th numbered row."""
+    part = next(p for p in form_parts(sheet) if p.first <= k <= p.last)
+    return part.title, part.row(k)
+
+
+def header_height(sheet: Sheet) -> float:
+    """The notice's header row, tall enough for its wrapped headers."""
+    cols = printed_columns(sheet)
+    lines = max(max(wrapped_lines(part, printed_width(c)) for part in printed_header(c).split("\n"))
+                * (printed_header(c).count("\n") + 1) for c in cols)
+    return row_height(max(lines, 2))
+
+
+def page_room(sheet: Sheet) -> float:
+    """Points of the one-page form left for its numbered rows: the page at the fit-to-width scale
+    Excel prints at (100 % for both forms: their columns sum to 125, 682 and 701 pt of the page's 770;
+    LibreOffice's wider column unit scales them to about 87 %, which only leaves more room), less the
+    label, title, 推荐单位 and header rows and the line under the rows."""
+    width_pt = sum(printed_width(c) * 7 + 5 for c in printed_columns(sheet)) * 0.75
+    scale = min(1.0, PAGE_WIDTH / width_pt)
+    return PAGE_HEIGHT * _SPARE / scale - sum(_TOP_HEIGHTS) - header_height(sheet) - _LINE_HEIGHT
+
+
+def page_rows(sheet: Sheet) -> int:
+    """K: the numbered rows of the blank form's height that fit the one-page form."""
+    return int(page_room(sheet) // row_height(sheet.printed_lines))
 
 
 def helper_columns(sheet: Sheet) -> tuple[str, str]:
@@ -69,88 +163,132 @@ def helper_columns(sheet: Sheet) -> tuple[str, str]:
     return get_column_letter(n + 2), get_column_letter(n + 3)
 
 
-def form_row(sheet: Sheet, k: int) -> int:
-    """The worksheet row of the form's k-th numbered row (1-based)."""
-    return HEADER_ROW + k
-
-
-def count_cell(sheet: Sheet) -> str:
+def count_cell(part: FormPart) -> str:
     """The cell holding the number of filled data rows (the running count's last value)."""
+    running, _ = helper_columns(part.sheet)
+    return f"${running}${part.count_row}"
+
+
+def print_area(part: FormPart) -> str:
+    """The one-page form: a plain range, its label down to the line under its rows, which every
+    program prints. The continuation: its header rows and its rows in use, a formula Excel evaluates."""
+    own = quote_sheetname(part.title)
+    width = len(printed_columns(part.sheet))
+    if not part.continued:
+        return f"{own}!$A$1:${get_column_letter(width)}${part.row(part.last) + 1}"
+    return f"OFFSET({own}!$A$1,0,0,{HEADER_ROW}+MAX(0,{own}!{count_cell(part)}-{part.offset}),{width})"
+
+
+def running_formula(part: FormPart, position: int) -> str:
+    """累计 beside data row `position` (1-based): filled data rows up to it."""
+    sheet = part.sheet
     running, _ = helper_columns(sheet)
-    return f"${running}${form_row(sheet, sheet.capacity)}"
+    data, key = quote_sheetname(sheet.title), column_letter(sheet, sheet.link)
+    row = sheet.first_row + position - 1
+    if position == part.first:   # the sheet's first count takes in the data rows before it
+        return f"=SUMPRODUCT(--(LEN({data}!${key}${sheet.first_row}:${key}${row})>0))"
+    return f"=N({running}{part.row(position) - 1})+(LEN({data}!${key}${row})>0)"
 
 
-def print_area_formula(sheet: Sheet) -> str:
-    """The form's print area: the header rows and max(4, rows in use) numbered rows."""
-    own = quote_sheetname(sheet.form_title)
-    width = len(printed_columns(sheet))
-    return f"OFFSET({own}!$A$1,0,0,{HEADER_ROW}+MAX({PRINTED_ROWS},{own}!{count_cell(sheet)}),{width})"
-
-
-def form_formulas(sheet: Sheet, k: int) -> dict[str, str]:
-    """Column key → formula of the form's k-th row; also the helper columns, under '累计' and '数据行'."""
+def form_formulas(part: FormPart, k: int) -> dict[str, str]:
+    """Column key → formula of the form's k-th row; also its 数据行 helper, under '数据行'."""
+    sheet = part.sheet
     running, index = helper_columns(sheet)
-    r = form_row(sheet, k)
-    first, last = form_row(sheet, 1), form_row(sheet, sheet.capacity)
-    key_cell = f"{quote_sheetname(sheet.title)}!${column_letter(sheet, sheet.link)}${sheet.first_row + k - 1}"
-    out = {"累计": f"=N({running}{r - 1})+(LEN({key_cell})>0)",
-           "数据行": f'=IFERROR(MATCH({k},${running}${first}:${running}${last},0),"")'}
+    r = part.row(k)
+    counts = f"${running}${part.row(part.first)}:${running}${part.count_row}"
+    shift = f"+{part.offset}" if part.offset else ""
+    out = {"数据行": f'=IFERROR(MATCH({k},{counts},0){shift},"")'}
     at = f"${index}{r}"
     for col in printed_columns(sheet):
         if col.key == "seq":
-            out[col.key] = f'=IF({k}<=MAX({PRINTED_ROWS},{count_cell(sheet)}),{k},"")'
+            out[col.key] = f'=IF({k}<=MAX({PRINTED_ROWS},{count_cell(part)}),{k},"")'
             continue
         rng = data_range(sheet, col.key)
         out[col.key] = f'=IF({at}="","",IF(INDEX({rng},{at})="","",INDEX({rng},{at})))'
     return out
 
 
-def write_form(wb, sheet: Sheet, renderer: FormulaRenderer) -> None:
-    ws = wb.create_sheet(sheet.form_title)
+def overflow_formula(part: FormPart, continuation: FormPart) -> str:
+    """The line under the one-page form's rows: blank, or how many rows are on the continuation."""
+    n, k = count_cell(part), part.last
+    return (f'=IF({n}>{k},"另有 "&({n}-{k})&" 个项目（编号 {k + 1}–"&{n}&"）在工作表「{continuation.title}」'
+            f'（未显示时：右键单击工作表标签 →“取消隐藏”），请一并打印、盖章。","")')
+
+
+def continuation_note(part: FormPart) -> str:
+    """What the continuation's A1 says when the sheet opens (an input message: it never prints)."""
+    main = part.sheet.form_title
+    return (f"本表接「{main}」，列出编号 {part.first} 起的项目；只有「{main}」页底写明“另有…个项目”时才需要打印"
+            f"（不需要时可隐藏本表）。Excel、WPS 只打印已填的行。LibreOffice 不按公式打印区域打印，会在已填的行之后"
+            f"打出预留的空白行（共 {part.last - part.offset} 行）：请只打印有内容的页，或先“格式 → 打印区域 → 定义”"
+            f"选中已填的行。")
+
+
+def write_forms(wb, sheet: Sheet, renderer: FormulaRenderer) -> None:
+    """The table's one-page form and its continuation, hidden while no row needs it (fit_rows shows
+    it for a filled workbook that does; a clerk, by the line under the form's rows)."""
+    main, more = form_parts(sheet)
+    write_form(wb, main, renderer)
+    ws = write_form(wb, more, renderer)
+    end = main.row(main.last) + 1
+    line = wb[main.title].cell(end, 1, overflow_formula(main, more))
+    line.font, line.alignment = _BOLD, Alignment(horizontal="left", vertical="center")
+    wb[main.title].merge_cells(f"A{end}:{get_column_letter(len(printed_columns(sheet)))}{end}")
+    wb[main.title].row_dimensions[end].height = _LINE_HEIGHT
+    dv = DataValidation(allow_blank=True, showErrorMessage=False, showInputMessage=True,
+                        promptTitle="续表", prompt=continuation_note(more), sqref="A1")
+    ws.add_data_validation(dv)
+    ws.sheet_state = "hidden"
+
+
+def write_form(wb, part: FormPart, renderer: FormulaRenderer):
+    sheet = part.sheet
+    ws = wb.create_sheet(part.title)
     cols = printed_columns(sheet)
     last = get_column_letter(len(cols))
     ws["A1"] = sheet.printed_label
     ws["A1"].font = _BOLD
-    ws["A2"] = sheet.printed_title
+    ws["A2"] = sheet.printed_title + ("（续）" if part.continued else "")
     ws["A2"].font, ws["A2"].alignment = _TITLE, _CENTER
     ws.merge_cells(f"A2:{last}2")
-    ws.row_dimensions[2].height = 30
     ws["A3"] = renderer.render(f'="推荐单位："&[recommender]&"{SEAL}"', sheet, 3)
     ws["A3"].font, ws["A3"].alignment = _BODY, Alignment(vertical="center")
     ws.merge_cells(f"A3:{last}3")
-    ws.row_dimensions[3].height = 22
+    for r, height in enumerate(_TOP_HEIGHTS, start=1):
+        ws.row_dimensions[r].height = height
     for i, col in enumerate(cols, start=1):
         cell = ws.cell(HEADER_ROW, i, printed_header(col))
         cell.font, cell.alignment, cell.border = _BOLD, _CENTER, _GRID
         ws.column_dimensions[get_column_letter(i)].width = printed_width(col)
-    lines = max(max(wrapped_lines(part, printed_width(c)) for part in printed_header(c).split("\n"))
-                * (printed_header(c).count("\n") + 1) for c in cols)
-    ws.row_dimensions[HEADER_ROW].height = row_height(max(lines, 2))
+    ws.row_dimensions[HEADER_ROW].height = header_height(sheet)
     running, index = helper_columns(sheet)
     for letter, head in ((running, "累计"), (index, "数据行")):
         ws[f"{letter}{HEADER_ROW}"] = head
         ws[f"{letter}{HEADER_ROW}"].font = _HELPER
         ws.column_dimensions[letter].hidden = True
 
-    for k in range(1, sheet.capacity + 1):
-        r = form_row(sheet, k)
-        formulas = form_formulas(sheet, k)
-        for letter, head in ((running, "累计"), (index, "数据行")):
-            ws[f"{letter}{r}"] = formulas[head]
-            ws[f"{letter}{r}"].font = _HELPER
+    for position in range(part.first, sheet.capacity + 1):
+        cell = ws[f"{running}{part.row(position)}"]
+        cell.value, cell.font = running_formula(part, position), _HELPER
+    for k in range(part.first, part.last + 1):
+        r = part.row(k)
+        formulas = form_formulas(part, k)
+        helper = ws[f"{index}{r}"]
+        helper.value, helper.font = formulas["数据行"], _HELPER
         for i, col in enumerate(cols, start=1):
             cell = ws.cell(r, i, formulas[col.key])
             cell.font, cell.alignment = _BODY, _CENTER if col.key == "seq" or i == 1 else _LEFT
-        ws.row_dimensions[r].height = row_height(_TEMPLATE_LINES)
-    first, end = form_row(sheet, 1), form_row(sheet, sheet.capacity)
+        ws.row_dimensions[r].height = row_height(sheet.printed_lines)
+    first, end = part.row(part.first), part.row(part.last)
     # A row is ruled while it is numbered: the rows in use, or the four of the blank form.
     ws.conditional_formatting.add(f"A{first}:{last}{end}", FormulaRule(formula=[f'LEN($A{first})>0'], border=_GRID))
-    _print_setup(ws, sheet)
+    _print_setup(ws, part)
     ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False,
                                     selectLockedCells=False, selectUnlockedCells=False)
+    return ws
 
 
-def _print_setup(ws, sheet: Sheet) -> None:
+def _print_setup(ws, part: FormPart) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
@@ -163,9 +301,9 @@ def _print_setup(ws, sheet: Sheet) -> None:
     # LibreOffice scales it with the sheet even where Excel is told not to (scaleWithDoc): 11 pt
     # still prints above 9 pt after fit-to-width.
     ws.HeaderFooter.scaleWithDoc = False
-    for part, text in ((ws.oddFooter.left, PRINTED_FOOTER), (ws.oddFooter.right, "第 &P 页，共 &N 页")):
-        part.text, part.font, part.size = text, FONT_NAME, FOOTER_SIZE
-    ws.defined_names.add(DefinedName("_xlnm.Print_Area", attr_text=print_area_formula(sheet)))
+    for side, text in ((ws.oddFooter.left, PRINTED_FOOTER), (ws.oddFooter.right, "第 &P 页，共 &N 页")):
+        side.text, side.font, side.size = text, FONT_NAME, FOOTER_SIZE
+    ws.defined_names.add(DefinedName("_xlnm.Print_Area", attr_text=print_area(part)))
 
 
 def set_margins(ws) -> None:
@@ -178,11 +316,24 @@ def set_margins(ws) -> None:
     ws.page_margins.footer = 0.3
 
 
-def fit_rows(ws, sheet: Sheet, rows: list[dict]) -> None:
-    """Row heights of a filled form from the values it will show (`rows`: the data sheet's rows in
-    use, in order, as compute.derive gives them): Excel does not re-measure rows that formulas fill."""
+def fit_rows(wb, sheet: Sheet, rows: list[dict]) -> None:
+    """Row heights of a filled form, on both its sheets, from the values it will show (`rows`: the
+    data sheet's rows in use, in order, as compute.derive gives them): Excel does not re-measure rows
+    that formulas fill. When the rows in use are taller than the blank form's, the one-page form's
+    empty rows give way (one line each), so that its page still holds them and the line under them.
+    The continuation is shown when rows are left for it, and hidden otherwise."""
     cols = printed_columns(sheet)
-    for k, values in enumerate(rows, start=1):
-        lines = max((wrapped_lines(v, printed_width(c)) for c in cols
-                     if isinstance(v := values.get(c.key), str)), default=1)
-        ws.row_dimensions[form_row(sheet, k)].height = row_height(max(lines, 1))
+    heights = [row_height(max((wrapped_lines(v, printed_width(c)) for c in cols
+                               if isinstance(v := values.get(c.key), str)), default=1)) for values in rows]
+    main = form_parts(sheet)[0]
+    for part in form_parts(sheet):
+        ws = wb[part.title]
+        for k in range(part.first, min(part.last, len(heights)) + 1):
+            ws.row_dimensions[part.row(k)].height = heights[k - 1]
+    used = heights[:main.last]
+    spare = page_room(sheet) - sum(used) - (main.last - len(used)) * row_height(sheet.printed_lines)
+    if spare < 0:
+        ws = wb[main.title]
+        for k in range(len(used) + 1, main.last + 1):
+            ws.row_dimensions[main.row(k)].height = row_height(1)
+    wb[form_parts(sheet)[1].title].sheet_state = "visible" if len(rows) > main.last else "hidden"

@@ -18,11 +18,21 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 DYNAMIC_AREA = re.compile(r"^OFFSET\((?P<anchor>.+?!\$A\$1),0,0,(?P<height>.+),(?P<width>\d+)\)$")
 
 
-def formula_print_areas(source: str | Path | bytes) -> dict[str, str]:
-    """Sheet name → the formula text of each sheet's print area that is not a plain range."""
+def _workbook_xml(source: str | Path | bytes):
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        root = ET.fromstring(z.read("xl/workbook.xml"))
+        return ET.fromstring(z.read("xl/workbook.xml"))
+
+
+def hidden_sheets(source: str | Path | bytes) -> set[str]:
+    """The names of the hidden (and very hidden) sheets, which no program prints."""
+    root = _workbook_xml(source)
+    return {s.get("name") for s in root.findall("m:sheets/m:sheet", _NS) if s.get("state") in ("hidden", "veryHidden")}
+
+
+def formula_print_areas(source: str | Path | bytes) -> dict[str, str]:
+    """Sheet name → the formula text of each sheet's print area that is not a plain range."""
+    root = _workbook_xml(source)
     sheets = [s.get("name") for s in root.findall("m:sheets/m:sheet", _NS)]
     out = {}
     for name in root.findall("m:definedNames/m:definedName", _NS):

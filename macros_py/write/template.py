@@ -46,7 +46,7 @@ from macros_py.policy.schema import (
     build_schema,
 )
 from macros_py.write.cell_text import DEFAULT_HEIGHT, FONT_NAME, FONT_SIZE, row_height, wrapped_lines
-from macros_py.write.forms import form_sheets, set_margins, write_form
+from macros_py.write.forms import PAGE_HEIGHT, PAGE_WIDTH, form_sheets, set_margins, write_forms
 from macros_py.write.guide import write_guide
 from macros_py.write.prompts import error_text, formula_prompt, input_prompt
 from macros_py.write.xlsx_pack import save_workbook
@@ -339,21 +339,17 @@ def print_area_formula(sheet: Sheet) -> str:
     return f"OFFSET({own}!$A$1,0,0,MAX({floor},{used}),{len(sheet.columns)})"
 
 
-# A4 landscape inside set_margins, in points: 11.69″ × 8.27″ less 0.5″ + 0.5″ and 0.6″ + 0.75″.
-_PAGE_WIDTH, _PAGE_HEIGHT = (11.69 - 1.0) * 72, (8.27 - 1.35) * 72
-
-
 def block_breaks(sheet: Sheet, heights: list[float]) -> list[int]:
     """Rows after which a page break keeps every funding block (合计 row and its content rows) on one
     page: as many whole blocks per page as fit under the repeated title rows at the fit-to-width scale
     (with a tenth to spare for a substitute font's wider glyphs)."""
     width_pt = sum(c.width * 7 + 5 for c in sheet.columns) * 0.75
-    scale = min(1.0, _PAGE_WIDTH / width_pt) * 0.9
+    scale = min(1.0, PAGE_WIDTH / width_pt) * 0.9
     titles = sum(heights[:sheet.header_row])
     size = len(sheet.block)
     block = max(sum(heights[r - 1] for r in range(head, head + size))
                 for head in range(sheet.first_row, sheet.last_row + 1, size))
-    per_page = max(1, int((_PAGE_HEIGHT / scale - titles) // block))
+    per_page = max(1, int((PAGE_HEIGHT / scale - titles) // block))
     return [sheet.first_row + b * size - 1 for b in range(per_page, sheet.capacity // size, per_page)]
 
 
@@ -381,7 +377,7 @@ def build_template(policy: Policy, recommender: str | None = None) -> Workbook:
     for sheet in schema.sheets:
         _write_data_sheet(wb, sheet, renderer, layout)
     for sheet in form_sheets(schema):
-        write_form(wb, sheet, renderer)
+        write_forms(wb, sheet, renderer)
     _write_lists(wb, schema, lists)
     _write_meta(wb, schema, policy)
     wb.properties.creator = "shenbao"
