@@ -229,7 +229,7 @@ def read_printed(grids: list[Grid], schema: Schema, policy: Policy, sub: Submiss
                 if (grid.name, grid.visibility) not in sub.hidden_sheets:
                     sub.hidden_sheets.append((grid.name, grid.visibility or "隐藏"))
 
-    found = find_recommender(visible)
+    found = find_recommender(visible, anywhere=True)
     if found:
         sub.recommender, sub.recommender_sheet, sub.recommender_cell = found
     if not sub.tables:

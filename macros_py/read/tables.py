@@ -22,7 +22,7 @@ from macros_py.model.submission import (
 )
 from macros_py.policy.compute import derive
 from macros_py.policy.load import Policy
-from macros_py.policy.recommenders import line_name
+from macros_py.policy.recommenders import LINE_LABELS, line_name
 from macros_py.policy.schema import FORMULA, LABEL, Schema, Sheet
 from macros_py.policy.values import converter, is_blank, value_doubt
 from macros_py.read.grid import Grid, a1, column_name
@@ -158,31 +158,75 @@ def _skip(sheet: Sheet, grid: Grid, row: int, kind: str, reason: str, cells: lis
                       text if len(text) <= 60 else text[:59] + "…", rec)
 
 
-def find_recommender(grids: list[Grid], rows: int = 12) -> tuple[str | None, str, str] | None:
+_LABEL_KEYS = frozenset(norm_key(label) for label in LINE_LABELS)
+_LABEL_NOTE = re.compile(r"[（(][^（）()]{0,8}[)）]$")          # 推荐单位（盖章）, 报送单位(公章)
+_NO_COLON = re.compile(r"^(" + "|".join(sorted(LINE_LABELS, key=len, reverse=True)) + r")[\s\u3000]+(?=[^\s（(])")
+
+
+def _line_label(text: str) -> str | None:
+    """What follows the label when `text` (one line of a cell, as typed) is the 推荐单位 line:
+    '推荐单位：X', '推荐单位（盖章）：X', '报送单位：X', or the label and the name apart by spaces
+    ('推荐单位  X'); None when it is not the line (a 推荐单位 column's header has neither)."""
+    parts = _COLON.split(text, maxsplit=1)
+    if len(parts) == 2:
+        label = norm_key(parts[0])
+        if label in _LABEL_KEYS or _LABEL_NOTE.sub("", label) in _LABEL_KEYS:
+            return parts[1]
+        return None
+    match = _NO_COLON.match(text.strip())
+    return text.strip()[match.end():] if match else None
+
+
+def _line_at(grid: Grid, row: int) -> tuple[str | None, str, str] | None:
+    for col, value in enumerate(grid.rows[row]):
+        if type(value) is not str or "单位" not in value and "部门" not in value:
+            continue
+        lines = value.split("\n")
+        for text in lines:
+            rest = _line_label(text)
+            if rest is None:
+                continue
+            name = line_name(rest)
+            if name:
+                return name, grid.name, a1(row, col)
+            if len(lines) > 1:
+                continue
+            for c2 in range(col + 1, min(col + 6, grid.width(row))):
+                value = line_name(clean_text(grid.get(row, c2)))
+                if value:
+                    return value, grid.name, a1(row, c2)
+            # Nothing written: a label alone in its cell (the template) takes the name beside it;
+            # the printed '推荐单位：（公章）' takes it after the colon, in the same cell.
+            return None, grid.name, a1(row, col + 1 if not rest.strip() else col)
+    return None
+
+
+def find_recommender(grids: list[Grid], rows: int = 12, *, anywhere: bool = False) -> tuple[str | None, str, str] | None:
     """The '推荐单位：X（公章）' line: (name or None, sheet, the cell holding or awaiting the name).
 
-    The name may follow the colon in the same cell (the printed forms) or sit in the next filled
-    cell to the right (the template's 填报说明!C3). A cell without a colon is a 推荐单位 column's
-    header, not the line."""
+    The name may follow the colon in the same cell (the printed forms), sit on a line of its own
+    in the title's cell, or in the next filled cell to the right (the template's 填报说明!C3). A cell
+    without a colon is a 推荐单位 column's header, not the line. The first line that names someone
+    wins over an empty one. anywhere: where the first `rows` rows name no one, the rest of each
+    sheet is read too (the line typed under the table, with the date and the seal)."""
+    empty = None
     for grid in grids:
         if grid.hidden:
             continue
         for row in range(min(rows, grid.height)):
-            for col, text in grid.row_texts(row):
-                parts = _COLON.split(text, maxsplit=1)
-                if len(parts) != 2 or norm_key(parts[0]) != "推荐单位":
-                    continue
-                name = line_name(parts[1])
-                if name:
-                    return name, grid.name, a1(row, col)
-                for c2 in range(col + 1, min(col + 6, grid.width(row))):
-                    value = line_name(clean_text(grid.get(row, c2)))
-                    if value:
-                        return value, grid.name, a1(row, c2)
-                # Nothing written: a label alone in its cell (the template) takes the name beside it;
-                # the printed '推荐单位：（公章）' takes it after the colon, in the same cell.
-                return None, grid.name, a1(row, col + 1 if not parts[1].strip() else col)
-    return None
+            found = _line_at(grid, row)
+            if found and found[0]:
+                return found
+            empty = empty or found
+    if anywhere:
+        for grid in grids:
+            if grid.hidden:
+                continue
+            for row in range(rows, grid.height):
+                found = _line_at(grid, row)
+                if found and found[0]:
+                    return found
+    return empty
 
 
 def recompute(sub: Submission, policy: Policy, schema: Schema) -> None:
