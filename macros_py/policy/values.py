@@ -22,7 +22,8 @@ _DATE = re.compile(r"^(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 _AREA = re.compile(r"(\d+(?:\.\d+)?)\s*(?:㎡|平方米|平米|平方|m²|m2)", re.I)
 _HEADS = re.compile(r"(\d+)\s*(?:人|名)")
-_TICKS = "□☑☒✔✓√■ "  # tick boxes copied from the printed forms around a chosen option
+_TICKS = "□☑☒✔✓√■ "
+_TIER_WORDS = re.compile(r"^(拟申报|申报|拟报)|(档次|档|级|类)$")  # tick boxes copied from the printed forms around a chosen option
 # A float this large cannot hold an 18-digit ID or credit code exactly: Excel already lost digits.
 EXACT_LIMIT = 1e15
 
@@ -120,6 +121,7 @@ def converter(col: Column, policy: Policy, *, nonblank: bool = False) -> Callabl
         options = list(policy.lists.get(col.choices, ()))
         exact = set(options)
         folded = {norm_key(o): o for o in options}
+        tiers = col.choices == "tiers"
 
         def convert(value):
             if value in exact:  # a value picked from the dropdown: already one of the options
@@ -127,7 +129,12 @@ def converter(col: Column, policy: Policy, *, nonblank: bool = False) -> Callabl
             text = _text(value, col)
             if isinstance(text, str) and text not in exact:
                 # ' a ' -> 'A', full-width -> half-width; '☑政府办' as ticked on the printed 附件2
-                return folded.get(norm_key(text.strip(_TICKS)), text)
+                key = norm_key(text.strip(_TICKS))
+                found = folded.get(key)
+                if found is None and tiers:
+                    # a tier typed with its word: 'A档', 'B档次', '申报C档' (the option itself, exactly)
+                    found = folded.get(_TIER_WORDS.sub("", key))
+                return text if found is None else found
             return text
     else:
         def convert(value):

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from macros_py.model.normalize import clean_text, norm_key
+from macros_py.model.normalize import clean_text, name_text, norm_key
 from macros_py.model.submission import (
     HIDDEN_ROW,
     HIDDEN_SHEET,
     NOT_PROJECT,
+    NOTED,
     STRUCK,
     Record,
     SkippedRow,
@@ -23,7 +24,7 @@ from macros_py.model.submission import (
 from macros_py.policy.compute import derive
 from macros_py.policy.load import Policy
 from macros_py.policy.recommenders import LINE_LABELS, line_name
-from macros_py.policy.schema import FORMULA, LABEL, Schema, Sheet
+from macros_py.policy.schema import FORMULA, LABEL, TEXT, Schema, Sheet
 from macros_py.policy.values import converter, is_blank, value_doubt
 from macros_py.read.grid import Grid, a1, column_name
 from macros_py.read.headers import HeaderHit, header_names
@@ -73,6 +74,7 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
                         converter(col, policy, nonblank=True), col))
     examples = frozenset(examples)
     link_col = hit.columns.get(sheet.link) if sheet.link else None
+    names = {k for k in (sheet.link, "unit") if k in hit.columns}   # columns that hold a name (name_text)
     seq_col = hit.columns.get("seq")
     width = len(hit.columns)
     link_headers = {name for name, key in header_names(sheet).items() if key == sheet.link}
@@ -91,6 +93,8 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
                        names_unit=sheet.link == "unit")
         if why is None and link_col is not None and grid.key(row, link_col) in link_headers:
             why = f"重复的表头（“{grid.text(row, link_col)}”）"   # the header row typed or pasted again
+        if records and link_col is not None and (row, link_col) in grid.merged_cells:
+            why = _continue(grid, row, cells, link_col, records[-1], readers) or why
         if why:
             skipped.append(_skip(sheet, grid, row, NOT_PROJECT, why, cells, link_col))
             continue
@@ -110,7 +114,7 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
                     if not computed:
                         values[key] = None
                     continue
-            value = convert(raw)
+            value = convert(name_text(raw) if key in names else raw)
             if value is not None and example is not None and norm_key(value) == example:
                 value = None  # the notice's guidance text ("可写简称", "XX㎡ XX人"), not data
             elif value is not None:
@@ -132,7 +136,7 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
         if not in_use:
             continue
         rec = Record(sheet.key, grid.name, row + 1, values, cells_at, typed, doubts=doubts)
-        withdrawn = _withdrawn(grid, row, cells, link_col)
+        withdrawn = _withdrawn(grid, row, cells, link_col) or _noted(values.get("note"))
         if withdrawn:
             skipped.append(_skip(sheet, grid, row, withdrawn[0], withdrawn[1], cells, link_col, rec))
             continue
@@ -147,6 +151,38 @@ def _withdrawn(grid: Grid, row: int, cells: list[tuple[int, str]], link_col: int
         return HIDDEN_ROW, "该行被隐藏"
     if grid.struck and ((row, link_col) in grid.struck or all((row, c) in grid.struck for c, _ in cells)):
         return STRUCK, "该行文字有删除线"
+    return None
+
+
+def _continue(grid: Grid, row: int, cells: list[tuple[int, str]], link_col: int, above: Record,
+              readers: list) -> str | None:
+    """A second line of the project above: its name cell merged down over this row, and this row's
+    text in text columns only (a second 申报专业 under the first). The texts join the project's, and
+    the reason says so; None when the row is not that."""
+    origin = grid.merged_cells.get((row, link_col))
+    if origin is None or origin[1] != link_col or origin[0] != above.row - 1:
+        return None
+    text_cols = {c: key for key, c, _letter, computed, label, _ex, _conv, col in readers
+                 if not computed and not label and col.kind == TEXT and c != link_col}
+    if not cells or any(c not in text_cols for c, _ in cells):
+        return None
+    for c, text in cells:
+        key = text_cols[c]
+        before = above.values.get(key)
+        above.values[key] = f"{before}、{text}" if isinstance(before, str) and before else text
+    shown = "、".join(t for _, t in cells)
+    return f"第 {above.row} 行项目的续行（项目名称的单元格合并到本行），“{shown}”已并入第 {above.row} 行"
+
+
+# A 备注 that withdraws its row: 已撤回, 不再申报, 此项作废, 放弃申报 (at its start; 撤销 is left out, it
+# also names a unit's dissolution).
+_WITHDRAWN_NOTE = re.compile(r"^(此项|该项|该项目|本项目|该单位)?\s*(已|已经|申请|予以|现)?\s*"
+                             r"(撤回|作废|放弃申报|放弃|取消申报|不再申报|退出申报|暂不申报|不申报)")
+
+
+def _noted(note) -> tuple[str, str] | None:
+    if isinstance(note, str) and _WITHDRAWN_NOTE.match(norm_key(note)):
+        return NOTED, f"备注写明“{note if len(note) <= 20 else note[:19] + '…'}”"
     return None
 
 
