@@ -1,0 +1,102 @@
+"""Intake (issue 10 §2–5, 7, 8) on forms typed by hand (tests/clerk_typed.py), merged by the real
+`shenbao merge`, the written master read back.
+
+Each case asserts what lands in 基地汇总 / 工作室汇总 and under which 推荐单位 (never C-RECOMMENDER, never
+尚未报送 for who sent), what is listed in 未汇总的行 with which reason, C-HIDDEN at the withdrawn row's
+cell, the tier each base is counted in, and the values read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import openpyxl
+import pytest
+from clerk_typed import CASES, build_typed
+
+from macros_py.cli.main import main
+from macros_py.model.submission import NOT_PROJECT, WITHDRAWN
+
+
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory):
+    root = tmp_path_factory.mktemp("typed")
+    cases = build_typed(root / "收件")
+    out = root / "out"
+    code = main(["merge", str(root / "收件"), "-o", str(out / "汇总.xlsx"), "--summary-json",
+                 str(out / "summary.json"), "--jobs", "1"])
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    wb = openpyxl.load_workbook(out / "汇总.xlsx")
+    return {case.__name__: exp for case, exp in zip(CASES, cases, strict=True)}, summary, wb
+
+
+def _table(ws) -> list[dict]:
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v is not None for v in r)]
+
+
+def _master(wb, sheet: str, file: str) -> list[dict]:
+    return [r for r in _table(wb[sheet]) if r["来源文件"] == file]
+
+
+@pytest.mark.parametrize("case", [c.__name__ for c in CASES])
+def test_every_project_lands_once_under_the_recommender_who_stamped_it(typed, case):
+    cases, summary, wb = typed
+    exp = cases[case]
+    bases, studios = _master(wb, "基地汇总", exp.name), _master(wb, "工作室汇总", exp.name)
+    assert Counter(r["项目单位"] for r in bases) == Counter(exp.bases)
+    assert Counter(r["领办人"] for r in studios) == Counter(exp.studios)
+    assert {r["推荐单位"] for r in bases + studios} == {exp.recommender}
+    assert not ({r["项目单位"] for r in bases} | {r["领办人"] for r in studios}) & set(exp.absent)
+    f = next(f for f in summary["files"] if f["name"] == exp.name)
+    assert f["recommender"] == exp.recommender
+    mine = [x for x in summary["findings"] if x["file"] == exp.name]
+    assert not [x for x in mine if x["rule"] == "C-RECOMMENDER"]
+    assert exp.recommender not in {x["value"] for x in summary["findings"] if x["rule"] == "C-MISSING"}
+    status = {r["name"]: r["status"] for r in summary["recommenders"]}
+    assert status[exp.recommender] != "未报送"
+
+
+@pytest.mark.parametrize("case", [c.__name__ for c in CASES])
+def test_rows_not_merged_are_listed_and_withdrawn_ones_reported_at_their_cell(typed, case):
+    cases, summary, wb = typed
+    exp = cases[case]
+    listed = [r for r in summary["rejected"] if r["file"] == exp.name]
+    assert len(listed) == len(exp.skipped), [(r["row"], r["kind"], r["reason"]) for r in listed]
+    for kind, sheet, row, part in exp.skipped:
+        hit = [r for r in listed if r["sheet"] == sheet and r["row"] == row]
+        assert hit and hit[0]["kind"] == kind and part in hit[0]["reason"], (kind, row, hit)
+    assert len([r for r in _table(wb["未汇总的行"]) if r["文件"] == exp.name]) == len(listed)
+    mine = [f for f in summary["findings"] if f["file"] == exp.name]
+    for rule, sheet, cell in exp.findings:
+        assert any(f["rule"] == rule and f["sheet"] == sheet and f["cell"] == cell for f in mine), \
+            (rule, cell, [(f["rule"], f["cell"]) for f in mine if f["rule"] == rule])
+    assert any(f["rule"] == "C-HIDDEN" for f in mine) == any(k in WITHDRAWN for k, *_ in exp.skipped)
+    # no B-REQ on a row that is not a project (the line under the table, a second line of majors)
+    skipped = {r["row"] for r in listed if r["kind"] in (NOT_PROJECT, *WITHDRAWN)}
+    assert not [f for f in mine if f["rule"] in ("B-REQ", "S-REQ") and f["row"] in skipped]
+    # the recommender is known for every row: no row says 推荐单位 is missing
+    assert not [f for f in mine if f["rule"] == "B-REQ" and "推荐单位" in f["message"]]
+
+
+def test_a_tier_typed_with_its_word_is_counted_in_that_tier(typed):
+    cases, summary, wb = typed
+    exp = cases["tier_with_its_word"]
+    rows = {r["项目单位"]: r for r in _master(wb, "基地汇总", exp.name)}
+    assert {u: rows[u]["申报档次"] for u in exp.tiers} == exp.tiers
+    assert not [f for f in summary["findings"] if f["file"] == exp.name and f["rule"] == "B-TIER"
+                and f["severity"] == "错误"]
+
+
+def test_values_read_as_the_clerk_meant(typed):
+    cases, _, wb = typed
+    exp = cases["second_line_of_majors"]
+    rows = {r["项目单位"]: r for r in _master(wb, "基地汇总", exp.name)}
+    for (unit, header), value in exp.values.items():
+        assert rows[unit][header] == value, (unit, header)
+    # the withdrawal note is C-HIDDEN's message, naming the note
+    # and a wrapped or sealed name is the name (no space inside, no （公章）)
+    names = {r["项目单位"] for r in _master(wb, "基地汇总", cases["names_wrapped"].name)}
+    assert names == set(cases["names_wrapped"].bases)
