@@ -246,7 +246,8 @@ def _date_cell_doubt(raw):
 
 
 def _number_doubt(raw: str, value, col: Column):
-    text = clean_text(raw).replace(",", "").replace("，", "")
+    # 120m2 is 120 ㎡, not two numbers
+    text = _SQUARE_METRES.sub("㎡", clean_text(raw).replace(",", "").replace("，", ""))
     unit = column_unit(col)
     numbers = _NUMBERS.findall(text)
     if not numbers:
@@ -271,6 +272,7 @@ def _number_doubt(raw: str, value, col: Column):
     return "prose", {"read": _shown(number), "_value": number}
 
 
+_SQUARE_METRES = re.compile(r"(?<=\d)\s*[mM][2²]")
 _UNIT_NAME = {"money": "万元", "percent": "%", "area": "㎡", "count": "人数或个数"}
 
 
