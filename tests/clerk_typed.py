@@ -339,9 +339,52 @@ def wps_layout(folder: Path, n: Names) -> Expect:
     return Expect("广灵县.xlsx", rec, _units(bases))
 
 
+def column_numbers(folder: Path, n: Names) -> Expect:
+    """A row numbering the columns under the header (1 2 3 … 7), and a count typed alone in the
+    name column under the table: neither is a project."""
+    rec = "天镇县人力资源和社会保障局"
+    wb, ws = _book()
+    bases = n.bases(2)
+    first, at, end = type_annex7(ws, bases, line="推荐单位：天镇县人社局", footer=False)
+    ws.insert_rows(first)
+    for i, col in enumerate(at.values(), start=1):
+        ws.cell(first, col, i)
+    ws.cell(end + 1, at["unit"], 2)
+    wb.save(folder / "天镇县.xlsx")
+    return Expect("天镇县.xlsx", rec, _units(bases), absent=["1", "2"],
+                  skipped=[(NOT_PROJECT, "附件7", first, "列序号"), (NOT_PROJECT, "附件7", end + 1, "数字")])
+
+
+def template_units(folder: Path, n: Names) -> Expect:
+    """The project's template with 工作室面积 typed 120m2 and a training scale typed 1,200人次: read as
+    120 and 1200, exactly."""
+    import copy
+
+    from macros_py.policy.load import default_policy
+    from macros_py.write.fill import write_filled
+    from macros_py.write.samples import generate_load
+
+    policy = default_policy()
+    data = copy.deepcopy(next(s.data for s in generate_load(policy, 4, seed=4321)
+                              if s.data["bases"] and s.data["studios"]))
+    data["recommender"] = rec = "大同市卫生健康委员会"
+    path = write_filled(folder / "卫健委.xlsx", data, policy)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["附件8 工作室汇总"]
+    cols = {ws.cell(3, c).value: c for c in range(1, ws.max_column + 1)}
+    ws.cell(4, cols["工作室面积（㎡）"], "120m2")
+    bc = wb["基地条件"]
+    bcols = {bc.cell(3, c).value: c for c in range(1, bc.max_column + 1)}
+    bc.cell(4, bcols["年培训规模（人次）"], "1,200人次")
+    wb.save(path)
+    leader, unit = data["studios"][0]["leader"], data["conditions"][0]["unit"]
+    return Expect(path.name, rec, [b["unit"] for b in data["bases"]], [s["leader"] for s in data["studios"]],
+                  values={(leader, "工作室面积（㎡）"): 120, (unit, "年培训规模（人次）"): 1200})
+
+
 CASES = (line_seal_and_date, line_without_colon, line_submitted_by, line_in_title, line_under_table,
          county_without_suffix, county_other_words, employment_centre, struck_in_the_cell, withdrawn_by_note,
-         tier_with_its_word, names_wrapped, second_line_of_majors, wps_layout)
+         tier_with_its_word, names_wrapped, second_line_of_majors, wps_layout, column_numbers, template_units)
 
 
 def build_typed(folder: Path) -> list[Expect]:

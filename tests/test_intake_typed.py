@@ -14,9 +14,10 @@ from collections import Counter
 import openpyxl
 import pytest
 from clerk_typed import CASES, build_typed
+from conftest import requires_libreoffice
 
 from macros_py.cli.main import main
-from macros_py.model.submission import NOT_PROJECT, WITHDRAWN
+from macros_py.model.submission import HIDDEN_ROW, NOT_PROJECT, STRUCK, WITHDRAWN
 
 
 @pytest.fixture(scope="module")
@@ -90,13 +91,49 @@ def test_a_tier_typed_with_its_word_is_counted_in_that_tier(typed):
                 and f["severity"] == "错误"]
 
 
-def test_values_read_as_the_clerk_meant(typed):
-    cases, _, wb = typed
-    exp = cases["second_line_of_majors"]
+@pytest.mark.parametrize("case", ["second_line_of_majors", "template_units"])
+def test_values_read_as_the_clerk_meant(typed, case):
+    cases, summary, wb = typed
+    exp = cases[case]
     rows = {r["项目单位"]: r for r in _master(wb, "基地汇总", exp.name)}
-    for (unit, header), value in exp.values.items():
-        assert rows[unit][header] == value, (unit, header)
-    # the withdrawal note is C-HIDDEN's message, naming the note
-    # and a wrapped or sealed name is the name (no space inside, no （公章）)
+    rows |= {r["领办人"]: r for r in _master(wb, "工作室汇总", exp.name)}
+    assert exp.values
+    for (name, header), value in exp.values.items():
+        assert rows[name][header] == value, (name, header, rows[name][header])
+    # read exactly: no C-VALUE doubt on them
+    assert not [f for f in summary["findings"] if f["file"] == exp.name and f["rule"] == "C-VALUE"]
+
+
+def test_a_wrapped_or_sealed_name_is_the_name(typed):
+    cases, _, wb = typed
+    # a wrapped or sealed name is the name (no space inside, no （公章）)
     names = {r["项目单位"] for r in _master(wb, "基地汇总", cases["names_wrapped"].name)}
     assert names == set(cases["names_wrapped"].bases)
+
+
+@requires_libreoffice
+def test_an_ods_whose_text_is_struck_in_the_cell_is_withdrawn(tmp_path, policy):
+    """LibreOffice saves a strike made while editing a cell as text spans (and, from an .xlsx, as
+    text-line-through-type alone): the row is withdrawn, C-HIDDEN at its name."""
+    from clerk_typed import Names, type_annex7
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    from macros_py.check.engine import check_submission
+    from macros_py.read.workbook import read_submission
+    from macros_py.write.libreoffice import convert
+
+    bases = Names().bases(3)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件7"
+    first, at, _ = type_annex7(ws, bases, line="推荐单位：灵丘县人社局")
+    ws.cell(first + 1, at["unit"]).value = CellRichText([TextBlock(InlineFont(strike=True), bases[1]["unit"])])
+    ws.row_dimensions[first + 2].hidden = True
+    wb.save(tmp_path / "灵丘.xlsx")
+    (ods,) = convert([tmp_path / "灵丘.xlsx"], tmp_path / "ods", fmt="ods")
+    sub = read_submission(ods, policy)
+    assert [r.values["unit"] for r in sub.rows("bases")] == [bases[0]["unit"]]
+    assert [(s.kind, s.row) for s in sub.skipped] == [(STRUCK, first + 1), (HIDDEN_ROW, first + 2)]
+    cells = {f.cell for f in check_submission(sub, policy) if f.rule == "C-HIDDEN"}
+    assert f"B{first + 1}" in cells
