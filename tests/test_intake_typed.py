@@ -137,3 +137,57 @@ def test_an_ods_whose_text_is_struck_in_the_cell_is_withdrawn(tmp_path, policy):
     assert [(s.kind, s.row) for s in sub.skipped] == [(STRUCK, first + 1), (HIDDEN_ROW, first + 2)]
     cells = {f.cell for f in check_submission(sub, policy) if f.rule == "C-HIDDEN"}
     assert f"B{first + 1}" in cells
+
+
+def test_annex7_and_annex8_sent_as_two_files_both_count_and_a_later_file_replaces_only_what_it_holds(tmp_path):
+    """One county sends 附件7 and 附件8 as two workbooks: both count. Another sends a full file, then
+    a corrected 附件8 alone: the studios are the correction's, the bases stay the full file's, and the
+    full file's old studios are listed as replaced (已被替代), with no finding left on them."""
+    from clerk_typed import Names, type_annex7, type_annex8
+
+    from macros_py.merge.inbox import REGISTER_NAME
+
+    inbox, out = tmp_path / "收件", tmp_path / "out"
+    inbox.mkdir()
+    n = Names()
+
+    def book(name, bases=(), studios=(), line="推荐单位：浑源县人社局"):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "附件7" if bases else "附件8"
+        if bases:
+            type_annex7(ws, list(bases), line=line)
+        if studios:
+            type_annex8(wb.create_sheet("附件8") if bases else ws, list(studios), line=line)
+        wb.save(inbox / name)
+
+    b1, s1 = n.bases(2), n.studios(2)
+    book("浑源县附件7.xlsx", bases=b1)
+    book("浑源县附件8.xlsx", studios=s1)
+    b2, s2, s3 = n.bases(2), n.studios(1), n.studios(1)
+    s2[0]["level"] = "技工"                                   # an S-LEVEL error on the old studio
+    book("左云县.xlsx", bases=b2, studios=s2, line="推荐单位：左云县人社局")
+    book("左云县附件8更正.xlsx", studios=s3, line="推荐单位：左云县人社局")
+    (inbox / REGISTER_NAME).write_text("文件名,收文日期\n浑源县附件7.xlsx,2025-12-20 09:00\n浑源县附件8.xlsx,2025-12-20 09:05\n"
+                                       "左云县.xlsx,2025-12-20 10:00\n左云县附件8更正.xlsx,2025-12-22 10:00\n",
+                                       encoding="utf-8")
+    assert main(["merge", str(inbox), "-o", str(out / "汇总.xlsx"), "--summary-json", str(out / "s.json"),
+                 "--jobs", "1"]) == 0
+    summary = json.loads((out / "s.json").read_text(encoding="utf-8"))
+    wb = openpyxl.load_workbook(out / "汇总.xlsx")
+    bases = {r["项目单位"]: r["推荐单位"] for r in _table(wb["基地汇总"])}
+    studios = {r["领办人"]: r["推荐单位"] for r in _table(wb["工作室汇总"])}
+    hun, zuo = "浑源县人力资源和社会保障局", "左云县人力资源和社会保障局"
+    assert bases == {**{b["unit"]: hun for b in b1}, **{b["unit"]: zuo for b in b2}}
+    assert studios == {**{s["leader"]: hun for s in s1}, s3[0]["leader"]: zuo}
+    status = {f["name"]: f["status"] for f in summary["files"]}
+    assert set(status.values()) == {"已汇总"}
+    replaced = [r for r in summary["rejected"] if r["kind"] == "已被替代"]
+    assert [(r["file"], r["text"]) for r in replaced] == [("左云县.xlsx", s2[0]["leader"])]
+    assert "左云县附件8更正.xlsx" in replaced[0]["reason"] and "附件8" in replaced[0]["reason"]
+    assert not [f for f in summary["findings"] if f["file"] == "左云县.xlsx" and f["rule"] == "S-LEVEL"]
+    sent = {r["name"]: r for r in summary["recommenders"]}
+    assert sent[hun]["file"] == "浑源县附件7.xlsx、浑源县附件8.xlsx" and (sent[hun]["bases"], sent[hun]["studios"]) == (2, 2)
+    assert not [q for q in summary["questions"] if "左云县.xlsx" in q["file"] and q["kind"] == "已被替代"]
+    for f in summary["files"]:
+        assert f["rows_read"] == f["rows_merged"] + f["rows_rejected"]

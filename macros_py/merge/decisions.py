@@ -25,6 +25,7 @@ from pathlib import Path
 
 from macros_py.model.errors import UnusableFileError
 from macros_py.model.normalize import norm_key
+from macros_py.model.submission import REPLACED, ROWDUP
 from macros_py.model.summary import Question
 
 DECISIONS_NAME = "人工裁定.xlsx"
@@ -175,7 +176,7 @@ def decide_rows(currents, desk: Desk) -> None:
         sub = cur.sub
         keep = []
         for sk in getattr(sub, "skipped", []):
-            if getattr(sk, "kind", "") == "C-ROWDUP":
+            if getattr(sk, "kind", "") in (ROWDUP, REPLACED):   # a copy; a part a later file replaced
                 keep.append(sk)
                 continue
             record = getattr(sk, "record", None)

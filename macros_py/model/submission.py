@@ -117,6 +117,7 @@ HIDDEN_SHEET = "隐藏工作表"
 STRUCK = "删除线"
 NOTED = "备注撤回"            # a 备注 that says the project is withdrawn (已撤回, 不再申报)
 ROWDUP = "C-ROWDUP"          # the second copy of a project in one file
+REPLACED = "已被替代"          # rows of a kind a later file of the same recommender replaced (merge/supersede)
 WITHDRAWN = (HIDDEN_ROW, HIDDEN_SHEET, STRUCK, NOTED)   # C-HIDDEN: withdrawn or old data
 # Where the tier of a base without a 申报档次 cell came from (Record.derived["tier"]).
 TIER_FROM_NOTE, TIER_FROM_SUBSIDY = "备注", "表4-2 上级财政补助"
