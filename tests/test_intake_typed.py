@@ -191,3 +191,57 @@ def test_annex7_and_annex8_sent_as_two_files_both_count_and_a_later_file_replace
     assert not [q for q in summary["questions"] if "左云县.xlsx" in q["file"] and q["kind"] == "已被替代"]
     for f in summary["files"]:
         assert f["rows_read"] == f["rows_merged"] + f["rows_rejected"]
+
+
+def test_a_later_file_that_lacks_earlier_projects_is_asked_about_and_a_supplement_keeps_both(tmp_path):
+    """A county forwards one file per unit: the second does not name the first's base. Until the bureau
+    answers (人工裁定 补充报送), the later file replaces the earlier (listed, 已被替代); decided 补充, both
+    bases are merged under the county. A correction that names every earlier project is not asked."""
+    from clerk_typed import Names, type_annex7
+
+    from macros_py.merge.decisions import AS_SUPPLEMENT, DECISION_COLUMNS, SUPPLEMENT
+    from macros_py.merge.inbox import REGISTER_NAME
+
+    inbox, out, out2 = tmp_path / "收件", tmp_path / "out", tmp_path / "out2"
+    inbox.mkdir()
+    n = Names()
+    first, second = n.bases(1), n.bases(1)
+    corrected = n.bases(2)
+    for name, bases, line in (("平城区_甲校.xlsx", first, "推荐单位：平城区人社局"),
+                              ("平城区_乙校.xlsx", second, "推荐单位：平城区人社局"),
+                              ("云冈区.xlsx", corrected, "推荐单位：云冈区人社局"),
+                              ("云冈区_更正.xlsx", [dict(corrected[0], attribute="其它"), corrected[1]],
+                               "推荐单位：云冈区人力资源和社会保障局")):
+        wb = openpyxl.Workbook()
+        wb.active.title = "附件7"
+        type_annex7(wb.active, bases, line=line)
+        wb.save(inbox / name)
+    (inbox / REGISTER_NAME).write_text("文件名,收文日期\n平城区_甲校.xlsx,2025-12-20 09:00\n平城区_乙校.xlsx,2025-12-21 09:00\n"
+                                       "云冈区.xlsx,2025-12-20 09:00\n云冈区_更正.xlsx,2025-12-22 09:00\n", encoding="utf-8")
+
+    def run(target):
+        assert main(["merge", str(inbox), "-o", str(target / "汇总.xlsx"), "--summary-json", str(target / "s.json"),
+                     "--jobs", "1"]) == 0
+        summary = json.loads((target / "s.json").read_text(encoding="utf-8"))
+        wb = openpyxl.load_workbook(target / "汇总.xlsx")
+        return summary, {r["项目单位"]: r["推荐单位"] for r in _table(wb["基地汇总"])}
+
+    summary, bases = run(out)
+    asked = [q for q in summary["questions"] if q["kind"] == SUPPLEMENT]
+    assert len(asked) == 1 and asked[0]["file"] == "平城区_甲校.xlsx" and first[0]["unit"] in asked[0]["what"]
+    assert AS_SUPPLEMENT in asked[0]["options"]
+    ping = "平城区人力资源和社会保障局"
+    assert bases == {second[0]["unit"]: ping, **{b["unit"]: "云冈区人力资源和社会保障局" for b in corrected}}
+    assert {f["name"]: f["status"] for f in summary["files"]}["平城区_甲校.xlsx"] == "已被替代"
+
+    book = openpyxl.Workbook()
+    book.active.append(list(DECISION_COLUMNS))
+    book.active.append([asked[0]["key"], SUPPLEMENT, asked[0]["what"], AS_SUPPLEMENT, "各校分别报送", "王", "2026-01-02"])
+    out2.mkdir()
+    book.save(out2 / "人工裁定.xlsx")
+    summary, bases = run(out2)
+    assert bases[first[0]["unit"]] == ping and bases[second[0]["unit"]] == ping
+    q = next(q for q in summary["questions"] if q["key"] == asked[0]["key"])
+    assert q["status"] == "已裁定" and "一并汇总" in q["effect"]
+    sent = {r["name"]: r for r in summary["recommenders"]}
+    assert sent[ping]["bases"] == 2 and "平城区_甲校.xlsx" in sent[ping]["file"]

@@ -340,8 +340,8 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, d
             continue
         pool[key].append(out)
     # A later file replaces an earlier one in the kinds of project it holds (merge/supersede.py).
-    for files in pool.values():
-        kept_files, dropped = supersede.settle_kinds(files, rank, lambda o: o.sub)
+    for key, files in pool.items():
+        kept_files, dropped = supersede.settle_kinds(files, rank, desk, key)
         for out in dropped:
             winner = max((files[i] for i in kept_files), key=rank)
             status[out.item.relpath] = (SUPERSEDED, replaced_by(winner, out))
