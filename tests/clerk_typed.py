@@ -295,6 +295,20 @@ def tier_with_its_word(folder: Path, n: Names) -> Expect:
     return Expect("住建局.xlsx", rec, units, tiers=dict(zip(units, "ABC", strict=True)))
 
 
+def tier_in_a_note(folder: Path, n: Names) -> Expect:
+    """The printed 附件7 has no 申报档次 column: 拟申报C档 in 备注 is C; 'A、B档均可' names two tiers, so
+    the base stays 档次未填 (asked, counted as such), never taken as B."""
+    rec = "大同市总工会"
+    wb, ws = _book()
+    bases = n.bases(2)
+    bases[0]["note"] = "拟申报C档"
+    bases[1]["note"] = "A、B档均可"
+    type_annex7(ws, bases, line="推荐单位：市总工会")
+    wb.save(folder / "总工会.xlsx")
+    units = _units(bases)
+    return Expect("总工会.xlsx", rec, units, tiers={units[0]: "C", units[1]: None})
+
+
 def names_wrapped(folder: Path, n: Names) -> Expect:
     """A unit's name wrapped over two lines in its cell, another with the form's （公章） after it."""
     rec = "灵丘县人力资源和社会保障局"
@@ -384,7 +398,7 @@ def template_units(folder: Path, n: Names) -> Expect:
 
 CASES = (line_seal_and_date, line_without_colon, line_submitted_by, line_in_title, line_under_table,
          county_without_suffix, county_other_words, employment_centre, struck_in_the_cell, withdrawn_by_note,
-         tier_with_its_word, names_wrapped, second_line_of_majors, wps_layout, column_numbers, template_units)
+         tier_with_its_word, tier_in_a_note, names_wrapped, second_line_of_majors, wps_layout, column_numbers, template_units)
 
 
 def build_typed(folder: Path) -> list[Expect]:

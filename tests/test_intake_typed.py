@@ -82,13 +82,18 @@ def test_rows_not_merged_are_listed_and_withdrawn_ones_reported_at_their_cell(ty
     assert not [f for f in mine if f["rule"] == "B-REQ" and "推荐单位" in f["message"]]
 
 
-def test_a_tier_typed_with_its_word_is_counted_in_that_tier(typed):
+@pytest.mark.parametrize("case", ["tier_with_its_word", "tier_in_a_note"])
+def test_a_tier_is_read_where_the_file_gives_it_and_only_then(typed, case):
     cases, summary, wb = typed
-    exp = cases["tier_with_its_word"]
+    exp = cases[case]
     rows = {r["项目单位"]: r for r in _master(wb, "基地汇总", exp.name)}
     assert {u: rows[u]["申报档次"] for u in exp.tiers} == exp.tiers
     assert not [f for f in summary["findings"] if f["file"] == exp.name and f["rule"] == "B-TIER"
                 and f["severity"] == "错误"]
+    # a base without a tier is asked about (人工裁定 档次未填), never left out
+    untiered = [u for u, t in exp.tiers.items() if t is None]
+    asked = {q["key"] for q in summary["questions"] if q["kind"] == "档次未填"}
+    assert all(any(u in k for k in asked) for u in untiered)
 
 
 @pytest.mark.parametrize("case", ["second_line_of_majors", "template_units"])
