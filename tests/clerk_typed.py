@@ -309,6 +309,18 @@ def tier_in_a_note(folder: Path, n: Names) -> Expect:
     return Expect("总工会.xlsx", rec, units, tiers={units[0]: "C", units[1]: None})
 
 
+def option_spellings(folder: Path, n: Names) -> Expect:
+    """属性 typed without its punctuation (行业企业办) or with 他 for 它 (其他): the option itself."""
+    rec = "大同市教育局"
+    wb, ws = _book()
+    bases = n.bases(2)
+    bases[0]["attribute"], bases[1]["attribute"] = "行业企业办", "其他"
+    type_annex7(ws, bases, line="推荐单位：市教育局")
+    wb.save(folder / "教育局.xlsx")
+    units = _units(bases)
+    return Expect("教育局.xlsx", rec, units, values={(units[0], "属性"): "行业、企业办", (units[1], "属性"): "其它"})
+
+
 def names_wrapped(folder: Path, n: Names) -> Expect:
     """A unit's name wrapped over two lines in its cell, another with the form's （公章） after it."""
     rec = "灵丘县人力资源和社会保障局"
@@ -398,7 +410,7 @@ def template_units(folder: Path, n: Names) -> Expect:
 
 CASES = (line_seal_and_date, line_without_colon, line_submitted_by, line_in_title, line_under_table,
          county_without_suffix, county_other_words, employment_centre, struck_in_the_cell, withdrawn_by_note,
-         tier_with_its_word, tier_in_a_note, names_wrapped, second_line_of_majors, wps_layout, column_numbers, template_units)
+         tier_with_its_word, tier_in_a_note, option_spellings, names_wrapped, second_line_of_majors, wps_layout, column_numbers, template_units)
 
 
 def build_typed(folder: Path) -> list[Expect]:

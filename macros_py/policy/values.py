@@ -23,6 +23,13 @@ _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 _AREA = re.compile(r"(\d+(?:\.\d+)?)\s*(?:㎡|平方米|平米|平方|m²|m2)", re.I)
 _HEADS = re.compile(r"(\d+)\s*(?:人|名)")
 _TICKS = "□☑☒✔✓√■ "
+_LOOSE = re.compile(r"[、，,/／·.．;；\s]")
+
+
+def _loose(text: str) -> str:
+    return _LOOSE.sub("", norm_key(text)).replace("其他", "其它")
+
+
 _TIER_WORDS = re.compile(r"^(拟申报|申报|拟报)|(档次|档|级|类)$")  # tick boxes copied from the printed forms around a chosen option
 # A float this large cannot hold an 18-digit ID or credit code exactly: Excel already lost digits.
 EXACT_LIMIT = 1e15
@@ -122,6 +129,12 @@ def converter(col: Column, policy: Policy, *, nonblank: bool = False) -> Callabl
         exact = set(options)
         folded = {norm_key(o): o for o in options}
         tiers = col.choices == "tiers"
+        # the same option without its punctuation, 其他 for 其它 (行业企业办 is 行业、企业办): where one
+        # option only reads so
+        loose: dict[str, str | None] = {}
+        for o in options:
+            k = _loose(o)
+            loose[k] = o if k not in loose else None
 
         def convert(value):
             if value in exact:  # a value picked from the dropdown: already one of the options
@@ -134,6 +147,8 @@ def converter(col: Column, policy: Policy, *, nonblank: bool = False) -> Callabl
                 if found is None and tiers:
                     # a tier typed with its word: 'A档', 'B档次', '申报C档' (the option itself, exactly)
                     found = folded.get(_TIER_WORDS.sub("", key))
+                if found is None:
+                    found = loose.get(_loose(key))
                 return text if found is None else found
             return text
     else:
