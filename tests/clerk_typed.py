@@ -107,12 +107,13 @@ def type_annex7(ws, bases: list[dict], *, top: int = 1, left: int = 1, line: str
     return first, at, end
 
 
-def type_annex8(ws, studios: list[dict], *, top: int = 1, line: str = "推荐单位：（公章）") -> int:
+def type_annex8(ws, studios: list[dict], *, top: int = 1, line: str = "推荐单位：（公章）",
+                headers: tuple[str, ...] = H8) -> int:
     ws.cell(top, 1, "附件8")
     ws.cell(top + 1, 1, "市级技能大师工作室项目申报汇总表")
     ws.merge_cells(start_row=top + 1, start_column=1, end_row=top + 1, end_column=len(H8))
     ws.cell(top + 2, 1, line)
-    for c, text in enumerate(H8, start=1):
+    for c, text in enumerate(headers, start=1):
         ws.cell(top + 3, c, text)
     keys = ("seq", "recommender", "leader", "unit", "nature", "address", "category", "occupation", "level",
             "honours", "other", "size")
@@ -321,6 +322,26 @@ def option_spellings(folder: Path, n: Names) -> Expect:
     return Expect("教育局.xlsx", rec, units, values={(units[0], "属性"): "行业、企业办", (units[1], "属性"): "其它"})
 
 
+def headers_in_other_words(folder: Path, n: Names) -> Expect:
+    """Header texts a clerk retyping the forms uses: 申报单位名称 / 拟申报专业 on 附件7; 技能大师 / 依托单位名称
+    / 技能等级 / 荣誉称号 on 附件8."""
+    rec = "浑源县人力资源和社会保障局"
+    wb, ws = _book()
+    bases = n.bases(2)
+    type_annex7(ws, bases, line="推荐单位：浑源县人社局",
+                headers=("序号", "申报单位名称", "属性", "项目所在地址", "推荐单位", "拟申报专业", "备注"))
+    studios = n.studios(2)
+    h8 = ("序号", "推荐单位", "技能大师", "依托单位名称", "单位性质", "项目所在地址", "类别", "工作室职业（工种）",
+          "技能等级", "荣誉称号", "其他荣誉及业绩", "工作室规模")
+    type_annex8(wb.create_sheet("附件8"), studios, line="推荐单位：浑源县人社局", headers=h8)
+    wb.save(folder / "浑源县.xlsx")
+    units = _units(bases)
+    return Expect("浑源县.xlsx", rec, units, [s["leader"] for s in studios],
+                  values={(units[0], "申报专业"): bases[0]["majors"],
+                          (studios[0]["leader"], "职业技能等级"): studios[0]["level"],
+                          (studios[0]["leader"], "申报单位"): studios[0]["unit"]})
+
+
 def names_wrapped(folder: Path, n: Names) -> Expect:
     """A unit's name wrapped over two lines in its cell, another with the form's （公章） after it."""
     rec = "灵丘县人力资源和社会保障局"
@@ -410,7 +431,7 @@ def template_units(folder: Path, n: Names) -> Expect:
 
 CASES = (line_seal_and_date, line_without_colon, line_submitted_by, line_in_title, line_under_table,
          county_without_suffix, county_other_words, employment_centre, struck_in_the_cell, withdrawn_by_note,
-         tier_with_its_word, tier_in_a_note, option_spellings, names_wrapped, second_line_of_majors, wps_layout, column_numbers, template_units)
+         tier_with_its_word, tier_in_a_note, option_spellings, headers_in_other_words, names_wrapped, second_line_of_majors, wps_layout, column_numbers, template_units)
 
 
 def build_typed(folder: Path) -> list[Expect]:

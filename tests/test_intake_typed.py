@@ -96,7 +96,8 @@ def test_a_tier_is_read_where_the_file_gives_it_and_only_then(typed, case):
     assert all(any(u in k for k in asked) for u in untiered)
 
 
-@pytest.mark.parametrize("case", ["second_line_of_majors", "template_units", "option_spellings"])
+@pytest.mark.parametrize("case", ["second_line_of_majors", "template_units", "option_spellings",
+                                  "headers_in_other_words"])
 def test_values_read_as_the_clerk_meant(typed, case):
     cases, summary, wb = typed
     exp = cases[case]
