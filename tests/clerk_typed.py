@@ -342,6 +342,23 @@ def headers_in_other_words(folder: Path, n: Names) -> Expect:
                           (studios[0]["leader"], "申报单位"): studios[0]["unit"]})
 
 
+def lines_in_the_leader_column(folder: Path, n: Names) -> Expect:
+    """Under 附件8's studios, lines typed in the 领办人 column alone (以上排名不分先后, ——, 同上) are not
+    studios; a studio of which only the leader's name is typed stays one (and gets its S-REQ)."""
+    rec = "平城区人力资源和社会保障局"
+    wb, ws = _book("附件8")
+    studios = n.studios(2)
+    first = type_annex8(ws, studios, line="推荐单位：平城区人社局")
+    ws.delete_rows(first + 2)                                  # the footer
+    lone = {first + 2: "以上排名不分先后", first + 3: "——", first + 4: "同上", first + 5: "窦小川"}
+    for row, text in lone.items():
+        ws.cell(row, 3, text)
+    wb.save(folder / "平城区附件8.xlsx")
+    return Expect("平城区附件8.xlsx", rec, [], [s["leader"] for s in studios] + ["窦小川"],
+                  skipped=[(NOT_PROJECT, "附件8", row, "姓名") for row in list(lone)[:3]],
+                  findings=[("S-REQ", "附件8", f"D{first + 5}")])
+
+
 def names_wrapped(folder: Path, n: Names) -> Expect:
     """A unit's name wrapped over two lines in its cell, another with the form's （公章） after it."""
     rec = "灵丘县人力资源和社会保障局"
@@ -431,7 +448,8 @@ def template_units(folder: Path, n: Names) -> Expect:
 
 CASES = (line_seal_and_date, line_without_colon, line_submitted_by, line_in_title, line_under_table,
          county_without_suffix, county_other_words, employment_centre, struck_in_the_cell, withdrawn_by_note,
-         tier_with_its_word, tier_in_a_note, option_spellings, headers_in_other_words, names_wrapped, second_line_of_majors, wps_layout, column_numbers, template_units)
+         tier_with_its_word, tier_in_a_note, option_spellings, headers_in_other_words, lines_in_the_leader_column,
+         names_wrapped, second_line_of_majors, wps_layout, column_numbers, template_units)
 
 
 def build_typed(folder: Path) -> list[Expect]:

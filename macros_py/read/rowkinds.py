@@ -43,6 +43,8 @@ _CATEGORY = re.compile(r"(类|类别|类型|部分)[:：]?$|^(院校|企业|行�
 _COUNTED = re.compile(r"[（(]\s*(共|计)?\s*\d+\s*(个|家|所|项|人|名)\s*[)）]$")   # 职业院校（3个）
 # A cell that only numbers a column: 1, (2), ③, 甲, 一, A
 _COLUMN_MARK = re.compile(r"^[（(]?(\d{1,2}(\.0)?|[一二三四五六七八九十]{1,3}|[甲乙丙丁戊己庚辛壬癸]|[A-Z])[)）]?$|^[①-⑳]$")
+_PERSON = re.compile(r"^[\u3400-\u9fff]{2,5}$|^[\u3400-\u9fff]{1,8}[·•・.．][\u3400-\u9fff]{1,10}$")
+_NOT_NAMES = frozenset(("同上", "待定", "暂无", "不详", "未定", "另附", "见附件", "详见附件"))
 _PLACEHOLDER = re.compile(r"XX|××|xx|X{3,}|x{3,}|\*\*|＊＊|○○|可写简称|公章全称|填写示例|^示例|^例[:：]|^如[:：]|按此格式")
 
 
@@ -92,6 +94,10 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
         if names_unit and link is not None and len(key) <= 12 and not _UNIT_END.search(re.sub(r"（[^（）]*）$", "", key)):
             # a unit's name ends like one (学校, 中心, 公司…); a short word alone is a heading (民办机构)
             return f"分类小标题（“{_shorten(text)}”）"
+        if not names_unit and link is not None and (not _PERSON.match(key) or key in _NOT_NAMES):
+            # alone in the 领办人 column: a person's name (张三, 阿依古丽·买买提) stays a project, however
+            # incomplete; 同上, ——, 以上排名不分先后 are no one's name
+            return f"只有一格文字，不像领办人的姓名（“{_shorten(text)}”）"
         return None
     if link is not None and _guidance(link, examples):
         return f"通知的填写示例（“{_shorten(link)}”）"
