@@ -359,6 +359,22 @@ def lines_in_the_leader_column(folder: Path, n: Names) -> Expect:
                   findings=[("S-REQ", "附件8", f"D{first + 5}")])
 
 
+def side_by_side(folder: Path, n: Names) -> Expect:
+    """Two 附件7 tables side by side (院校 in A–G, 企业 in I–O): on 院校企业 their headers share a row, on
+    Sheet2 the right one has no 推荐单位 line and begins a row higher. Every base of both is read."""
+    rec = "左云县人力资源和社会保障局"
+    wb, ws = _book("院校企业")
+    a, b = n.bases(2), n.bases(3)
+    type_annex7(ws, a, line="推荐单位：左云县人社局")
+    type_annex7(ws, b, left=9, line="", title="企业类", footer=False)
+    ws2 = wb.create_sheet("Sheet2")
+    c, d = n.bases(2), n.bases(2)
+    type_annex7(ws2, c, line="推荐单位：左云县人社局")
+    type_annex7(ws2, d, left=9, line=None, title="企业类", footer=False)
+    wb.save(folder / "左云县.xlsx")
+    return Expect("左云县.xlsx", rec, _units(a + b + c + d))
+
+
 def names_wrapped(folder: Path, n: Names) -> Expect:
     """A unit's name wrapped over two lines in its cell, another with the form's （公章） after it."""
     rec = "灵丘县人力资源和社会保障局"
@@ -449,7 +465,7 @@ def template_units(folder: Path, n: Names) -> Expect:
 CASES = (line_seal_and_date, line_without_colon, line_submitted_by, line_in_title, line_under_table,
          county_without_suffix, county_other_words, employment_centre, struck_in_the_cell, withdrawn_by_note,
          tier_with_its_word, tier_in_a_note, option_spellings, headers_in_other_words, lines_in_the_leader_column,
-         names_wrapped, second_line_of_majors, wps_layout, column_numbers, template_units)
+         side_by_side, names_wrapped, second_line_of_majors, wps_layout, column_numbers, template_units)
 
 
 def build_typed(folder: Path) -> list[Expect]:

@@ -50,14 +50,16 @@ def table_of(hit: HeaderHit) -> Table:
 
 
 def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
-              stop: int | None = None, skipped: list[SkippedRow] | None = None) -> list[Record]:
+              stop: int | None = None, skipped: list[SkippedRow] | None = None,
+              bounds: tuple[int, int] | None = None) -> list[Record]:
     """The project rows under `hit` until `stop` (exclusive) or the end of the sheet.
 
     printed=False (the template): formula columns are not read at all, only their addresses kept.
     printed=True: every recognised column is read; what the template computes goes to `typed`.
     Rows that are not projects (rowkinds) and projects that are withdrawn (a hidden row, a hidden
     sheet, struck through) go to `skipped` with the reason, never to the records. A merged cell's
-    value belongs to every row it spans. (Written for speed: this loop meets every cell of a file.)
+    value belongs to every row it spans. bounds: the columns (first, last) of a table beside another
+    on its sheet; only they say what kind of row it is. (Written for speed: this loop meets every cell of a file.)
     """
     grid = hit.grid
     stop = grid.height if stop is None else min(stop, grid.height)
@@ -84,6 +86,8 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
     records = []
     for row in range(hit.row + 1, stop):
         cells = grid.row_texts(row)
+        if bounds is not None:
+            cells = [(c, t) for c, t in cells if bounds[0] <= c <= bounds[1]]
         if not cells:
             continue
         if printed and len(cells) == 1 and is_notice_footer(cells[0][1]):
