@@ -251,3 +251,29 @@ def test_a_later_file_that_lacks_earlier_projects_is_asked_about_and_a_supplemen
     assert q["status"] == "已裁定" and "一并汇总" in q["effect"]
     sent = {r["name"]: r for r in summary["recommenders"]}
     assert sent[ping]["bases"] == 2 and "平城区_甲校.xlsx" in sent[ping]["file"]
+
+
+def test_rows_an_autofilter_hides_are_set_aside_and_said_to_be_filtered(tmp_path, policy):
+    """Rows a filter hid when the file was saved (an AutoFilter on 属性) are hidden for a view, not by
+    the clerk: still not merged until the bureau decides, but C-HIDDEN says they were filtered."""
+    from clerk_typed import Names, type_annex7
+
+    from macros_py.check.engine import check_submission
+    from macros_py.model.submission import FILTERED
+    from macros_py.read.workbook import read_submission
+
+    bases = Names().bases(4)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    first, at, end = type_annex7(ws, bases, line="推荐单位：左云县人社局")
+    ws.auto_filter.ref = f"A{first - 1}:G{first + 3}"
+    ws.auto_filter.add_filter_column(2, ["政府办"])
+    hidden = [first + i for i, b in enumerate(bases) if b["attribute"] != "政府办"]
+    for row in hidden:
+        ws.row_dimensions[row].hidden = True
+    wb.save(tmp_path / "筛选.xlsx")
+    sub = read_submission(tmp_path / "筛选.xlsx", policy)
+    assert [r.values["unit"] for r in sub.rows("bases")] == [b["unit"] for b in bases if b["attribute"] == "政府办"]
+    assert [(s.kind, s.row, s.reason) for s in sub.skipped] == [(HIDDEN_ROW, r, FILTERED) for r in hidden]
+    found = {f.cell: f.message for f in check_submission(sub, policy) if f.rule == "C-HIDDEN"}
+    assert set(found) == {f"B{r}" for r in hidden} and all("筛选" in m for m in found.values())

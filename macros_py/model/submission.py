@@ -113,6 +113,7 @@ class RowValues(MutableMapping):
 # Why a row under a table's header is not a project (the reconciliation lists it with the reason).
 NOT_PROJECT = "非项目行"      # totals, 以下空白, sub-headings, signature lines, the notice's guidance
 HIDDEN_ROW = "隐藏行"
+FILTERED = "该行被自动筛选隐藏（文件保存时筛选未清除）"   # the reason of a HIDDEN_ROW an AutoFilter hid
 HIDDEN_SHEET = "隐藏工作表"
 STRUCK = "删除线"
 NOTED = "备注撤回"            # a 备注 that says the project is withdrawn (已撤回, 不再申报)

@@ -92,6 +92,7 @@ class RowSpans:
 class SheetFlags:
     hidden_rows: RowSpans = field(default_factory=RowSpans)     # 0-based rows
     struck: set[tuple[int, int]] = field(default_factory=set)   # 0-based (row, col) with a struck font
+    filtered: tuple[int, int] | None = None   # 0-based rows (first, last) under an active AutoFilter
 
 
 def _col_index(letters: str) -> int:
@@ -199,6 +200,8 @@ def _scan(xml: bytes, struck_styles: set[int], struck_strings: frozenset[int] = 
             flags.hidden_rows.add(int(attrs[b"r"]) - 1)
     if struck_strings or b"strike" in xml:
         _scan_rich(xml, struck_strings, flags)
+    if flags.hidden_rows and b"autoFilter" in xml:
+        flags.filtered = _filter_rows(xml)
     if struck_styles:
         wanted = {str(i).encode() for i in struck_styles}
         for match in _CELL.finditer(xml):
@@ -208,6 +211,19 @@ def _scan(xml: bytes, struck_styles: set[int], struck_strings: frozenset[int] = 
                 if ref:
                     flags.struck.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
     return flags
+
+
+_FILTER = re.compile(rb'<(?:\w+:)?autoFilter\b[^>]*\bref="[A-Z]+(\d+):[A-Z]+(\d+)"[^>]*>(.*?)</(?:\w+:)?autoFilter>',
+                     re.S)
+
+
+def _filter_rows(xml: bytes) -> tuple[int, int] | None:
+    """The data rows of an AutoFilter that filters something (a filterColumn): rows hidden there were
+    hidden by the filter, not by the clerk."""
+    match = _FILTER.search(xml)
+    if match is None or b"filterColumn" not in match.group(3):
+        return None
+    return int(match.group(1)), int(match.group(2)) - 1     # below the filter's header row, 0-based
 
 
 def _scan_rich(xml: bytes, struck_strings: frozenset[int], flags: SheetFlags) -> None:

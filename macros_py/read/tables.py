@@ -11,6 +11,7 @@ import re
 
 from macros_py.model.normalize import clean_text, name_text, norm_key
 from macros_py.model.submission import (
+    FILTERED,
     HIDDEN_ROW,
     HIDDEN_SHEET,
     NOT_PROJECT,
@@ -152,6 +153,10 @@ def _withdrawn(grid: Grid, row: int, cells: list[tuple[int, str]], link_col: int
     if grid.hidden:
         return HIDDEN_SHEET, f"在{grid.visibility or '隐藏'}的工作表“{grid.name}”中"
     if row in grid.hidden_rows:
+        window = grid.filtered
+        if window is not None and window[0] <= row <= window[1]:
+            # a filter hides rows for a view, a clerk hides them to withdraw: said, the bureau decides
+            return HIDDEN_ROW, FILTERED
         return HIDDEN_ROW, "该行被隐藏"
     if grid.struck and ((row, link_col) in grid.struck or all((row, c) in grid.struck for c, _ in cells)):
         return STRUCK, "该行文字有删除线"
