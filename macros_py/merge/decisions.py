@@ -1,11 +1,13 @@
 """人工裁定: what the tool cannot decide is asked once, the bureau decides once, every run applies it.
 
 The questions: an unknown recommender, a base with no tier (档次未填), names that are alike but not
-equal (B-DUP candidates), a late file, a row taken as 非项目行 or hidden. Each has a key that is
+equal (B-DUP candidates), a late file, a row taken as 非项目行 or hidden, a later file of a recommender
+that lacks projects of an earlier one (补充报送: a correction or a supplement?). Each has a key that is
 stable across runs (built from names and file contents, never from a run's order):
 
     推荐单位:<name as written>          档次:<unit>                        相近:<name>|<name>
     逾期:<sha256[:12]> (the file)       行:<sha256[:12]>:<sheet>!<row>
+    补充:<earlier sha256[:12]>><later sha256[:12]>:<bases|studios>
 
 (Never the resolved recommender: deciding who sent a file must not change the keys of its other
 questions.)
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from macros_py.model.errors import UnusableFileError
 from macros_py.model.normalize import norm_key
+from macros_py.model.submission import REPLACED, ROWDUP
 from macros_py.model.summary import Question
 
 DECISIONS_NAME = "人工裁定.xlsx"
@@ -38,6 +41,8 @@ ACCEPT = "受理"
 KEEP_UNTIERED = "维持档次未填"
 SAME, DIFFERENT = "同一单位", "不同单位"
 CONFIRM_SKIP, TAKE_ROW = "确认不汇总", "作为项目汇总"
+SUPPLEMENT = "补充报送"                        # a later file of a recommender that lacks projects of an earlier one
+AS_CORRECTION, AS_SUPPLEMENT = "更正：只收后报送的文件", "补充：两份都汇总"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,10 @@ def key_near(a: str, b: str) -> str:
 
 def key_late(sha256: str) -> str:
     return f"逾期:{sha256[:12]}"
+
+
+def key_supplement(earlier: str, later: str, kind: str) -> str:
+    return f"补充:{earlier[:12]}>{later[:12]}:{kind}"
 
 
 def key_row(sha256: str, sheet: str, row: int) -> str:
@@ -175,7 +184,7 @@ def decide_rows(currents, desk: Desk) -> None:
         sub = cur.sub
         keep = []
         for sk in getattr(sub, "skipped", []):
-            if getattr(sk, "kind", "") == "C-ROWDUP":
+            if getattr(sk, "kind", "") in (ROWDUP, REPLACED):   # a copy; a part a later file replaced
                 keep.append(sk)
                 continue
             record = getattr(sk, "record", None)

@@ -31,7 +31,7 @@ from macros_py.check.engine import (
     unusable_finding,
 )
 from macros_py.check.workers import default_jobs, run_isolated
-from macros_py.merge import decisions
+from macros_py.merge import decisions, supersede
 from macros_py.merge.decisions import Desk
 from macros_py.merge.inbox import InboxItem, discover, read_register, received_time, registered
 from macros_py.merge.ledger import FileEntry as LedgerEntry
@@ -274,9 +274,10 @@ def _who(out: Outcome, policy: Policy, desk: Desk) -> tuple[Resolved | None, boo
 
 
 def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, desk: Desk):
-    """Decide each file's status: the same bytes twice count once; a recommender's latest file wins
-    (whatever name it was sent under: names resolve to the policy's full names); a file the bureau
-    refused (人工裁定) does not count."""
+    """Decide each file's status: the same bytes twice count once; a recommender's latest file wins,
+    kind by kind (附件7 and 附件8 sent as two files both count: merge/supersede.py), whatever name it was
+    sent under (names resolve to the policy's full names); a file the bureau refused (人工裁定) does not
+    count."""
     entries: dict[str, LedgerEntry] = {}
     by_sha: dict[str, Outcome] = {}
     status: dict[str, tuple[str, str]] = {}
@@ -307,6 +308,7 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, d
             if head != out.item.relpath and not registered(out.item, register) and not ledger.known(out.sha256):
                 received[out.item.relpath] = received[head]
     latest: dict[str, Outcome] = {}
+    pool: dict[str, list[Outcome]] = defaultdict(list)
 
     def rank(o: Outcome) -> tuple:
         # A blank file (C-EMPTY) never replaces one with projects, however late it came.
@@ -336,12 +338,20 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, d
         if refused:
             status[rel] = (REFUSED, "人工裁定不予受理")
             continue
-        if key not in latest or rank(out) > rank(latest[key]):
-            if key in latest:
-                status[latest[key].item.relpath] = (SUPERSEDED, replaced_by(out, latest[key]))
-            latest[key] = out
-        else:
-            status[rel] = (SUPERSEDED, replaced_by(latest[key], out))
+        pool[key].append(out)
+    # A later file replaces an earlier one in the kinds of project it holds (merge/supersede.py).
+    for key, files in pool.items():
+        kept_files, dropped = supersede.settle_kinds(files, rank, desk, key)
+        for out in dropped:
+            winner = max((files[i] for i in kept_files), key=rank)
+            status[out.item.relpath] = (SUPERSEDED, replaced_by(winner, out))
+        for i, lost in kept_files.items():
+            out = files[i]
+            latest[out.item.relpath] = out
+            for kind, winner in lost.items():
+                moved = supersede.set_aside(out.sub, kind, replaced_by(winner, out).replace(
+                    "替代", f"替代（{supersede.KIND_NAMES[kind]}部分）", 1))
+                out.findings = [f for f in out.findings if (f.sheet, f.row) not in moved]
     currents = [Current(o.sub, whos[o.item.relpath], received[o.item.relpath])
                 for o in sorted(latest.values(), key=lambda o: o.item.relpath)]
     for out in outcomes:
@@ -546,7 +556,9 @@ def _file_summaries(items, outcomes, status, received, counts, findings, policy,
 
 
 def _recommender_status(policy, currents, files, history, findings) -> list[RecommenderStatus]:
-    current_by = {c.recommender: c for c in currents}
+    current_by: dict[str, list[Current]] = defaultdict(list)
+    for c in currents:
+        current_by[c.recommender].append(c)
     by_file = {f.name: f for f in files}
     earlier = defaultdict(list)
     for f in files:
@@ -557,17 +569,20 @@ def _recommender_status(policy, currents, files, history, findings) -> list[Reco
             earlier[h.recommender].append(f"{h.relpath}（{h.received[:16]}，本次收件夹中已没有）")
     out = []
     names = [(r.name, r.channel, True) for r in policy.recommenders]
-    names += [(c.recommender, c.channel, False) for c in currents
-              if c.recommender not in {r.name for r in policy.recommenders}]
+    names += list(dict.fromkeys((c.recommender, c.channel, False) for c in currents
+                                if c.recommender not in {r.name for r in policy.recommenders}))
     for name, channel, expected in names:
-        cur = current_by.get(name)
-        if cur is None:
+        curs = current_by.get(name)
+        if not curs:
             out.append(RecommenderStatus(name, channel, expected, False, status="未报送",
                                          history=sorted(earlier[name], reverse=True)))
             continue
-        fs = by_file[cur.sub.name]
-        state = "已报送" + ("（逾期）" if fs.late else "") + ("" if expected else "（名单外单位）")
-        out.append(RecommenderStatus(name, channel, expected, True, when=fs.received, file=fs.name, late=fs.late,
-                                     bases=fs.bases, studios=fs.studios, errors=fs.errors, warnings=fs.warnings,
+        fss = [by_file[c.sub.name] for c in curs]      # 附件7 and 附件8 sent as two files: both kept
+        late = any(fs.late for fs in fss)
+        state = "已报送" + ("（逾期）" if late else "") + ("" if expected else "（名单外单位）")
+        out.append(RecommenderStatus(name, channel, expected, True, when=max(fs.received for fs in fss),
+                                     file="、".join(fs.name for fs in fss), late=late,
+                                     bases=sum(fs.bases for fs in fss), studios=sum(fs.studios for fs in fss),
+                                     errors=sum(fs.errors for fs in fss), warnings=sum(fs.warnings for fs in fss),
                                      status=state, history=sorted(earlier[name], reverse=True)))
     return out

@@ -65,3 +65,18 @@ def _norm(value) -> str:
     text = _SEAL.sub("", text)
     text = text.translate(_BRACKETS)
     return "".join(text.split()).upper()
+
+
+_CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])[ \t\u3000]*[\r\n]+[ \t\u3000]*(?=\S)|"
+                        r"(?<=\S)[ \t\u3000]*[\r\n]+[ \t\u3000]*(?=[^\x00-\x7f])")
+
+
+def name_text(value):
+    """A name (a unit's, a person's) as its clerk means it: a line break the cell wrapped beside a Chinese
+    character joins the two sides (大同市北都\\n技工学校 is one name, not two words), and the seal
+    mark copied from the form's header (（公章）, （盖章）) is not part of it. Other values unchanged."""
+    if not isinstance(value, str) or ("\n" not in value and "章" not in value):
+        return value
+    text = _CJK_BREAK.sub("", value)
+    stripped = _SEAL.sub("", text.strip())
+    return stripped if stripped.strip() else text

@@ -113,10 +113,13 @@ class RowValues(MutableMapping):
 # Why a row under a table's header is not a project (the reconciliation lists it with the reason).
 NOT_PROJECT = "非项目行"      # totals, 以下空白, sub-headings, signature lines, the notice's guidance
 HIDDEN_ROW = "隐藏行"
+FILTERED = "该行被自动筛选隐藏（文件保存时筛选未清除）"   # the reason of a HIDDEN_ROW an AutoFilter hid
 HIDDEN_SHEET = "隐藏工作表"
 STRUCK = "删除线"
+NOTED = "备注撤回"            # a 备注 that says the project is withdrawn (已撤回, 不再申报)
 ROWDUP = "C-ROWDUP"          # the second copy of a project in one file
-WITHDRAWN = (HIDDEN_ROW, HIDDEN_SHEET, STRUCK)   # C-HIDDEN: withdrawn or old data
+REPLACED = "已被替代"          # rows of a kind a later file of the same recommender replaced (merge/supersede)
+WITHDRAWN = (HIDDEN_ROW, HIDDEN_SHEET, STRUCK, NOTED)   # C-HIDDEN: withdrawn or old data
 # Where the tier of a base without a 申报档次 cell came from (Record.derived["tier"]).
 TIER_FROM_NOTE, TIER_FROM_SUBSIDY = "备注", "表4-2 上级财政补助"
 
@@ -128,7 +131,7 @@ class SkippedRow:
     sheet_key: str                       # the schema sheet whose table holds it
     sheet: str                           # the worksheet's actual name
     row: int                             # the Excel row (1-based)
-    kind: str                            # NOT_PROJECT, HIDDEN_ROW, HIDDEN_SHEET, STRUCK, ROWDUP
+    kind: str                            # NOT_PROJECT, HIDDEN_ROW, HIDDEN_SHEET, STRUCK, NOTED, ROWDUP
     reason: str                          # Chinese: what the row is ("合计行", "签名栏“填表人：张三”")
     cell: str | None = None              # where it is shown (the link column's cell, else the first filled)
     text: str = ""                       # the row's content, shortened, for people to recognise it

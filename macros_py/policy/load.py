@@ -240,7 +240,7 @@ def alias_table(raw: dict) -> tuple[dict[str, str], list[str]]:
 
     County bureaus (derived, never listed): the county's name, or a former name that region.former_names
     maps to it, followed by county_suffix or any of county_short_suffixes, with or without the city's
-    name in front. City departments: the full name, the full name with the city's name replaced by 市
+    name in front; and the current name without 区/县 before a short suffix (阳高人社局). City departments: the full name, the full name with the city's name replaced by 市
     or dropped (大同市教育局 → 市教育局, 教育局), and the aliases listed under [recommenders.aliases]."""
     city = raw["region"]["city"]
     rec = raw["recommenders"]
@@ -268,6 +268,15 @@ def alias_table(raw: dict) -> tuple[dict[str, str], list[str]]:
             for suffix in suffixes:
                 add(name + suffix, full)
                 add(city + name + suffix, full)
+        # The everyday name drops 区/县 before a short suffix (阳高人社局, 云冈人力社保局): derived for
+        # the current names only, where the stem is two characters or more and is not the city's own
+        # name (大同人社局 is the city's bureau, not 大同县's).
+        stem = county[:-1] if county.endswith(("区", "县")) else ""
+        if len(stem) >= 2 and stem != city.removesuffix("市") and not any(
+                c != county and c.startswith(stem) for c in counties):
+            for suffix in rec["county_short_suffixes"]:
+                add(stem + suffix, full)
+                add(city + stem + suffix, full)
     listed = rec.get("aliases", {})
     for full in rec["city_departments"]:
         add(full, full)

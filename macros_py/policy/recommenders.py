@@ -23,6 +23,10 @@ _NEXT_LABEL = re.compile(
     r"(填报日期|填表日期|报送日期|日期|填表人|填报人|经办人|审核人|负责人|联系人|联系电话|联系方式|电话|手机|"
     r"邮箱|电子邮箱|时间|盖章|签章|公章)\s*[:：]?")
 _GAP = re.compile(r"\s{2,}|\t")
+# A date typed after the name (2025年12月20日, 2025.12.20, 二〇二五年十二月, "    年  月  日").
+_DATE = re.compile(r"[\d〇零一二三四五六七八九十○]{4}\s*(年|[.．\-/]\s*\d)|(^|\s)年\s*月(\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日")
+# The labels of the line: 推荐单位 as the notice prints it, and what clerks write instead.
+LINE_LABELS = ("推荐单位", "推荐单位名称", "推荐部门", "报送单位", "填报单位", "申报推荐单位")
 CHANNEL_UNKNOWN = "未知"   # a name the policy does not know: no channel is guessed for it
 
 
@@ -50,14 +54,15 @@ class Stamp:
 
 def line_name(text: str | None) -> str | None:
     """The recommender's name in what follows '推荐单位：' on its line: up to a seal mark, the next
-    label (填报日期, 联系人, 电话 …) or a wide gap; None when nothing is written."""
-    text = clean_text(text) if text is not None else ""
-    raw = str(text)
-    for pattern in (_SEAL, _NEXT_LABEL):
+    label (填报日期, 联系人, 电话 …), a date or a wide gap; None when nothing is written."""
+    raw = str(text).strip() if text is not None else ""
+    # A wide gap ends the name (the date or a contact typed further along the line): looked for in
+    # the text as typed, before white space is folded.
+    raw = clean_text(_GAP.split(raw, maxsplit=1)[0]) if raw else ""
+    for pattern in (_SEAL, _NEXT_LABEL, _DATE):
         match = pattern.search(raw)
         if match:
             raw = raw[:match.start()]
-    raw = _GAP.split(raw.strip(), maxsplit=1)[0] if raw.strip() else ""
     name = raw.strip(" ：:，,；;。、-—_")
     return name or None
 

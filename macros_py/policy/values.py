@@ -22,7 +22,15 @@ _DATE = re.compile(r"^(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 _AREA = re.compile(r"(\d+(?:\.\d+)?)\s*(?:㎡|平方米|平米|平方|m²|m2)", re.I)
 _HEADS = re.compile(r"(\d+)\s*(?:人|名)")
-_TICKS = "□☑☒✔✓√■ "  # tick boxes copied from the printed forms around a chosen option
+_TICKS = "□☑☒✔✓√■ "
+_LOOSE = re.compile(r"[、，,/／·.．;；\s]")
+
+
+def _loose(text: str) -> str:
+    return _LOOSE.sub("", norm_key(text)).replace("其他", "其它")
+
+
+_TIER_WORDS = re.compile(r"^(拟申报|申报|拟报)|(档次|档|级|类)$")  # tick boxes copied from the printed forms around a chosen option
 # A float this large cannot hold an 18-digit ID or credit code exactly: Excel already lost digits.
 EXACT_LIMIT = 1e15
 
@@ -120,6 +128,13 @@ def converter(col: Column, policy: Policy, *, nonblank: bool = False) -> Callabl
         options = list(policy.lists.get(col.choices, ()))
         exact = set(options)
         folded = {norm_key(o): o for o in options}
+        tiers = col.choices == "tiers"
+        # the same option without its punctuation, 其他 for 其它 (行业企业办 is 行业、企业办): where one
+        # option only reads so
+        loose: dict[str, str | None] = {}
+        for o in options:
+            k = _loose(o)
+            loose[k] = o if k not in loose else None
 
         def convert(value):
             if value in exact:  # a value picked from the dropdown: already one of the options
@@ -127,7 +142,14 @@ def converter(col: Column, policy: Policy, *, nonblank: bool = False) -> Callabl
             text = _text(value, col)
             if isinstance(text, str) and text not in exact:
                 # ' a ' -> 'A', full-width -> half-width; '☑政府办' as ticked on the printed 附件2
-                return folded.get(norm_key(text.strip(_TICKS)), text)
+                key = norm_key(text.strip(_TICKS))
+                found = folded.get(key)
+                if found is None and tiers:
+                    # a tier typed with its word: 'A档', 'B档次', '申报C档' (the option itself, exactly)
+                    found = folded.get(_TIER_WORDS.sub("", key))
+                if found is None:
+                    found = loose.get(_loose(key))
+                return text if found is None else found
             return text
     else:
         def convert(value):
@@ -239,7 +261,8 @@ def _date_cell_doubt(raw):
 
 
 def _number_doubt(raw: str, value, col: Column):
-    text = clean_text(raw).replace(",", "").replace("，", "")
+    # 120m2 is 120 ㎡, not two numbers
+    text = _SQUARE_METRES.sub("㎡", clean_text(raw).replace(",", "").replace("，", ""))
     unit = column_unit(col)
     numbers = _NUMBERS.findall(text)
     if not numbers:
@@ -264,6 +287,7 @@ def _number_doubt(raw: str, value, col: Column):
     return "prose", {"read": _shown(number), "_value": number}
 
 
+_SQUARE_METRES = re.compile(r"(?<=\d)\s*[mM][2²]")
 _UNIT_NAME = {"money": "万元", "percent": "%", "area": "㎡", "count": "人数或个数"}
 
 

@@ -1,8 +1,9 @@
 """What python-calamine does not say about an .xlsx: hidden rows and struck-through cells.
 
 A clerk withdraws a project by hiding its row or striking it through (Ctrl+5) rather than deleting it;
-both are in the package's XML only: `<row r="7" hidden="1">` in the sheet, and a cell style (`s`)
-whose font has `<strike/>` in styles.xml. They are read here with the standard library, from the
+both are in the package's XML only: `<row r="7" hidden="1">` (or a row of no height, `ht="0"`) in
+the sheet, and a cell style (`s`) whose font has `<strike/>` in styles.xml, or a text struck through
+while the cell was edited (rich text runs with `<strike/>`, in sharedStrings.xml or inline). They are read here with the standard library, from the
 same zip the safety check has already measured (its declared sizes are within the limits), so no
 second workbook parser is loaded. An .xls has its flags read by read.flags_xls, an .ods by
 read.flags_ods; every reader gives the same SheetFlags per sheet name (get) and has close().
@@ -22,7 +23,10 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)/?>")
-_ATTR = re.compile(rb'\b(r|s|hidden)="([^"]*)"')
+_ATTR = re.compile(rb'\b(r|s|t|hidden|ht)="([^"]*)"')
+# A cell with its content: a shared string's index (<v>) or an inline rich string (<is>).
+_CELL_BODY = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_V = re.compile(rb"<(?:\w+:)?v>\s*(\d+)\s*</(?:\w+:)?v>")
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
@@ -88,6 +92,7 @@ class RowSpans:
 class SheetFlags:
     hidden_rows: RowSpans = field(default_factory=RowSpans)     # 0-based rows
     struck: set[tuple[int, int]] = field(default_factory=set)   # 0-based (row, col) with a struck font
+    filtered: tuple[int, int] | None = None   # 0-based rows (first, last) under an active AutoFilter
 
 
 def _col_index(letters: str) -> int:
@@ -124,6 +129,41 @@ def _struck_styles(zf: zipfile.ZipFile) -> set[int]:
     return out
 
 
+def _all_struck(item) -> bool:
+    """A string item (<si> or <is>) whose every run with text is struck through: the clerk struck
+    the text while editing the cell (rich text), not the cell's font."""
+    runs = item.findall(f"{_NS_MAIN}r")
+    plain = item.find(f"{_NS_MAIN}t")
+    if not runs or (plain is not None and (plain.text or "").strip()):
+        return False
+    seen = False
+    for run in runs:
+        text = "".join(t.text or "" for t in run.iter(f"{_NS_MAIN}t"))
+        if not text.strip():
+            continue
+        seen = True
+        props = run.find(f"{_NS_MAIN}rPr")
+        strike = props.find(f"{_NS_MAIN}strike") if props is not None else None
+        if strike is None or strike.get("val", "1").lower() in ("0", "false"):
+            return False
+    return seen
+
+
+def _struck_strings(zf: zipfile.ZipFile) -> set[int]:
+    """Indices of the shared strings that are struck through as a whole (rich text runs)."""
+    try:
+        data = zf.read("xl/sharedStrings.xml")
+    except KeyError:
+        return set()
+    if b"strike" not in data:
+        return set()
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return set()
+    return {i for i, item in enumerate(root.iter(f"{_NS_MAIN}si")) if _all_struck(item)}
+
+
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet name -> its part in the package."""
     try:
@@ -143,12 +183,25 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _scan(xml: bytes, struck_styles: set[int]) -> SheetFlags:
+def _zero_height(value: bytes | None) -> bool:
+    try:
+        return value is not None and float(value) == 0
+    except ValueError:
+        return False
+
+
+def _scan(xml: bytes, struck_styles: set[int], struck_strings: frozenset[int] = frozenset()) -> SheetFlags:
     flags = SheetFlags()
     for match in _ROW.finditer(xml):
         attrs = dict(_ATTR.findall(match.group(1)))
-        if b"hidden" in attrs and _truthy(attrs[b"hidden"]) and attrs.get(b"r", b"").isdigit():
+        # hidden="1", or a row dragged to no height at all (ht="0"): either way the clerk cannot see it
+        if ((b"hidden" in attrs and _truthy(attrs[b"hidden"])) or _zero_height(attrs.get(b"ht"))) \
+                and attrs.get(b"r", b"").isdigit():
             flags.hidden_rows.add(int(attrs[b"r"]) - 1)
+    if struck_strings or b"strike" in xml:
+        _scan_rich(xml, struck_strings, flags)
+    if flags.hidden_rows and b"autoFilter" in xml:
+        flags.filtered = _filter_rows(xml)
     if struck_styles:
         wanted = {str(i).encode() for i in struck_styles}
         for match in _CELL.finditer(xml):
@@ -158,6 +211,46 @@ def _scan(xml: bytes, struck_styles: set[int]) -> SheetFlags:
                 if ref:
                     flags.struck.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
     return flags
+
+
+_FILTER = re.compile(rb'<(?:\w+:)?autoFilter\b[^>]*\bref="[A-Z]+(\d+):[A-Z]+(\d+)"[^>]*>(.*?)</(?:\w+:)?autoFilter>',
+                     re.S)
+
+
+def _filter_rows(xml: bytes) -> tuple[int, int] | None:
+    """The data rows of an AutoFilter that filters something (a filterColumn): rows hidden there were
+    hidden by the filter, not by the clerk."""
+    match = _FILTER.search(xml)
+    if match is None or b"filterColumn" not in match.group(3):
+        return None
+    return int(match.group(1)), int(match.group(2)) - 1     # below the filter's header row, 0-based
+
+
+def _scan_rich(xml: bytes, struck_strings: frozenset[int], flags: SheetFlags) -> None:
+    """Cells whose text is struck through as rich text: a shared string of `struck_strings`, or an
+    inline string (<is>) whose runs are all struck."""
+    for match in _CELL_BODY.finditer(xml):
+        body = match.group(2)
+        if not body:
+            continue
+        attrs = dict(_ATTR.findall(match.group(1)))
+        kind = attrs.get(b"t")
+        struck = False
+        if kind == b"s" and struck_strings:
+            v = _V.search(body)
+            struck = v is not None and int(v.group(1)) in struck_strings
+        elif kind == b"inlineStr" and b"strike" in body:
+            start = body.find(b"<")
+            try:
+                item = ElementTree.fromstring(body[start:].replace(b"<is>", f"<is xmlns=\"{_NS_MAIN[1:-1]}\">".encode(), 1)
+                                              if b"xmlns" not in body else body[start:])
+            except ElementTree.ParseError:
+                continue
+            struck = _all_struck(item)
+        if struck:
+            ref = _REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
+            if ref:
+                flags.struck.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
 
 
 class FlagReader:
@@ -172,6 +265,7 @@ class FlagReader:
         self._zf: zipfile.ZipFile | None = None
         self._paths: dict[str, str] | None = None
         self._struck: set[int] = set()
+        self._strings: frozenset[int] = frozenset()
 
     def _open(self) -> bool:
         if self._paths is None:
@@ -180,6 +274,7 @@ class FlagReader:
                 self._paths = _sheet_paths(self._zf)
                 styles = self._zf.read("xl/styles.xml") if "xl/styles.xml" in self._zf.namelist() else b""
                 self._struck = _struck_styles(self._zf) if b"strike" in styles else set()
+                self._strings = frozenset(_struck_strings(self._zf))
             except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, KeyError):
                 self._paths = {}
         return bool(self._paths)
@@ -192,9 +287,10 @@ class FlagReader:
             xml = self._xml.get(part) or self._zf.read(part)
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
             return SheetFlags()
-        if b"hidden" not in xml and not self._struck:
+        if b"hidden" not in xml and b'ht="0' not in xml and not self._struck and not self._strings \
+                and b"strike" not in xml:
             return SheetFlags()
-        return _scan(xml, self._struck)
+        return _scan(xml, self._struck, self._strings)
 
     def close(self) -> None:
         if self._zf is not None:

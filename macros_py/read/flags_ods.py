@@ -5,12 +5,12 @@ struck style is not parsed, the others are, each on its own, through expat (read
 a content.xml of more than 16 MB is streamed whole instead), counting repeats the way
 read.extent.ods_extents does: a row with table:visibility "collapse" or "filter" is hidden, for all
 the rows it repeats (kept as one span, read.flags.RowSpans: a hidden block of a million rows is one
-entry). A cell is struck when its style has style:text-line-through-style other than "none"; its style
+entry). A cell is struck when its style has style:text-line-through-style (or -type) other than "none"; its style
 is its table:style-name, else its row's table:default-cell-style-name, else its column's. Styles are
 the automatic ones of content.xml and the named ones of styles.xml they inherit from (a named style of
 styles.xml used directly by a cell counts too). Only cells with content are recorded (the readers
-look at no other), at most the sheet's cell limit. Text struck through only in part of a cell (a
-text:span) is not read. Any part it cannot read gives no flags: the sheet is then taken as shown.
+look at no other), at most the sheet's cell limit. A cell whose whole text is struck through in
+text:span elements (struck while the cell was edited) is struck; text struck only in part is not. Any part it cannot read gives no flags: the sheet is then taken as shown.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ _VALUE_ATTRS = ("office:value-type", "table:formula", "calcext:value-type")
 # Whether a part may hold anything this reader looks for, found on its bytes before it is parsed: most
 # files hide no row and strike nothing, and parsing content.xml costs as much as reading the sheets.
 _HIDDEN_MARK = re.compile(rb"visibility\s*=\s*[\"'](?:collapse|filter)")
-_STRUCK_MARK = re.compile(rb"line-through-style\s*=\s*[\"'](?!none[\"'])")
+# (LibreOffice writes a strike it imported from an .xlsx as text-line-through-type alone, no -style)
+_STRUCK_MARK = re.compile(rb"line-through-(?:style|type)\s*=\s*[\"'](?!none[\"'])")
 _FAILURES = (expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError,
              RuntimeError, NotImplementedError, UnusableFileError)
 
@@ -58,9 +59,9 @@ class _Styles:
             self._parent, self._own = attrs.get("style:parent-style-name", ""), None
         elif name == "style:text-properties" and self._name is not None:
             style = attrs.get("style:text-line-through-style")
-            if style is not None:
-                kind = attrs.get("style:text-line-through-type", "single")
-                self._own = style not in ("none", "") and kind != "none"
+            kind = attrs.get("style:text-line-through-type")
+            if style is not None or kind is not None:
+                self._own = (style is None or style not in ("none", "")) and kind != "none"
 
     def end(self, name: str) -> None:
         if name == "style:style" and self._name is not None:
@@ -82,6 +83,8 @@ class _Sheets:
         self.col_starts: list[int] = []              # columns' spans (start) and whether struck
         self.col_struck: list[bool] = []
         self.cell_depth, self.cell_full, self.cell_repeat, self.cell_struck = 0, False, 1, False
+        self.spans: list[bool] = []                   # the open text:span elements of a cell: struck?
+        self.text_struck = self.text_plain = False    # the cell's text inside struck spans / outside
         self.recorded = 0
         self.depth = 0                                # table:table nesting (subtables are not read)
 
@@ -93,6 +96,9 @@ class _Sheets:
         if self.cell_depth:
             self.cell_depth += 1
             self.cell_full = True
+            if name == "text:span":
+                self.spans.append(attrs.get("text:style-name") in self.styles.struck
+                                  or bool(self.spans and self.spans[-1]))
             return
         if name == "table:table":
             self.depth += 1
@@ -127,11 +133,25 @@ class _Sheets:
             else:
                 self.cell_struck = None          # the column's: looked up at the cell's end
             self.cell_depth = 1
+            self.spans, self.text_struck, self.text_plain = [], False, False
+
+    def text(self, data: str) -> None:
+        """A cell's text: struck through as a whole when every piece of it is inside struck spans
+        (the clerk struck the text while editing the cell)."""
+        if self.cell_depth and data.strip():
+            if self.spans and self.spans[-1]:
+                self.text_struck = True
+            else:
+                self.text_plain = True
 
     def end(self, name: str) -> None:
         if self.cell_depth:
             self.cell_depth -= 1
+            if name == "text:span" and self.spans:
+                self.spans.pop()
             if not self.cell_depth:
+                if self.text_struck and not self.text_plain and not self.cell_struck:
+                    self.cell_struck = True
                 self._cell_end()
             return
         if name == "table:table":
@@ -287,6 +307,7 @@ class OdsFlagReader:
                 styles.start(name, attrs)
 
         parser.StartElementHandler, parser.EndElementHandler = start, styles.end
+        parser.CharacterDataHandler = sheets.text
         stream_parse(zf, "content.xml", parser)
         return sheets.tables
 
@@ -303,6 +324,7 @@ class OdsFlagReader:
         sheets = _Sheets(self._styles, self.limits.max_cell_count)
         parser = xml_parser()
         parser.StartElementHandler, parser.EndElementHandler = sheets.start, sheets.end
+        parser.CharacterDataHandler = sheets.text
         try:
             parser.Parse(part, True)
         except _FAILURES:

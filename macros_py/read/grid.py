@@ -84,6 +84,12 @@ class Grid:
         return marks.hidden_rows if marks is not None else _NONE
 
     @property
+    def filtered(self) -> tuple[int, int] | None:
+        """0-based rows (first, last) under an AutoFilter that filters: hidden there by the filter."""
+        marks = self._flags()
+        return getattr(marks, "filtered", None) if marks is not None else None
+
+    @property
     def struck(self) -> set[tuple[int, int]]:
         """0-based (row, column) of cells whose font is struck through."""
         marks = self._flags()

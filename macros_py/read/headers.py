@@ -26,6 +26,7 @@ class HeaderHit:
     columns: dict[str, int] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     spans: dict[str, int] = field(default_factory=dict)   # header lines of each column, until shown()
+    beside_hits: list[HeaderHit] = field(default_factory=list)   # the same sheet's tables to the right
 
     def shown(self) -> HeaderHit:
         """The headers as the file shows them, for the hit that is kept (match_row only notes how many
@@ -37,6 +38,17 @@ class HeaderHit:
     @property
     def score(self) -> int:
         return len(self.columns)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The first and last column the table's headers occupy."""
+        cols = self.columns.values()
+        return (min(cols), max(cols)) if cols else (0, 0)
+
+    def beside(self, other: HeaderHit) -> bool:
+        """Whether `other` is a table on the same sheet in other columns (side by side, 院校 | 企业)."""
+        (a0, a1), (b0, b1) = self.span, other.span
+        return other.grid is self.grid and (a1 < b0 or b1 < a0)
 
 
 _NAMES: dict[int, tuple[Sheet, dict[str, str]]] = {}
@@ -147,6 +159,8 @@ def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit
     joined text); the text as written before the text without its note."""
     exact, without = _lookup(sheets)
     hits = [HeaderHit(grid, s.key, row) for s in sheets]
+    more: dict[int, list[HeaderHit]] = {}     # a second header set on the row: tables side by side
+    again: dict[int, list[tuple[int, str, int]]] = {}   # columns named a second time, not yet placed
     # The rows' merged keys, each list computed once per grid (the same rows are matched as the last
     # header line and as the lines above it); None (a number) reads as no text.
     here = grid.merged_row_keys(row)
@@ -170,20 +184,39 @@ def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit
                 if i in named:
                     continue
                 named.add(i)
-                hit = hits[i]
+                hit = more[i][-1] if i in more else hits[i]
+                if key in hit.columns and key == sheets[i].link and hit.score >= MIN_COLUMNS:
+                    # the name column again, right of a whole table's: a second table begins here, with
+                    # the columns named again since the first table's last one (its 编号)
+                    last = max(hit.columns.values())
+                    hit = HeaderHit(grid, sheets[i].key, row)
+                    more.setdefault(i, []).append(hit)
+                    for c, k, n in again.pop(i, []):
+                        if c > last and k not in hit.columns:
+                            hit.columns[k], hit.spans[k] = c, n
                 if key not in hit.columns:
                     hit.columns[key] = col
                     hit.spans[key] = span
+                elif hit.columns[key] != col:
+                    again.setdefault(i, []).append((col, key, span))
+    for i, extra in more.items():
+        hits[i].beside_hits = extra
     return hits
 
 
-def _best(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> HeaderHit | None:
-    best = None
+def _qualifies(sheet: Sheet, hit: HeaderHit) -> bool:
+    return hit.score >= MIN_COLUMNS and (sheet.link is None or sheet.link in hit.columns)
+
+
+def _best(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit]:
+    """The row as the header of the sheet it heads best, with the tables beside the first one."""
+    best, best_sheet = None, None
     for sheet, hit in zip(sheets, match_row(grid, row, sheets), strict=True):
-        if hit.score >= MIN_COLUMNS and (sheet.link is None or sheet.link in hit.columns):
-            if best is None or hit.score > best.score:
-                best = hit
-    return best.shown() if best is not None else None
+        if _qualifies(sheet, hit) and (best is None or hit.score > best.score):
+            best, best_sheet = hit, sheet
+    if best is None:
+        return []
+    return [best.shown(), *(h.shown() for h in best.beside_hits if _qualifies(best_sheet, h))]
 
 
 def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int | None = None) -> list[HeaderHit]:
@@ -206,16 +239,17 @@ def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int |
             near = row
         if near < 0 or row - near > 2:
             continue
-        best = _best(grid, row, sheets)
-        if best is not None:
-            hits.append(best)
+        hits.extend(_best(grid, row, sheets))
     # A header written over two rows matches on both (the rows below it, joined upward, match too):
     # of hits two rows apart or less, keep the first unless a lower one recognises more columns.
     out: list[HeaderHit] = []
+    # Tables side by side (院校 in A–G, 企业 in I–O) are two tables, whatever their rows.
     for hit in hits:
-        if out and out[-1].sheet_key == hit.sheet_key and hit.row - out[-1].row <= 2:
-            if hit.score > out[-1].score:
-                out[-1] = hit
+        near = next((i for i in range(len(out) - 1, -1, -1) if out[i].sheet_key == hit.sheet_key
+                     and hit.row - out[i].row <= 2 and not out[i].beside(hit)), None)
+        if near is not None:
+            if hit.score > out[near].score:
+                out[near] = hit
             continue
         out.append(hit)
     return out

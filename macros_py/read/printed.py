@@ -190,6 +190,11 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
     return records
 
 
+def _rows_name_recommender(sub: Submission) -> bool:
+    return any(isinstance(rec.values.get("recommender"), str) and rec.values["recommender"].strip()
+               for records in sub.sheets.values() for rec in records)
+
+
 def read_printed(grids: list[Grid], schema: Schema, policy: Policy, sub: Submission) -> bool:
     """Fill `sub` from the printed layouts; False when no table of the schema was found at all."""
     sub.layout = LAYOUT_PRINTED
@@ -230,6 +235,11 @@ def read_printed(grids: list[Grid], schema: Schema, policy: Policy, sub: Submiss
                     sub.hidden_sheets.append((grid.name, grid.visibility or "隐藏"))
 
     found = find_recommender(visible)
+    if not (found and found[0]) and not _rows_name_recommender(sub):
+        # no line above the tables and no 推荐单位 column filled: the line typed under the table
+        # (推荐单位（盖章）：X, with the date) names the recommender
+        below = find_recommender(visible, anywhere=True)
+        found = below if below and below[0] else found
     if found:
         sub.recommender, sub.recommender_sheet, sub.recommender_cell = found
     if not sub.tables:

@@ -7,7 +7,8 @@ by what they are made of, not by a list of exact strings: a total is a cell that
 word or counts items; a sub-heading is one text alone on its row that is numbered, names a category
 or is merged across the columns; a signature line is a cell that begins with a role or contact label
 (with or without a colon), a date line, or a seal mark; guidance holds placeholders (XX, ××) or the
-notice's own examples. The caller lists each such row as 非项目行 with the reason returned here.
+notice's own examples; a row of column numbers under the header (1 2 3 …, 甲 乙 丙 …) numbers columns,
+and a number alone in the name column is a count, not a name. The caller lists each such row as 非项目行 with the reason returned here.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ _ENUM = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]|[（(]\s*[�
 _CATEGORY = re.compile(r"(类|类别|类型|部分)[:：]?$|^(院校|企业|行业|职业院校|技工院校|市直|县区|属地|其他|其它)[:：]?$|"
                        r"^(第?[一二三四五六七八九十\dA-Za-z]{1,3})类")
 _COUNTED = re.compile(r"[（(]\s*(共|计)?\s*\d+\s*(个|家|所|项|人|名)\s*[)）]$")   # 职业院校（3个）
+# A cell that only numbers a column: 1, (2), ③, 甲, 一, A
+_COLUMN_MARK = re.compile(r"^[（(]?(\d{1,2}(\.0)?|[一二三四五六七八九十]{1,3}|[甲乙丙丁戊己庚辛壬癸]|[A-Z])[)）]?$|^[①-⑳]$")
+_PERSON = re.compile(r"^[\u3400-\u9fff]{2,5}$|^[\u3400-\u9fff]{1,8}[·•・.．][\u3400-\u9fff]{1,10}$")
+_NOT_NAMES = frozenset(("同上", "待定", "暂无", "不详", "未定", "另附", "见附件", "详见附件"))
 _PLACEHOLDER = re.compile(r"XX|××|xx|X{3,}|x{3,}|\*\*|＊＊|○○|可写简称|公章全称|填写示例|^示例|^例[:：]|^如[:：]|按此格式")
 
 
@@ -61,12 +66,19 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
     rest = [(c, t) for c, t in cells if not (c == seq_col and _number(t))]
     if not rest:
         return None
+    if len(cells) >= 3 and all(_COLUMN_MARK.match(norm_key(t)) for _, t in cells):
+        # 1 2 3 … 7, 甲 乙 丙 …, （1）（2）…: the row many government forms print under the header,
+        # numbering its columns
+        marks = " ".join(t[:-2] if t.endswith(".0") else t for _, t in cells)
+        return f"表头下的列序号行（“{_shorten(marks)}”）"
     link = next((t for c, t in rest if c == link_col), None)
     texts = {t for _, t in rest}
     if len(texts) == 1:
         col, text = rest[0]
         if _number(text):
-            return None
+            # a number alone where the project's name goes (a count under the table) is no name
+            shown = text[:-2] if text.endswith(".0") else text
+            return f"项目名称处只有一个数字（“{shown}”），不像一个项目" if col == link_col else None
         why = _marker(text)
         if why:
             return why
@@ -82,6 +94,10 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
         if names_unit and link is not None and len(key) <= 12 and not _UNIT_END.search(re.sub(r"（[^（）]*）$", "", key)):
             # a unit's name ends like one (学校, 中心, 公司…); a short word alone is a heading (民办机构)
             return f"分类小标题（“{_shorten(text)}”）"
+        if not names_unit and link is not None and (not _PERSON.match(key) or key in _NOT_NAMES):
+            # alone in the 领办人 column: a person's name (张三, 阿依古丽·买买提) stays a project, however
+            # incomplete; 同上, ——, 以上排名不分先后 are no one's name
+            return f"只有一格文字，不像领办人的姓名（“{_shorten(text)}”）"
         return None
     if link is not None and _guidance(link, examples):
         return f"通知的填写示例（“{_shorten(link)}”）"

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 
-from macros_py.model.normalize import clean_text, norm_key
+from macros_py.model.normalize import clean_text, name_text, norm_key
 from macros_py.model.submission import (
+    FILTERED,
     HIDDEN_ROW,
     HIDDEN_SHEET,
     NOT_PROJECT,
+    NOTED,
     STRUCK,
     Record,
     SkippedRow,
@@ -22,8 +24,8 @@ from macros_py.model.submission import (
 )
 from macros_py.policy.compute import derive
 from macros_py.policy.load import Policy
-from macros_py.policy.recommenders import line_name
-from macros_py.policy.schema import FORMULA, LABEL, Schema, Sheet
+from macros_py.policy.recommenders import LINE_LABELS, line_name
+from macros_py.policy.schema import FORMULA, LABEL, TEXT, Schema, Sheet
 from macros_py.policy.values import converter, is_blank, value_doubt
 from macros_py.read.grid import Grid, a1, column_name
 from macros_py.read.headers import HeaderHit, header_names
@@ -49,14 +51,16 @@ def table_of(hit: HeaderHit) -> Table:
 
 
 def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
-              stop: int | None = None, skipped: list[SkippedRow] | None = None) -> list[Record]:
+              stop: int | None = None, skipped: list[SkippedRow] | None = None,
+              bounds: tuple[int, int] | None = None) -> list[Record]:
     """The project rows under `hit` until `stop` (exclusive) or the end of the sheet.
 
     printed=False (the template): formula columns are not read at all, only their addresses kept.
     printed=True: every recognised column is read; what the template computes goes to `typed`.
     Rows that are not projects (rowkinds) and projects that are withdrawn (a hidden row, a hidden
     sheet, struck through) go to `skipped` with the reason, never to the records. A merged cell's
-    value belongs to every row it spans. (Written for speed: this loop meets every cell of a file.)
+    value belongs to every row it spans. bounds: the columns (first, last) of a table beside another
+    on its sheet; only they say what kind of row it is. (Written for speed: this loop meets every cell of a file.)
     """
     grid = hit.grid
     stop = grid.height if stop is None else min(stop, grid.height)
@@ -73,6 +77,7 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
                         converter(col, policy, nonblank=True), col))
     examples = frozenset(examples)
     link_col = hit.columns.get(sheet.link) if sheet.link else None
+    names = {k for k in (sheet.link, "unit") if k in hit.columns}   # columns that hold a name (name_text)
     seq_col = hit.columns.get("seq")
     width = len(hit.columns)
     link_headers = {name for name, key in header_names(sheet).items() if key == sheet.link}
@@ -82,6 +87,8 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
     records = []
     for row in range(hit.row + 1, stop):
         cells = grid.row_texts(row)
+        if bounds is not None:
+            cells = [(c, t) for c, t in cells if bounds[0] <= c <= bounds[1]]
         if not cells:
             continue
         if printed and len(cells) == 1 and is_notice_footer(cells[0][1]):
@@ -91,6 +98,8 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
                        names_unit=sheet.link == "unit")
         if why is None and link_col is not None and grid.key(row, link_col) in link_headers:
             why = f"重复的表头（“{grid.text(row, link_col)}”）"   # the header row typed or pasted again
+        if records and link_col is not None and (row, link_col) in grid.merged_cells:
+            why = _continue(grid, row, cells, link_col, records[-1], readers) or why
         if why:
             skipped.append(_skip(sheet, grid, row, NOT_PROJECT, why, cells, link_col))
             continue
@@ -110,7 +119,7 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
                     if not computed:
                         values[key] = None
                     continue
-            value = convert(raw)
+            value = convert(name_text(raw) if key in names else raw)
             if value is not None and example is not None and norm_key(value) == example:
                 value = None  # the notice's guidance text ("可写简称", "XX㎡ XX人"), not data
             elif value is not None:
@@ -132,7 +141,7 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
         if not in_use:
             continue
         rec = Record(sheet.key, grid.name, row + 1, values, cells_at, typed, doubts=doubts)
-        withdrawn = _withdrawn(grid, row, cells, link_col)
+        withdrawn = _withdrawn(grid, row, cells, link_col) or _noted(values.get("note"))
         if withdrawn:
             skipped.append(_skip(sheet, grid, row, withdrawn[0], withdrawn[1], cells, link_col, rec))
             continue
@@ -144,9 +153,45 @@ def _withdrawn(grid: Grid, row: int, cells: list[tuple[int, str]], link_col: int
     if grid.hidden:
         return HIDDEN_SHEET, f"在{grid.visibility or '隐藏'}的工作表“{grid.name}”中"
     if row in grid.hidden_rows:
+        window = grid.filtered
+        if window is not None and window[0] <= row <= window[1]:
+            # a filter hides rows for a view, a clerk hides them to withdraw: said, the bureau decides
+            return HIDDEN_ROW, FILTERED
         return HIDDEN_ROW, "该行被隐藏"
     if grid.struck and ((row, link_col) in grid.struck or all((row, c) in grid.struck for c, _ in cells)):
         return STRUCK, "该行文字有删除线"
+    return None
+
+
+def _continue(grid: Grid, row: int, cells: list[tuple[int, str]], link_col: int, above: Record,
+              readers: list) -> str | None:
+    """A second line of the project above: its name cell merged down over this row, and this row's
+    text in text columns only (a second 申报专业 under the first). The texts join the project's, and
+    the reason says so; None when the row is not that."""
+    origin = grid.merged_cells.get((row, link_col))
+    if origin is None or origin[1] != link_col or origin[0] != above.row - 1:
+        return None
+    text_cols = {c: key for key, c, _letter, computed, label, _ex, _conv, col in readers
+                 if not computed and not label and col.kind == TEXT and c != link_col}
+    if not cells or any(c not in text_cols for c, _ in cells):
+        return None
+    for c, text in cells:
+        key = text_cols[c]
+        before = above.values.get(key)
+        above.values[key] = f"{before}、{text}" if isinstance(before, str) and before else text
+    shown = "、".join(t for _, t in cells)
+    return f"第 {above.row} 行项目的续行（项目名称的单元格合并到本行），“{shown}”已并入第 {above.row} 行"
+
+
+# A 备注 that withdraws its row: 已撤回, 不再申报, 此项作废, 放弃申报 (at its start; 撤销 is left out, it
+# also names a unit's dissolution).
+_WITHDRAWN_NOTE = re.compile(r"^(此项|该项|该项目|本项目|该单位)?\s*(已|已经|申请|予以|现)?\s*"
+                             r"(撤回|作废|放弃申报|放弃|取消申报|不再申报|退出申报|暂不申报|不申报)")
+
+
+def _noted(note) -> tuple[str, str] | None:
+    if isinstance(note, str) and _WITHDRAWN_NOTE.match(norm_key(note)):
+        return NOTED, f"备注写明“{note if len(note) <= 20 else note[:19] + '…'}”"
     return None
 
 
@@ -158,31 +203,75 @@ def _skip(sheet: Sheet, grid: Grid, row: int, kind: str, reason: str, cells: lis
                       text if len(text) <= 60 else text[:59] + "…", rec)
 
 
-def find_recommender(grids: list[Grid], rows: int = 12) -> tuple[str | None, str, str] | None:
+_LABEL_KEYS = frozenset(norm_key(label) for label in LINE_LABELS)
+_LABEL_NOTE = re.compile(r"[（(][^（）()]{0,8}[)）]$")          # 推荐单位（盖章）, 报送单位(公章)
+_NO_COLON = re.compile(r"^(" + "|".join(sorted(LINE_LABELS, key=len, reverse=True)) + r")[\s\u3000]+(?=[^\s（(])")
+
+
+def _line_label(text: str) -> str | None:
+    """What follows the label when `text` (one line of a cell, as typed) is the 推荐单位 line:
+    '推荐单位：X', '推荐单位（盖章）：X', '报送单位：X', or the label and the name apart by spaces
+    ('推荐单位  X'); None when it is not the line (a 推荐单位 column's header has neither)."""
+    parts = _COLON.split(text, maxsplit=1)
+    if len(parts) == 2:
+        label = norm_key(parts[0])
+        if label in _LABEL_KEYS or _LABEL_NOTE.sub("", label) in _LABEL_KEYS:
+            return parts[1]
+        return None
+    match = _NO_COLON.match(text.strip())
+    return text.strip()[match.end():] if match else None
+
+
+def _line_at(grid: Grid, row: int) -> tuple[str | None, str, str] | None:
+    for col, value in enumerate(grid.rows[row]):
+        if type(value) is not str or "单位" not in value and "部门" not in value:
+            continue
+        lines = value.split("\n")
+        for text in lines:
+            rest = _line_label(text)
+            if rest is None:
+                continue
+            name = line_name(rest)
+            if name:
+                return name, grid.name, a1(row, col)
+            if len(lines) > 1:
+                continue
+            for c2 in range(col + 1, min(col + 6, grid.width(row))):
+                value = line_name(clean_text(grid.get(row, c2)))
+                if value:
+                    return value, grid.name, a1(row, c2)
+            # Nothing written: a label alone in its cell (the template) takes the name beside it;
+            # the printed '推荐单位：（公章）' takes it after the colon, in the same cell.
+            return None, grid.name, a1(row, col + 1 if not rest.strip() else col)
+    return None
+
+
+def find_recommender(grids: list[Grid], rows: int = 12, *, anywhere: bool = False) -> tuple[str | None, str, str] | None:
     """The '推荐单位：X（公章）' line: (name or None, sheet, the cell holding or awaiting the name).
 
-    The name may follow the colon in the same cell (the printed forms) or sit in the next filled
-    cell to the right (the template's 填报说明!C3). A cell without a colon is a 推荐单位 column's
-    header, not the line."""
+    The name may follow the colon in the same cell (the printed forms), sit on a line of its own
+    in the title's cell, or in the next filled cell to the right (the template's 填报说明!C3). A cell
+    without a colon is a 推荐单位 column's header, not the line. The first line that names someone
+    wins over an empty one. anywhere: where the first `rows` rows name no one, the rest of each
+    sheet is read too (the line typed under the table, with the date and the seal)."""
+    empty = None
     for grid in grids:
         if grid.hidden:
             continue
         for row in range(min(rows, grid.height)):
-            for col, text in grid.row_texts(row):
-                parts = _COLON.split(text, maxsplit=1)
-                if len(parts) != 2 or norm_key(parts[0]) != "推荐单位":
-                    continue
-                name = line_name(parts[1])
-                if name:
-                    return name, grid.name, a1(row, col)
-                for c2 in range(col + 1, min(col + 6, grid.width(row))):
-                    value = line_name(clean_text(grid.get(row, c2)))
-                    if value:
-                        return value, grid.name, a1(row, c2)
-                # Nothing written: a label alone in its cell (the template) takes the name beside it;
-                # the printed '推荐单位：（公章）' takes it after the colon, in the same cell.
-                return None, grid.name, a1(row, col + 1 if not parts[1].strip() else col)
-    return None
+            found = _line_at(grid, row)
+            if found and found[0]:
+                return found
+            empty = empty or found
+    if anywhere:
+        for grid in grids:
+            if grid.hidden:
+                continue
+            for row in range(rows, grid.height):
+                found = _line_at(grid, row)
+                if found and found[0]:
+                    return found
+    return empty
 
 
 def recompute(sub: Submission, policy: Policy, schema: Schema) -> None:

@@ -119,7 +119,7 @@ def read_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: Submissi
                 records = []
         else:
             records = read_rows(hit, sheet, policy, printed=printed, stop=_stop(hit, hits, stops),
-                                skipped=sub.skipped)
+                                skipped=sub.skipped, bounds=_bounds(hit, hits))
         sub.tables.setdefault(hit.sheet_key, []).append(table)
         if hit.grid.merged and hit.grid.name not in sub.merged:
             sub.merged[hit.grid.name] = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in hit.grid.merged]
@@ -139,10 +139,23 @@ def hidden_block_rows(records: list[Record], grid: Grid) -> list[SkippedRow]:
                        r) for r in records]
 
 
+def _bounds(hit: HeaderHit, hits: list[HeaderHit]) -> tuple[int, int] | None:
+    """The columns a table beside another owns: from after the table on its left to before the one
+    on its right (None when no table is beside it: the whole row is the table's)."""
+    beside = [h for h in hits if hit.beside(h)]
+    if not beside:
+        return None
+    lo, hi = hit.span
+    left = [h.span[1] for h in beside if h.span[1] < lo]
+    right = [h.span[0] for h in beside if h.span[0] > hi]
+    return (max(left) + 1 if left else 0, min(right) - 1 if right else 1 << 30)
+
+
 def _stop(hit: HeaderHit, hits: list[HeaderHit], stops: dict[str, list[int]] | None) -> int | None:
     """Where the next table on the same worksheet begins (附件7 and 附件8 on one sheet): above its
-    header, at the first line of its preamble (label, title, 推荐单位 line)."""
-    rows = [h.row for h in hits if h.grid is hit.grid and h.row > hit.row]
+    header, at the first line of its preamble (label, title, 推荐单位 line). A table beside this one
+    (in other columns) does not end it."""
+    rows = [h.row for h in hits if h.grid is hit.grid and h.row > hit.row and not hit.beside(h)]
     rows += [r for r in (stops or {}).get(hit.grid.name, []) if r > hit.row]
     if not rows:
         return None

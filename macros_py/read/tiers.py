@@ -27,8 +27,14 @@ def _note_pattern(policy: Policy) -> re.Pattern:
 def tier_from_note(text, policy: Policy) -> str | None:
     if is_blank(text) or not isinstance(text, str):
         return None
-    found = {a or b for a, b in _note_pattern(policy).findall(halfwidth(text).upper())}
-    return found.pop() if len(found) == 1 else None
+    upper = halfwidth(text).upper()
+    found = {a or b for a, b in _note_pattern(policy).findall(upper)}
+    if len(found) != 1:
+        return None
+    # 'A、B档均可', 'A或B档': the 档 belongs to every tier named alone before it, so no tier is read
+    names = "|".join(re.escape(n) for n in policy.tiers)
+    alone = set(re.findall(rf"(?<![A-Z])({names})(?![A-Z])", upper))
+    return found.pop() if len(alone) <= 1 else None
 
 
 def tier_from_subsidy(amount, policy: Policy) -> str | None:

@@ -8,7 +8,7 @@ These rules only say so, at the row or cell, through the catalog.
 
 from __future__ import annotations
 
-from macros_py.model.submission import HIDDEN_ROW, HIDDEN_SHEET, STRUCK
+from macros_py.model.submission import FILTERED, HIDDEN_ROW, HIDDEN_SHEET, NOTED, STRUCK
 from macros_py.rules.registry import RuleContext, rule
 
 
@@ -19,8 +19,12 @@ def withdrawn(ctx: RuleContext) -> None:
         if skip.kind == HIDDEN_SHEET:
             sheets[skip.sheet] = sheets.get(skip.sheet, 0) + 1
         elif skip.kind in (HIDDEN_ROW, STRUCK):
-            ctx.emit("C-HIDDEN", "row" if skip.kind == HIDDEN_ROW else "struck", sheet=skip.sheet, cell=skip.cell,
-                     value=skip.text, row=skip.row, text=skip.text)
+            case = "struck" if skip.kind == STRUCK else "filtered" if skip.reason == FILTERED else "row"
+            ctx.emit("C-HIDDEN", case, sheet=skip.sheet, cell=skip.cell, value=skip.text, row=skip.row, text=skip.text)
+        elif skip.kind == NOTED:
+            note = skip.record.values.get("note") if skip.record is not None else None
+            ctx.emit("C-HIDDEN", "noted", sheet=skip.sheet, cell=skip.record.cells.get("note", skip.cell)
+                     if skip.record is not None else skip.cell, value=note, row=skip.row, text=skip.text, note=note)
     how = dict(ctx.sub.hidden_sheets)
     for sheet, count in sheets.items():
         first = next(s for s in ctx.sub.skipped if s.sheet == sheet and s.kind == HIDDEN_SHEET)
