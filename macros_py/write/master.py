@@ -22,7 +22,7 @@ from macros_py.rules.bureau import Current
 from macros_py.rules.catalog import CATALOG
 from macros_py.write.cell_text import FONT_NAME
 from macros_py.write.master_stats import pivot_sheets, pivot_sources, stats_sheets
-from macros_py.write.pivots import write_pivots
+from macros_py.write.pivots import Source, write_pivots
 from macros_py.write.printed import write_printed_form
 from macros_py.write.template import document_time
 from macros_py.write.xlsx_book import Book
@@ -74,11 +74,11 @@ _PRINTED = {"bases": (("unit", 18), ("attribute", 8), ("majors", 18), ("tier", 5
 _PRINTED_FRONT, _PRINTED_REVIEW = 11, (5, 4, 30)       # 推荐单位; 最严重问题, 问题数, 主要问题
 
 
-def _project_sheet(book: Book, policy, items: list[Project], title: str, table: str, main_key: str,
-                   joined: str, extra: list[tuple[str, str, float, object]] = ()) -> tuple[list[str], list[list]]:
-    """A project sheet: the printed columns first, then the rest; returns its headers and rows.
-    A column is (header, number format, width, value of a project)."""
-    ws = book.sheet(title, stream=True)
+def _project_columns(policy, main_key: str, joined: str,
+                     extra: list[tuple[str, str, float, object]] = ()) -> tuple[list, list[float], int]:
+    """A project sheet's columns, the printed ones first, then the rest: each is (header, number
+    format, width, value of a project); their widths (the printed columns' printed ones); and how
+    many columns print."""
     main_cols, join_cols = _columns(policy, main_key), _columns(policy, joined)
     mine = {c.header for c in main_cols}
     other_title = build_schema(policy).sheet(joined).title
@@ -97,14 +97,23 @@ def _project_sheet(book: Book, policy, items: list[Project], title: str, table: 
     shown = [col for col, _ in printed]
     rest = [channel, *own.values(), *other.values(), *extra, *back]
     columns = shown + [col for col in rest if col not in shown]
-    headers = [h for h, _, _, _ in columns]
-    rows = [[get(p) for _, _, _, get in columns] for p in items]
     widths = [w for _, w in printed] + [w for _, _, w, _ in columns[len(printed):]]
-    book.table(ws, table, headers, rows, formats=[f for _, f, _, _ in columns], widths=widths, wrap=len(printed))
-    severity_formats(book, headers.index(REVIEW[0]), 1, max(len(rows), 1), ws)
-    ws.print_area(0, 0, max(len(rows), 1), len(printed) - 1)
+    return columns, widths, len(printed)
+
+
+def _project_sheet(book: Book, items: list[Project], title: str, table: str,
+                   layout: tuple[list, list[float], int], source: Source) -> None:
+    """A project sheet (_project_columns), each row made as it is written and kept in `source` as its
+    pivot cache reads it."""
+    columns, widths, printed = layout
+    ws = book.sheet(title, stream=True)
+    headers = [h for h, _, _, _ in columns]
+    rows = (source.add([get(p) for _, _, _, get in columns]) for p in items)
+    book.table(ws, table, headers, rows, formats=[f for _, f, _, _ in columns], widths=widths, wrap=printed,
+               count=len(items))
+    severity_formats(book, headers.index(REVIEW[0]), 1, max(len(items), 1), ws)
+    ws.print_area(0, 0, max(len(items), 1), printed - 1)
     book.print_setup(ws, 1)
-    return headers, rows
 
 
 def _funding_columns(policy: Policy) -> list[tuple[str, str, object]]:
@@ -121,22 +130,25 @@ def _amount(p: Project, key: str):
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: str,
-                 sheet_key: str, keep: bool = True) -> tuple[list[str], list[list]]:
-    """Rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender and source;
-    returns its headers and rows (none unless `keep`: each row is made as it is written)."""
+def _parts_headers(policy, sheet_key: str) -> list[str]:
+    return ["推荐单位", *(c.header for c in _columns(policy, sheet_key)), "来源文件", "行"]
+
+
+def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: str, sheet_key: str,
+                 source: Source | None = None) -> None:
+    """Rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender and source,
+    each made as it is written (and kept in `source`, if given, as its pivot cache reads it)."""
     ws = book.sheet(title, stream=True)
     cols = _columns(policy, sheet_key)
     rows = ([p.cur.recommender, *(_value(c, rec) for c in cols), p.cur.sub.name, rec.row]
             for p in bases for rec in p.parts.get(sheet_key, []))
-    if keep:
-        rows = list(rows)
-    headers = ["推荐单位", *(c.header for c in cols), "来源文件", "行"]
-    book.table(ws, table, headers, rows, formats=[None, *(c.number_format for c in cols), None, None],
+    if source is not None:
+        rows = map(source.add, rows)
+    book.table(ws, table, _parts_headers(policy, sheet_key), rows,
+               formats=[None, *(c.number_format for c in cols), None, None],
                widths=[16, *(min(c.width, 12) for c in cols), 20, 5], wrap={0, 1, 2, len(cols) + 1},
                count=sum(len(p.parts.get(sheet_key, [])) for p in bases))
     book.print_setup(ws, 1)
-    return headers, rows if keep else []
 
 
 def rule_title(rule: str) -> str:
@@ -425,18 +437,22 @@ def _write_master(path: str | Path, summary: MergeSummary, currents: list[Curren
     ranges = option_ranges(book, summary.questions)
     question_sheet(book, book.sheet("待裁定", stream=True), summary.questions, ranges, open_only=True)
     question_sheet(book, book.sheet("人工裁定", stream=True), summary.questions, ranges, open_only=False)
-    # 2. the data
+    # 2. the data; each data sheet's rows kept as the pivot cache over it reads them (pivot_sources)
     funding = _funding_columns(policy)
-    base_table = _project_sheet(book, policy, bases, "基地汇总", "基地汇总表", "bases", "conditions", funding)
-    studio_table = _project_sheet(book, policy, studios, "工作室汇总", "工作室汇总表", "studios", "masters")
-    _parts_sheet(book, policy, bases, "经费汇总", "经费汇总表", "funding", keep=False)
-    majors = _parts_sheet(book, policy, bases, "专业预算", "专业预算汇总表", "majors")
+    base_layout = _project_columns(policy, "bases", "conditions", funding)
+    studio_layout = _project_columns(policy, "studios", "masters")
+    sources = pivot_sources(policy, [h for h, _, _, _ in base_layout[0]], [h for h, _, _, _ in studio_layout[0]],
+                            _parts_headers(policy, "majors"), [h for h, _, _, _ in funding[:-1]])
+    base_source, major_source, studio_source = sources
+    _project_sheet(book, bases, "基地汇总", "基地汇总表", base_layout, base_source)
+    _project_sheet(book, studios, "工作室汇总", "工作室汇总表", studio_layout, studio_source)
+    _parts_sheet(book, policy, bases, "经费汇总", "经费汇总表", "funding")
+    _parts_sheet(book, policy, bases, "专业预算", "专业预算汇总表", "majors", major_source)
     _files_sheet(book, summary)
     _rejected_sheet(book, summary)
     # 3. the statistics: fixed tables and charts for print, pivot tables for re-pivoting
-    column = majors[0].index(build_schema(policy).sheet("majors").column("major").header)
-    stats_sheets(book, summary, policy, Counter(row[column] for row in majors[1]))
-    sources = pivot_sources(policy, base_table, studio_table, majors, [h for h, _, _, _ in funding[:-1]])
+    column = major_source.headers.index(build_schema(policy).sheet("majors").column("major").header)
+    stats_sheets(book, summary, policy, Counter(row[column] for row in major_source.rows))
     pivot_sheets(book, sources)
     # 4. the notice's forms, then the hidden sheets
     _printed_sheets(book, policy, bases, studios)

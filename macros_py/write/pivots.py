@@ -75,12 +75,35 @@ class Pivot:
 
 @dataclass
 class Source:
-    """A table on a sheet (header row first, 0-based) that one cache holds, and its pivots."""
+    """A table on a sheet (header row first, 0-based) that one cache holds, and its pivots.
+
+    `rows` are the table's rows as the cache reads them: `add` keeps the value of each field a pivot
+    puts on an axis, and of every other field only what its shared items record (cache_value), so
+    that thousands of rows kept until the package is written do not keep their text."""
     sheet: str
     top: int
     headers: list[str]
     rows: list[list]
     pivots: list[Pivot]
+    _axes: frozenset = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        self._axes = frozenset(i for i, h in enumerate(self.headers)
+                               for p in self.pivots if h in (p.rows, p.cols))
+
+    def add(self, row: list) -> list:
+        """Keep a row of the table as the cache reads it; returns the row itself, unchanged."""
+        axes = self._axes
+        self.rows.append([v if i in axes else cache_value(v) for i, v in enumerate(row)])
+        return row
+
+
+def cache_value(value):
+    """What a cache field that lists no items reads of a value (_shared: blank, number with its size,
+    date, or text): the value itself for blanks, numbers and dates, and one empty text for any text."""
+    if value is None or (isinstance(value, int | float | dt.date) and not isinstance(value, bool)):
+        return value
+    return ""
 
 
 # ---------------------------------------------------------------- the cache
