@@ -9,6 +9,7 @@ deterministically.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from macros_py.check.marks import FILL
@@ -101,19 +102,27 @@ def _project_columns(policy, main_key: str, joined: str,
     return columns, widths, len(printed)
 
 
-def _project_sheet(book: Book, items: list[Project], title: str, table: str,
+def _project_sheet(book: Book, items: Iterable[Project], count: int, title: str, table: str,
                    layout: tuple[list, list[float], int], source: Source) -> None:
-    """A project sheet (_project_columns), each row made as it is written and kept in `source` as its
-    pivot cache reads it."""
+    """A project sheet (_project_columns) of the `count` projects `items` gives, each row made as it
+    is written and kept in `source` as its pivot cache reads it."""
     columns, widths, printed = layout
     ws = book.sheet(title, stream=True)
     headers = [h for h, _, _, _ in columns]
     rows = (source.add([get(p) for _, _, _, get in columns]) for p in items)
     book.table(ws, table, headers, rows, formats=[f for _, f, _, _ in columns], widths=widths, wrap=printed,
-               count=len(items))
-    severity_formats(book, headers.index(REVIEW[0]), 1, max(len(items), 1), ws)
-    ws.print_area(0, 0, max(len(items), 1), printed - 1)
+               count=count)
+    severity_formats(book, headers.index(REVIEW[0]), 1, max(count, 1), ws)
+    ws.print_area(0, 0, max(count, 1), printed - 1)
     book.print_setup(ws, 1)
+
+
+def _counted(items: Iterable[Project], attached: Counter) -> Iterator[Project]:
+    """The projects, counting the rows attached to them by sheet as they pass."""
+    for p in items:
+        for key, rows in p.parts.items():
+            attached[key] += len(rows)
+        yield p
 
 
 def _funding_columns(policy: Policy) -> list[tuple[str, str, object]]:
@@ -134,10 +143,10 @@ def _parts_headers(policy, sheet_key: str) -> list[str]:
     return ["推荐单位", *(c.header for c in _columns(policy, sheet_key)), "来源文件", "行"]
 
 
-def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: str, sheet_key: str,
+def _parts_sheet(book: Book, policy, bases: Iterable[Project], count: int, title: str, table: str, sheet_key: str,
                  source: Source | None = None) -> None:
-    """Rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender and source,
-    each made as it is written (and kept in `source`, if given, as its pivot cache reads it)."""
+    """The `count` rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender
+    and source, each made as it is written (and kept in `source`, if given, as its pivot cache reads it)."""
     ws = book.sheet(title, stream=True)
     cols = _columns(policy, sheet_key)
     rows = ([p.cur.recommender, *(_value(c, rec) for c in cols), p.cur.sub.name, rec.row]
@@ -147,7 +156,7 @@ def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: st
     book.table(ws, table, _parts_headers(policy, sheet_key), rows,
                formats=[None, *(c.number_format for c in cols), None, None],
                widths=[16, *(min(c.width, 12) for c in cols), 20, 5], wrap={0, 1, 2, len(cols) + 1},
-               count=sum(len(p.parts.get(sheet_key, [])) for p in bases))
+               count=count)
     book.print_setup(ws, 1)
 
 
@@ -157,7 +166,7 @@ def rule_title(rule: str) -> str:
     return spec.title if spec else ""
 
 
-def project_places(items: list[Project], wanted: set[tuple] | None = None) -> dict[tuple, str]:
+def project_places(items: Iterable[Project], wanted: set[tuple] | None = None) -> dict[tuple, str]:
     """(file, sheet, row) → the project that row belongs to: 项目单位 for a base, 领办人（申报单位） for a
     studio; rows of 基地条件, 经费预算, 专业预算 and 大师信息 belong to their base or studio. Only the
     places in `wanted`, if given (those of the findings: every row of 5,000 files would be a big map)."""
@@ -253,7 +262,7 @@ def _files_sheet(book: Book, summary: MergeSummary) -> None:
     book.print_setup(ws, 1)
 
 
-def _printed_sheets(book: Book, policy: Policy, bases: list[Project], studios: list[Project]) -> None:
+def _printed_sheets(book: Book, policy: Policy, bases: Iterable[Project], studios: Iterable[Project]) -> None:
     schema = build_schema(policy)
     for title, sheet_key, items in (("附件7", "bases", bases), ("附件8", "studios", studios)):
         rows = [dict(p.main.values, recommender=p.cur.recommender) for p in items]
@@ -267,7 +276,7 @@ IDENTITY_HOWTO = (f"“{IDENTITY_SHEET}”含完整身份证号，已隐藏并�
                   "不要随汇总工作簿外发。")
 
 
-def _identity_sheet(book: Book, studios: list[Project]) -> None:
+def _identity_sheet(book: Book, studios: Iterable[Project]) -> None:
     """The one sheet with whole ID numbers: the bureau checks them against the copies on paper.
     Hidden and protected, so it is neither printed with the workbook nor changed by accident."""
     ws = book.sheet(IDENTITY_SHEET, hidden=True, keep_ids=True, stream=True)
@@ -419,16 +428,25 @@ def write_master(path: str | Path, summary: MergeSummary, currents: list[Current
 
 def _write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
                   policy: Policy) -> Path:
-    items = projects(currents, findings)
-    bases = [p for p in items if p.kind == "base"]
-    studios = [p for p in items if p.kind == "studio"]
+    # The projects are made afresh for each sheet, a file at a time (cards.projects), so that the
+    # files' packed sheets are never all decoded at once; each sheet attaches only the parts it shows.
+    def bases(parts=None):
+        return projects(currents, findings, "base", parts)
+
+    def studios(parts=None):
+        return projects(currents, findings, "studio", parts)
+
+    n_bases, n_studios = (sum(len(c.sub.rows(key)) for c in currents) for key in ("bases", "studios"))
     recommender_of = {c.sub.name: c.recommender for c in currents}
     for f in summary.files:
         recommender_of.setdefault(f.name, f.recommender or "")
     book = Book(document_time(policy), f"{summary.policy_year}年申报汇总", output="master")
     # 1. what the analyst acts on
     _cover(book, summary)
-    places = project_places(items, {(f.file, f.sheet, f.row) for f in findings})
+    wanted = {(f.file, f.sheet, f.row) for f in findings if f.sheet}
+    named = {file for file, _, _ in wanted}     # only the files with a finding on a row
+    places = project_places(projects([c for c in currents if c.sub.name in named], findings), wanted)
+    del wanted, named
     findings_table(book, book.sheet("问题清单", stream=True), findings, "问题清单表", recommender_of, places)
     del places
     _duplicates_sheet(book, summary)
@@ -444,10 +462,12 @@ def _write_master(path: str | Path, summary: MergeSummary, currents: list[Curren
     sources = pivot_sources(policy, [h for h, _, _, _ in base_layout[0]], [h for h, _, _, _ in studio_layout[0]],
                             _parts_headers(policy, "majors"), [h for h, _, _, _ in funding[:-1]])
     base_source, major_source, studio_source = sources
-    _project_sheet(book, bases, "基地汇总", "基地汇总表", base_layout, base_source)
-    _project_sheet(book, studios, "工作室汇总", "工作室汇总表", studio_layout, studio_source)
-    _parts_sheet(book, policy, bases, "经费汇总", "经费汇总表", "funding")
-    _parts_sheet(book, policy, bases, "专业预算", "专业预算汇总表", "majors", major_source)
+    attached = Counter()     # rows of each sheet attached to a base, counted as 基地汇总 is written
+    _project_sheet(book, _counted(bases(), attached), n_bases, "基地汇总", "基地汇总表", base_layout, base_source)
+    _project_sheet(book, studios(), n_studios, "工作室汇总", "工作室汇总表", studio_layout, studio_source)
+    _parts_sheet(book, policy, bases(("funding",)), attached["funding"], "经费汇总", "经费汇总表", "funding")
+    _parts_sheet(book, policy, bases(("majors",)), attached["majors"], "专业预算", "专业预算汇总表", "majors",
+                 major_source)
     _files_sheet(book, summary)
     _rejected_sheet(book, summary)
     # 3. the statistics: fixed tables and charts for print, pivot tables for re-pivoting
@@ -455,8 +475,8 @@ def _write_master(path: str | Path, summary: MergeSummary, currents: list[Curren
     stats_sheets(book, summary, policy, Counter(row[column] for row in major_source.rows))
     pivot_sheets(book, sources)
     # 4. the notice's forms, then the hidden sheets
-    _printed_sheets(book, policy, bases, studios)
-    _identity_sheet(book, studios)
+    _printed_sheets(book, policy, bases(()), studios(()))
+    _identity_sheet(book, studios(("masters",)))
     store_summary(book, summary)
     return book.save(path, lambda package, out: write_pivots(package, out, sources))
 
