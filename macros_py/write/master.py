@@ -185,6 +185,14 @@ def project_places(items: Iterable[Project], wanted: set[tuple] | None = None) -
     return out
 
 
+def finding_places(currents: list[Current], findings: list[Finding]) -> dict[tuple, str]:
+    """project_places of the rows the findings are on (the map 问题清单 and the feedback files read),
+    reading only the files with a finding on a row."""
+    wanted = {(f.file, f.sheet, f.row) for f in findings if f.sheet}
+    named = {file for file, _, _ in wanted}
+    return project_places(projects([c for c in currents if c.sub.name in named], findings), wanted)
+
+
 def project_of(places: dict[tuple, str], f) -> str:
     """The project a finding (a Finding or its dict) is about, or ""."""
     get = f.get if isinstance(f, dict) else lambda k: getattr(f, k)
@@ -416,18 +424,19 @@ def _text_width(text: str) -> int:
 
 
 def write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
-                 policy: Policy) -> Path:
-    """The sheets in the order an analyst works: what to act on, the data, the statistics, the forms."""
+                 policy: Policy, places: dict[tuple, str] | None = None) -> Path:
+    """The sheets in the order an analyst works: what to act on, the data, the statistics, the forms.
+    `places`: finding_places of these files and findings, if the caller has it already."""
     from macros_py.write.outputs import write_failure
 
     try:
-        return _write_master(path, summary, currents, findings, policy)
+        return _write_master(path, summary, currents, findings, policy, places)
     except OSError as exc:   # the streamed sheets' rows go to temporary files while they are written
         raise write_failure(path, exc) from None
 
 
 def _write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
-                  policy: Policy) -> Path:
+                  policy: Policy, places: dict[tuple, str] | None) -> Path:
     # The projects are made afresh for each sheet, a file at a time (cards.projects), so that the
     # files' packed sheets are never all decoded at once; each sheet attaches only the parts it shows.
     def bases(parts=None):
@@ -443,10 +452,8 @@ def _write_master(path: str | Path, summary: MergeSummary, currents: list[Curren
     book = Book(document_time(policy), f"{summary.policy_year}年申报汇总", output="master")
     # 1. what the analyst acts on
     _cover(book, summary)
-    wanted = {(f.file, f.sheet, f.row) for f in findings if f.sheet}
-    named = {file for file, _, _ in wanted}     # only the files with a finding on a row
-    places = project_places(projects([c for c in currents if c.sub.name in named], findings), wanted)
-    del wanted, named
+    if places is None:
+        places = finding_places(currents, findings)
     findings_table(book, book.sheet("问题清单", stream=True), findings, "问题清单表", recommender_of, places)
     del places
     _duplicates_sheet(book, summary)
