@@ -344,7 +344,6 @@ def _cover(book: Book, summary: MergeSummary) -> None:
     book.print_setup(ws, 1, landscape=False)
 
 
-
 def _rejected_sheet(book: Book, summary: MergeSummary) -> None:
     ws = book.sheet("未汇总的行", stream=True)
     rows = [[r["file"], r["sheet"], r["row"], r.get("kind", ""), r["reason"], r.get("text", "")]
@@ -419,8 +418,6 @@ def question_sheet(book: Book, ws, questions, ranges: dict, *, open_only: bool) 
 def _text_width(text: str) -> int:
     """Columns a text takes in a cell: Chinese characters take two."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
 
 
 def write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
