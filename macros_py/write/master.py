@@ -475,8 +475,8 @@ def _write_master(path: str | Path, summary: MergeSummary, currents: list[Curren
     _files_sheet(book, summary)
     _rejected_sheet(book, summary)
     # 3. the statistics: fixed tables and charts for print, pivot tables for re-pivoting
-    column = major_source.headers.index(build_schema(policy).sheet("majors").column("major").header)
-    stats_sheets(book, summary, policy, Counter(row[column] for row in major_source.rows))
+    major = build_schema(policy).sheet("majors").column("major").header
+    stats_sheets(book, summary, policy, Counter(major_source.column(major)))
     pivot_sheets(book, sources)
     # 4. the notice's forms, then the hidden sheets
     _printed_sheets(book, policy, bases(()), studios(()))

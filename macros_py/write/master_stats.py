@@ -208,8 +208,7 @@ def pivot_sources(policy: Policy, bases: list[str], studios: list[str], majors: 
         Pivot("职业（工种）", STUDIO_PIVOTS, 0, 0, occ, None, studio_count),
         Pivot("技能等级", STUDIO_PIVOTS, 0, 0, level, None, studio_count, {level: list(policy.lists["skill_levels"])}),
     ]
-    return [Source("基地汇总", 0, bases, [], b), Source("专业预算", 0, majors, [], m),
-            Source("工作室汇总", 0, studios, [], s)]
+    return [Source("基地汇总", 0, bases, b), Source("专业预算", 0, majors, m), Source("工作室汇总", 0, studios, s)]
 
 
 def pivot_sheets(book: Book, sources: list[Source]) -> None:
