@@ -7,6 +7,7 @@ against files Excel made), with an allow-list of explained differences. Nobody h
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -203,3 +204,48 @@ def test_our_pivot_parts_match_the_ones_libreoffice_writes(master, tmp_path):
     differ = {_local(a) for a in set(cache_ours.attrib) ^ set(cache_ref.attrib)}
     differ |= {a for a in set(cache_ours.attrib) & set(cache_ref.attrib) if cache_ours.get(a) != cache_ref.get(a)}
     assert differ <= CACHE_EXPLAINED, differ
+
+
+def test_each_cache_field_records_the_kinds_of_values_its_column_holds(master):
+    """The cache keeps no records (refreshed on open), only each field's shared items: the type flags
+    Excel checks against the column, the smallest and largest number, the items of an axis field. They
+    are gathered as the rows are written (write.pivots.Source.add); here they are checked against the
+    columns as the written sheets hold them."""
+    package = zipfile.ZipFile(master)
+    wb = openpyxl.load_workbook(master, read_only=True)
+    checked = 0
+    for name in (n for n in package.namelist() if n.startswith("xl/pivotCache/pivotCacheDefinition")):
+        cache = _root(package, name)
+        ns = {"m": cache.nsmap[None]}
+        source = cache.find("m:cacheSource/m:worksheetSource", ns)
+        last = int(source.get("ref").split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        rows = list(wb[source.get("sheet")].iter_rows(min_row=2, max_row=last, values_only=True))
+        fields = cache.findall("m:cacheFields/m:cacheField", ns)
+        assert len(rows) > 1 and len(fields) == len(rows[0])
+        for i, f in enumerate(fields):
+            shared = f.find("m:sharedItems", ns)
+            values = [r[i] if i < len(r) else None for r in rows]
+            present = [v for v in values if v is not None]
+            numbers = [v for v in present if isinstance(v, int | float) and not isinstance(v, bool)]
+            dates = [v for v in present if isinstance(v, dt.datetime)]
+            flag = shared.get
+            assert flag("containsBlank") == ("1" if len(present) < len(values) else None), (name, f.get("name"))
+            if numbers and len(numbers) == len(present):
+                assert flag("containsNumber") == "1" and flag("containsString") == "0", f.get("name")
+                assert float(flag("minValue")) == min(numbers) and float(flag("maxValue")) == max(numbers)
+                assert flag("containsInteger") == ("1" if all(float(v).is_integer() for v in numbers) else None)
+            elif dates and len(dates) == len(present):
+                assert flag("containsDate") == "1" and flag("containsString") == "0", f.get("name")
+                assert dt.datetime.fromisoformat(flag("minDate")) == min(dates)
+                assert dt.datetime.fromisoformat(flag("maxDate")) == max(dates)
+            elif numbers or dates:
+                assert flag("containsMixedTypes") == "1", f.get("name")
+            elif present:
+                assert flag("containsNumber") is None and flag("containsString") is None, f.get("name")
+            else:
+                assert flag("containsString") == "0", f.get("name")
+            items = [s.get("v") for s in shared]
+            if items:      # an axis field lists every value the column holds
+                assert set(items) >= {str(v) for v in present}, f.get("name")
+            checked += 1
+    assert checked > 60

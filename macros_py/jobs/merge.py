@@ -155,20 +155,20 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
     run_ = merge(inbox, master, ledger_path=ledger_path, policy=policy, jobs=jobs)
     s = run_.summary
     extra = []
+    places = None
     with staging.OutputSet(ledger=run_.ledger_path, created=created) as out:
         if feedback:
-            from macros_py.merge.cards import projects
             from macros_py.write.feedback import feedback_targets, stale_feedback
-            from macros_py.write.master import project_places
+            from macros_py.write.master import finding_places
 
             plan, _ = feedback_targets(feedback, s, force=force)
-            places = project_places(projects(run_.currents, run_.findings))
+            places = finding_places(run_.currents, run_.findings)   # the master's 问题清单 reads the same map
             staged = {target: out.path(target) for target, _, _ in plan}
             job = (feedback, s, policy, places, force, staged, plan)
             # One workbook per recommender, written by a second process while this one writes the master
             # (where there is a second core to use).
             pending = _start_feedback(*job) if (jobs or default_jobs()) > 1 else None
-        write_master(out.path(master), s, run_.currents, run_.findings, policy)
+        write_master(out.path(master), s, run_.currents, run_.findings, policy, places)
         # The files' rows are in the master now, and the outputs still to write render the summary:
         # they are let go, so that the JSON and the HTML report reuse their memory.
         run_.currents, run_.findings = [], []

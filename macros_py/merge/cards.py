@@ -8,6 +8,7 @@ unit in the same file; a studio is its 附件8 row plus the 大师信息 row of 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from macros_py.model.findings import SEVERITY_ORDER, Finding
@@ -41,19 +42,27 @@ class Project:
         return min(self.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9), default=None)
 
 
-def projects(currents: list[Current], findings: list[Finding]) -> list[Project]:
-    """Every base and studio of the kept files, with their rows and findings, in file and row order."""
+_KINDS = (("base", "bases", "unit", ("conditions", "funding", "majors")),
+          ("studio", "studios", "leader", ("masters",)))
+
+
+def projects(currents: list[Current], findings: list[Finding], kind: str | None = None,
+             parts: tuple[str, ...] | None = None) -> Iterator[Project]:
+    """Every base and studio of the kept files (or only those of `kind`), with their rows and
+    findings, in file and row order; made one file at a time, so that a file's packed sheets are
+    decoded while its projects are used, not all at once. `parts`: the other sheets to attach (all of
+    the kind's when None); a project's findings are those on its own row and on the rows attached."""
     by_place: dict[tuple[str, str, int], list[Finding]] = defaultdict(list)
     for f in findings:
         if f.sheet and f.row:
             by_place[(f.file, f.sheet, f.row)].append(f)
-    out = []
     for cur in currents:
         sub = cur.sub
-        for kind, main_key, key, others in (("base", "bases", "unit", ("conditions", "funding", "majors")),
-                                            ("studio", "studios", "leader", ("masters",))):
+        for name_kind, main_key, key, others in _KINDS:
+            if kind is not None and name_kind != kind:
+                continue
             index = defaultdict(lambda: defaultdict(list))
-            for other in others:
+            for other in others if parts is None else [o for o in others if o in parts]:
                 for rec in sub.rows(other):
                     if not is_blank(rec.values.get(key)):
                         index[norm_key(rec.values[key])][other].append(rec)
@@ -61,11 +70,10 @@ def projects(currents: list[Current], findings: list[Finding]) -> list[Project]:
                 # A row without its name is still a project row (B-REQ says what is missing): it is
                 # merged like the others, only nothing on other sheets can be attached to it.
                 name = rec.values.get(key)
-                p = Project(kind, cur, rec, dict(index.get(norm_key(name), {})) if not is_blank(name) else {})
+                p = Project(name_kind, cur, rec, dict(index.get(norm_key(name), {})) if not is_blank(name) else {})
                 for r in [rec, *(x for rows in p.parts.values() for x in rows)]:
                     p.findings += by_place.get((sub.name, r.sheet, r.row), [])
-                out.append(p)
-    return out
+                yield p
 
 
 def _num(value):

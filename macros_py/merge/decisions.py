@@ -195,9 +195,9 @@ def decide_rows(currents, desk: Desk) -> None:
                                options, file=sub.name, where=f"{sk.sheet}!{sk.cell or sk.row}",
                                rules=("C-HIDDEN",), cell=sk.cell)
             if verdict == TAKE_ROW:
-                rows = sub.sheets.setdefault(sk.sheet_key, [])
-                rows.append(record)
+                rows = [*sub.sheets.get(sk.sheet_key, []), record]   # a new list: the sheet may be packed
                 rows.sort(key=lambda r: (r.sheet, r.row))
+                sub.sheets[sk.sheet_key] = rows
                 desk.did(key, "已作为项目汇总")
                 continue
             if verdict == CONFIRM_SKIP:

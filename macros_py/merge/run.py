@@ -39,7 +39,16 @@ from macros_py.merge.ledger import Ledger, ledger_error
 from macros_py.model.errors import NothingToDo, UsageError
 from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
 from macros_py.model.normalize import norm_key
-from macros_py.model.submission import ROWDUP, WITHDRAWN, Record, RowCells, RowValues, SkippedRow, Submission
+from macros_py.model.submission import (
+    ROWDUP,
+    WITHDRAWN,
+    PackedRows,
+    Record,
+    RowCells,
+    RowValues,
+    SkippedRow,
+    Submission,
+)
 from macros_py.model.summary import FileSummary, MergeSummary, RecommenderStatus
 from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy, load_policy
 from macros_py.policy.recommenders import Resolved, stamp_of
@@ -55,6 +64,10 @@ LEDGER_NAME = "汇总台账.sqlite"
 ATTACHED = {"conditions": ("bases", "unit"), "funding": ("bases", "unit"), "majors": ("bases", "unit"),
             "masters": ("studios", "leader")}
 JOINED = {"conditions", "masters"}   # shown as columns of the project's own row in the master
+# The sheets only the reconciliation, the cards and the master read, a file at a time: kept packed
+# (PackedRows) from the worker on, so that a merge of thousands of files does not hold their rows
+# decoded. The project sheets and 大师信息 stay decoded: the bureau rules and decisions read them all at once.
+PACKED = ("conditions", "funding", "majors")
 
 
 @dataclass
@@ -93,6 +106,7 @@ def _read_one(policy_path: str, item: InboxItem) -> Outcome:
     for f in findings:
         f.file = item.relpath
     set_aside_copies(sub, policy)
+    sub.pack(PACKED)
     return Outcome(item, sub.sha256, sub.size, sub, findings)
 
 
@@ -197,6 +211,8 @@ def _compact(out: Outcome, cache: dict | None = None) -> Outcome:
         return intern(v) if type(v) is str and len(v) <= _SHORT else v
 
     for records in out.sub.sheets.values():
+        if isinstance(records, PackedRows):
+            continue
         for rec in records:
             rec.sheet_key, rec.sheet = intern(rec.sheet_key), intern(rec.sheet)
             rec.cells = _cells(rec.cells, cache)
@@ -362,15 +378,17 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, d
     return status, received, currents, entries, whos
 
 
-def _attached_ok(sub: Submission) -> dict[str, set[int]]:
+def _attached_ok(sub: Submission, sheets: dict[str, list[Record]] | None = None) -> dict[str, set[int]]:
     """For each attached sheet, the rows the master shows: those whose project is in the same file,
     and of the sheets joined one-to-one onto the project's row (基地条件, 大师信息) only the first per
-    project (a second one is C-ROWDUP, and is listed among the rows not merged)."""
+    project (a second one is C-ROWDUP, and is listed among the rows not merged). `sheets`: the file's
+    records already decoded, if the caller has them."""
+    sheets = sheets if sheets is not None else sub.sheets
     keep: dict[str, set[int]] = {}
     for sheet_key, (parent, key) in ATTACHED.items():
-        names = {norm_key(r.values.get(key)) for r in sub.rows(parent) if r.values.get(key)}
+        names = {norm_key(r.values.get(key)) for r in sheets.get(parent, []) if r.values.get(key)}
         rows, seen = set(), set()
-        for r in sub.rows(sheet_key):
+        for r in sheets.get(sheet_key, []):
             name = norm_key(r.values.get(key))
             if name in names and not (sheet_key in JOINED and name in seen):
                 rows.add(r.row)
@@ -389,8 +407,9 @@ def reconcile(outcomes: list[Outcome], status: dict) -> tuple[dict[str, Counter]
         if out.sub is None:
             continue
         state, reason = status[rel]
-        keep = _attached_ok(out.sub) if state == MERGED else {}
-        for sheet_key, records in out.sub.sheets.items():
+        sheets = {key: list(records) for key, records in out.sub.sheets.items()}   # packed ones decoded once
+        keep = _attached_ok(out.sub, sheets) if state == MERGED else {}
+        for sheet_key, records in sheets.items():
             for rec in records:
                 c["read"] += 1
                 if state == MERGED and (sheet_key not in keep or rec.row in keep[sheet_key]):

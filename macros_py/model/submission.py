@@ -7,7 +7,9 @@ sits in the file, so that every finding can name the cell a clerk must change.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+import pickle
+import zlib
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 LAYOUT_TEMPLATE = "template"   # the project's own workbook, found by its version sheet
@@ -110,6 +112,45 @@ class RowValues(MutableMapping):
         return repr(dict(self))
 
 
+class PackedRows(Sequence):
+    """A sheet's records kept as one compressed blob (pickle, zlib) while a merge holds thousands of
+    files, for the sheets only some steps read: it reads like the list it stands for, and each pass
+    over it (iteration, index, slice) decodes the records afresh, so that no more than the file being
+    read is held decoded. A change to a record a pass gave is not kept: put a changed list back with
+    `sub.sheets[key] = rows`."""
+
+    __slots__ = ("_blob", "_len")
+
+    def __init__(self, records: list[Record]):
+        self._blob = zlib.compress(pickle.dumps(list(records), protocol=pickle.HIGHEST_PROTOCOL), 1)
+        self._len = len(records)
+
+    def rows(self) -> list[Record]:
+        """The records, decoded (a new list of new records on every call)."""
+        return pickle.loads(zlib.decompress(self._blob))
+
+    def __iter__(self):
+        return iter(self.rows())
+
+    def __getitem__(self, index):
+        return self.rows()[index]
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __reduce__(self):
+        return _packed, (self._blob, self._len)
+
+    def __repr__(self) -> str:
+        return f"PackedRows({self._len} rows, {len(self._blob)} bytes)"
+
+
+def _packed(blob: bytes, length: int) -> PackedRows:
+    packed = PackedRows.__new__(PackedRows)
+    packed._blob, packed._len = blob, length
+    return packed
+
+
 # Why a row under a table's header is not a project (the reconciliation lists it with the reason).
 NOT_PROJECT = "非项目行"      # totals, 以下空白, sub-headings, signature lines, the notice's guidance
 HIDDEN_ROW = "隐藏行"
@@ -162,7 +203,7 @@ class Submission:
     recommender: str | None = None
     recommender_sheet: str | None = None  # where the recommender is (or should be) written
     recommender_cell: str | None = None
-    sheets: dict[str, list[Record]] = field(default_factory=dict)
+    sheets: dict[str, list[Record] | PackedRows] = field(default_factory=dict)
     tables: dict[str, list[Table]] = field(default_factory=dict)  # printed 表4-2: one Table per base
     has_vba: bool = False
     notes: list[str] = field(default_factory=list)
@@ -175,8 +216,15 @@ class Submission:
     long_texts: list[tuple[str, str, int]] = field(default_factory=list)
     text_limit: int = 100_000
 
-    def rows(self, sheet_key: str) -> list[Record]:
+    def rows(self, sheet_key: str) -> list[Record] | PackedRows:
         return self.sheets.get(sheet_key, [])
+
+    def pack(self, sheet_keys) -> None:
+        """Keep these sheets' records as PackedRows (read a pass at a time, see there)."""
+        for key in sheet_keys:
+            records = self.sheets.get(key)
+            if records and not isinstance(records, PackedRows):
+                self.sheets[key] = PackedRows(records)
 
     def table(self, sheet_key: str) -> Table | None:
         found = self.tables.get(sheet_key)

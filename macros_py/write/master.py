@@ -9,6 +9,7 @@ deterministically.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from macros_py.check.marks import FILL
@@ -22,7 +23,7 @@ from macros_py.rules.bureau import Current
 from macros_py.rules.catalog import CATALOG
 from macros_py.write.cell_text import FONT_NAME
 from macros_py.write.master_stats import pivot_sheets, pivot_sources, stats_sheets
-from macros_py.write.pivots import write_pivots
+from macros_py.write.pivots import Source, write_pivots
 from macros_py.write.printed import write_printed_form
 from macros_py.write.template import document_time
 from macros_py.write.xlsx_book import Book
@@ -74,11 +75,11 @@ _PRINTED = {"bases": (("unit", 18), ("attribute", 8), ("majors", 18), ("tier", 5
 _PRINTED_FRONT, _PRINTED_REVIEW = 11, (5, 4, 30)       # 推荐单位; 最严重问题, 问题数, 主要问题
 
 
-def _project_sheet(book: Book, policy, items: list[Project], title: str, table: str, main_key: str,
-                   joined: str, extra: list[tuple[str, str, float, object]] = ()) -> tuple[list[str], list[list]]:
-    """A project sheet: the printed columns first, then the rest; returns its headers and rows.
-    A column is (header, number format, width, value of a project)."""
-    ws = book.sheet(title, stream=True)
+def _project_columns(policy, main_key: str, joined: str,
+                     extra: list[tuple[str, str, float, object]] = ()) -> tuple[list, list[float], int]:
+    """A project sheet's columns, the printed ones first, then the rest: each is (header, number
+    format, width, value of a project); their widths (the printed columns' printed ones); and how
+    many columns print."""
     main_cols, join_cols = _columns(policy, main_key), _columns(policy, joined)
     mine = {c.header for c in main_cols}
     other_title = build_schema(policy).sheet(joined).title
@@ -97,14 +98,31 @@ def _project_sheet(book: Book, policy, items: list[Project], title: str, table: 
     shown = [col for col, _ in printed]
     rest = [channel, *own.values(), *other.values(), *extra, *back]
     columns = shown + [col for col in rest if col not in shown]
-    headers = [h for h, _, _, _ in columns]
-    rows = [[get(p) for _, _, _, get in columns] for p in items]
     widths = [w for _, w in printed] + [w for _, _, w, _ in columns[len(printed):]]
-    book.table(ws, table, headers, rows, formats=[f for _, f, _, _ in columns], widths=widths, wrap=len(printed))
-    severity_formats(book, headers.index(REVIEW[0]), 1, max(len(rows), 1), ws)
-    ws.print_area(0, 0, max(len(rows), 1), len(printed) - 1)
+    return columns, widths, len(printed)
+
+
+def _project_sheet(book: Book, items: Iterable[Project], count: int, title: str, table: str,
+                   layout: tuple[list, list[float], int], source: Source) -> None:
+    """A project sheet (_project_columns) of the `count` projects `items` gives, each row made as it
+    is written and kept in `source` as its pivot cache reads it."""
+    columns, widths, printed = layout
+    ws = book.sheet(title, stream=True)
+    headers = [h for h, _, _, _ in columns]
+    rows = (source.add([get(p) for _, _, _, get in columns]) for p in items)
+    book.table(ws, table, headers, rows, formats=[f for _, f, _, _ in columns], widths=widths, wrap=printed,
+               count=count)
+    severity_formats(book, headers.index(REVIEW[0]), 1, max(count, 1), ws)
+    ws.print_area(0, 0, max(count, 1), printed - 1)
     book.print_setup(ws, 1)
-    return headers, rows
+
+
+def _counted(items: Iterable[Project], attached: Counter) -> Iterator[Project]:
+    """The projects, counting the rows attached to them by sheet as they pass."""
+    for p in items:
+        for key, rows in p.parts.items():
+            attached[key] += len(rows)
+        yield p
 
 
 def _funding_columns(policy: Policy) -> list[tuple[str, str, object]]:
@@ -121,22 +139,25 @@ def _amount(p: Project, key: str):
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _parts_sheet(book: Book, policy, bases: list[Project], title: str, table: str,
-                 sheet_key: str, keep: bool = True) -> tuple[list[str], list[list]]:
-    """Rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender and source;
-    returns its headers and rows (none unless `keep`: each row is made as it is written)."""
+def _parts_headers(policy, sheet_key: str) -> list[str]:
+    return ["推荐单位", *(c.header for c in _columns(policy, sheet_key)), "来源文件", "行"]
+
+
+def _parts_sheet(book: Book, policy, bases: Iterable[Project], count: int, title: str, table: str, sheet_key: str,
+                 source: Source | None = None) -> None:
+    """The `count` rows of a sheet that hangs on the bases (表4-2 blocks, 专业预算), with the recommender
+    and source, each made as it is written (and kept in `source`, if given, as its pivot cache reads it)."""
     ws = book.sheet(title, stream=True)
     cols = _columns(policy, sheet_key)
     rows = ([p.cur.recommender, *(_value(c, rec) for c in cols), p.cur.sub.name, rec.row]
             for p in bases for rec in p.parts.get(sheet_key, []))
-    if keep:
-        rows = list(rows)
-    headers = ["推荐单位", *(c.header for c in cols), "来源文件", "行"]
-    book.table(ws, table, headers, rows, formats=[None, *(c.number_format for c in cols), None, None],
+    if source is not None:
+        rows = map(source.add, rows)
+    book.table(ws, table, _parts_headers(policy, sheet_key), rows,
+               formats=[None, *(c.number_format for c in cols), None, None],
                widths=[16, *(min(c.width, 12) for c in cols), 20, 5], wrap={0, 1, 2, len(cols) + 1},
-               count=sum(len(p.parts.get(sheet_key, [])) for p in bases))
+               count=count)
     book.print_setup(ws, 1)
-    return headers, rows if keep else []
 
 
 def rule_title(rule: str) -> str:
@@ -145,7 +166,7 @@ def rule_title(rule: str) -> str:
     return spec.title if spec else ""
 
 
-def project_places(items: list[Project], wanted: set[tuple] | None = None) -> dict[tuple, str]:
+def project_places(items: Iterable[Project], wanted: set[tuple] | None = None) -> dict[tuple, str]:
     """(file, sheet, row) → the project that row belongs to: 项目单位 for a base, 领办人（申报单位） for a
     studio; rows of 基地条件, 经费预算, 专业预算 and 大师信息 belong to their base or studio. Only the
     places in `wanted`, if given (those of the findings: every row of 5,000 files would be a big map)."""
@@ -162,6 +183,14 @@ def project_places(items: list[Project], wanted: set[tuple] | None = None) -> di
                         else f"{v.get('leader') or ''}（{v.get('unit') or ''}）")
             out.setdefault(place, name)
     return out
+
+
+def finding_places(currents: list[Current], findings: list[Finding]) -> dict[tuple, str]:
+    """project_places of the rows the findings are on (the map 问题清单 and the feedback files read),
+    reading only the files with a finding on a row."""
+    wanted = {(f.file, f.sheet, f.row) for f in findings if f.sheet}
+    named = {file for file, _, _ in wanted}
+    return project_places(projects([c for c in currents if c.sub.name in named], findings), wanted)
 
 
 def project_of(places: dict[tuple, str], f) -> str:
@@ -241,7 +270,7 @@ def _files_sheet(book: Book, summary: MergeSummary) -> None:
     book.print_setup(ws, 1)
 
 
-def _printed_sheets(book: Book, policy: Policy, bases: list[Project], studios: list[Project]) -> None:
+def _printed_sheets(book: Book, policy: Policy, bases: Iterable[Project], studios: Iterable[Project]) -> None:
     schema = build_schema(policy)
     for title, sheet_key, items in (("附件7", "bases", bases), ("附件8", "studios", studios)):
         rows = [dict(p.main.values, recommender=p.cur.recommender) for p in items]
@@ -255,7 +284,7 @@ IDENTITY_HOWTO = (f"“{IDENTITY_SHEET}”含完整身份证号，已隐藏并�
                   "不要随汇总工作簿外发。")
 
 
-def _identity_sheet(book: Book, studios: list[Project]) -> None:
+def _identity_sheet(book: Book, studios: Iterable[Project]) -> None:
     """The one sheet with whole ID numbers: the bureau checks them against the copies on paper.
     Hidden and protected, so it is neither printed with the workbook nor changed by accident."""
     ws = book.sheet(IDENTITY_SHEET, hidden=True, keep_ids=True, stream=True)
@@ -313,7 +342,6 @@ def _cover(book: Book, summary: MergeSummary) -> None:
     lines += [("说明", n) for n in summary.notes]
     book.key_values(ws, lines, first_row=2, value_width=60)
     book.print_setup(ws, 1, landscape=False)
-
 
 
 def _rejected_sheet(book: Book, summary: MergeSummary) -> None:
@@ -392,31 +420,37 @@ def _text_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-
-
 def write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
-                 policy: Policy) -> Path:
-    """The sheets in the order an analyst works: what to act on, the data, the statistics, the forms."""
+                 policy: Policy, places: dict[tuple, str] | None = None) -> Path:
+    """The sheets in the order an analyst works: what to act on, the data, the statistics, the forms.
+    `places`: finding_places of these files and findings, if the caller has it already."""
     from macros_py.write.outputs import write_failure
 
     try:
-        return _write_master(path, summary, currents, findings, policy)
+        return _write_master(path, summary, currents, findings, policy, places)
     except OSError as exc:   # the streamed sheets' rows go to temporary files while they are written
         raise write_failure(path, exc) from None
 
 
 def _write_master(path: str | Path, summary: MergeSummary, currents: list[Current], findings: list[Finding],
-                  policy: Policy) -> Path:
-    items = projects(currents, findings)
-    bases = [p for p in items if p.kind == "base"]
-    studios = [p for p in items if p.kind == "studio"]
+                  policy: Policy, places: dict[tuple, str] | None) -> Path:
+    # The projects are made afresh for each sheet, a file at a time (cards.projects), so that the
+    # files' packed sheets are never all decoded at once; each sheet attaches only the parts it shows.
+    def bases(parts=None):
+        return projects(currents, findings, "base", parts)
+
+    def studios(parts=None):
+        return projects(currents, findings, "studio", parts)
+
+    n_bases, n_studios = (sum(len(c.sub.rows(key)) for c in currents) for key in ("bases", "studios"))
     recommender_of = {c.sub.name: c.recommender for c in currents}
     for f in summary.files:
         recommender_of.setdefault(f.name, f.recommender or "")
     book = Book(document_time(policy), f"{summary.policy_year}年申报汇总", output="master")
     # 1. what the analyst acts on
     _cover(book, summary)
-    places = project_places(items, {(f.file, f.sheet, f.row) for f in findings})
+    if places is None:
+        places = finding_places(currents, findings)
     findings_table(book, book.sheet("问题清单", stream=True), findings, "问题清单表", recommender_of, places)
     del places
     _duplicates_sheet(book, summary)
@@ -425,22 +459,28 @@ def _write_master(path: str | Path, summary: MergeSummary, currents: list[Curren
     ranges = option_ranges(book, summary.questions)
     question_sheet(book, book.sheet("待裁定", stream=True), summary.questions, ranges, open_only=True)
     question_sheet(book, book.sheet("人工裁定", stream=True), summary.questions, ranges, open_only=False)
-    # 2. the data
+    # 2. the data; each data sheet's rows kept as the pivot cache over it reads them (pivot_sources)
     funding = _funding_columns(policy)
-    base_table = _project_sheet(book, policy, bases, "基地汇总", "基地汇总表", "bases", "conditions", funding)
-    studio_table = _project_sheet(book, policy, studios, "工作室汇总", "工作室汇总表", "studios", "masters")
-    _parts_sheet(book, policy, bases, "经费汇总", "经费汇总表", "funding", keep=False)
-    majors = _parts_sheet(book, policy, bases, "专业预算", "专业预算汇总表", "majors")
+    base_layout = _project_columns(policy, "bases", "conditions", funding)
+    studio_layout = _project_columns(policy, "studios", "masters")
+    sources = pivot_sources(policy, [h for h, _, _, _ in base_layout[0]], [h for h, _, _, _ in studio_layout[0]],
+                            _parts_headers(policy, "majors"), [h for h, _, _, _ in funding[:-1]])
+    base_source, major_source, studio_source = sources
+    attached = Counter()     # rows of each sheet attached to a base, counted as 基地汇总 is written
+    _project_sheet(book, _counted(bases(), attached), n_bases, "基地汇总", "基地汇总表", base_layout, base_source)
+    _project_sheet(book, studios(), n_studios, "工作室汇总", "工作室汇总表", studio_layout, studio_source)
+    _parts_sheet(book, policy, bases(("funding",)), attached["funding"], "经费汇总", "经费汇总表", "funding")
+    _parts_sheet(book, policy, bases(("majors",)), attached["majors"], "专业预算", "专业预算汇总表", "majors",
+                 major_source)
     _files_sheet(book, summary)
     _rejected_sheet(book, summary)
     # 3. the statistics: fixed tables and charts for print, pivot tables for re-pivoting
-    column = majors[0].index(build_schema(policy).sheet("majors").column("major").header)
-    stats_sheets(book, summary, policy, Counter(row[column] for row in majors[1]))
-    sources = pivot_sources(policy, base_table, studio_table, majors, [h for h, _, _, _ in funding[:-1]])
+    major = build_schema(policy).sheet("majors").column("major").header
+    stats_sheets(book, summary, policy, Counter(major_source.column(major)))
     pivot_sheets(book, sources)
     # 4. the notice's forms, then the hidden sheets
-    _printed_sheets(book, policy, bases, studios)
-    _identity_sheet(book, studios)
+    _printed_sheets(book, policy, bases(()), studios(()))
+    _identity_sheet(book, studios(("masters",)))
     store_summary(book, summary)
     return book.save(path, lambda package, out: write_pivots(package, out, sources))
 

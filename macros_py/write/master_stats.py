@@ -180,9 +180,10 @@ def stats_sheets(book: Book, summary: MergeSummary, policy: Policy, majors: Coun
 # ---------------------------------------------------------------- pivot tables
 
 
-def pivot_sources(policy: Policy, bases: tuple[list[str], list[list]], studios: tuple[list[str], list[list]],
-                  majors: tuple[list[str], list[list]], funding_columns: list[str]) -> list[Source]:
-    """The caches (基地汇总, 专业预算 — one row per major —, 工作室汇总) and the pivots over them."""
+def pivot_sources(policy: Policy, bases: list[str], studios: list[str], majors: list[str],
+                  funding_columns: list[str]) -> list[Source]:
+    """The caches (基地汇总, 专业预算 — one row per major —, 工作室汇总) over the tables with these
+    headers, and the pivots over them; each source's rows are added (Source.add) as its sheet is written."""
     tiers = list(policy.tiers)
     order_recs = [r.name for r in policy.recommenders]
     schema = build_schema(policy)
@@ -207,7 +208,7 @@ def pivot_sources(policy: Policy, bases: tuple[list[str], list[list]], studios: 
         Pivot("职业（工种）", STUDIO_PIVOTS, 0, 0, occ, None, studio_count),
         Pivot("技能等级", STUDIO_PIVOTS, 0, 0, level, None, studio_count, {level: list(policy.lists["skill_levels"])}),
     ]
-    return [Source("基地汇总", 0, *bases, b), Source("专业预算", 0, *majors, m), Source("工作室汇总", 0, *studios, s)]
+    return [Source("基地汇总", 0, bases, b), Source("专业预算", 0, majors, m), Source("工作室汇总", 0, studios, s)]
 
 
 def pivot_sheets(book: Book, sources: list[Source]) -> None:

@@ -75,12 +75,71 @@ class Pivot:
 
 @dataclass
 class Source:
-    """A table on a sheet (header row first, 0-based) that one cache holds, and its pivots."""
+    """A table on a sheet (header row first, 0-based) that one cache holds, and its pivots.
+
+    Its rows are added as the sheet is written (`add`) and kept only as the cache reads them: the
+    values of each field a pivot puts on an axis (its items), and of every other field only what its
+    shared items record (_Kinds), so that thousands of rows kept until the package is written cost
+    a few bytes each, not their text."""
     sheet: str
     top: int
     headers: list[str]
-    rows: list[list]
     pivots: list[Pivot]
+    count: int = 0                                   # rows added
+    _values: dict = field(init=False, repr=False)    # axis field's column → its values, as written
+    _kinds: dict = field(init=False, repr=False)     # every other column → _Kinds of its values
+
+    def __post_init__(self):
+        axes = {h for p in self.pivots for h in (p.rows, p.cols) if h}
+        self._values = {i: [] for i, h in enumerate(self.headers) if h in axes}
+        self._kinds = {i: _Kinds() for i in range(len(self.headers)) if i not in self._values}
+
+    def add(self, row: list) -> list:
+        """Keep a row of the table as the cache reads it; returns the row itself, unchanged."""
+        for i, values in self._values.items():
+            values.append(row[i])
+        for i, kinds in self._kinds.items():
+            kinds.add(row[i])
+        self.count += 1
+        return row
+
+    def column(self, header: str) -> list:
+        """The values of an axis field, as written on the sheet, in row order."""
+        return self._values[self.headers.index(header)]
+
+
+class _Kinds:
+    """What a cache field's shared items record of its values (blank, numbers with their smallest,
+    largest and whether all are whole, dates with their first and last, text), gathered a value at a time."""
+
+    __slots__ = ("count", "present", "numbers", "integers", "low", "high", "dates", "first", "last")
+
+    def __init__(self, values=()):
+        self.count = self.present = self.numbers = self.dates = 0
+        self.integers, self.low, self.high, self.first, self.last = True, None, None, None, None
+        for v in values:
+            self.add(v)
+
+    def add(self, v) -> None:
+        self.count += 1
+        if v is None:
+            return
+        self.present += 1
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            self.numbers += 1
+            self.integers = self.integers and float(v).is_integer()
+            # as min() and max() over the list: the first of equal values, NaN where it comes first
+            self.low = v if self.low is None or v < self.low else self.low
+            self.high = v if self.high is None or v > self.high else self.high
+        elif isinstance(v, dt.date):
+            self.dates += 1
+            d = v if isinstance(v, dt.datetime) else dt.datetime.combine(v, dt.time())
+            self.first = d if self.first is None or d < self.first else self.first
+            self.last = d if self.last is None or d > self.last else self.last
+
+    @property
+    def texts(self) -> int:
+        return self.present - self.numbers - self.dates
 
 
 # ---------------------------------------------------------------- the cache
@@ -104,25 +163,21 @@ def _item(value):
     return Text(v=str(value))
 
 
-def _shared(values: list, enumerated: list | None) -> SharedItems:
+def _shared(kinds: _Kinds, enumerated: list | None) -> SharedItems:
     """SharedItems with the type flags Excel checks against the records."""
-    present = [v for v in values if v is not None]
-    numbers = [v for v in present if isinstance(v, int | float) and not isinstance(v, bool)]
-    dates = [v for v in present if isinstance(v, dt.date)]
-    texts = len(present) - len(numbers) - len(dates)
-    flags: dict = {"containsBlank": True} if len(present) < len(values) else {}
+    numbers, dates, texts = kinds.numbers, kinds.dates, kinds.texts
+    flags: dict = {"containsBlank": True} if kinds.present < kinds.count else {}
     if numbers and not texts and not dates:
         flags.update(containsSemiMixedTypes=False, containsString=False, containsNumber=True,
-                     minValue=min(numbers), maxValue=max(numbers))
-        if all(float(v).is_integer() for v in numbers):
+                     minValue=kinds.low, maxValue=kinds.high)
+        if kinds.integers:
             flags["containsInteger"] = True
     elif dates and not texts and not numbers:
-        as_dt = [v if isinstance(v, dt.datetime) else dt.datetime.combine(v, dt.time()) for v in dates]
         flags.update(containsSemiMixedTypes=False, containsNonDate=False, containsDate=True,
-                     containsString=False, minDate=min(as_dt), maxDate=max(as_dt))
+                     containsString=False, minDate=kinds.first, maxDate=kinds.last)
     elif (numbers or dates) and texts:
         flags.update(containsMixedTypes=True, containsNumber=bool(numbers), containsDate=bool(dates))
-    elif not present:
+    elif not kinds.present:
         flags.update(containsString=False)
     shared = SharedItems(**flags)
     if enumerated is not None:
@@ -137,11 +192,11 @@ def _clean(value):
     return legal_text(value) if isinstance(value, str) else value
 
 
-def _column(source: Source, i: int, clean: bool = True) -> list:
-    """Column i of the source as the cache holds it (one column at a time: never a copy of the table).
-    Unclean for a field that lists no items: of those the cache keeps only the types, which masking and
-    cleaning (text to text) do not change."""
-    return [_clean(row[i]) for row in source.rows] if clean else [row[i] for row in source.rows]
+def _column(source: Source, i: int) -> list:
+    """Axis field i of the source as the cache holds it (one column at a time: never a copy of the
+    table). The other fields are kept as _Kinds of their values as written: of those the cache keeps
+    only the types, which masking and cleaning (text to text) do not change."""
+    return [_clean(v) for v in source._values[i]]
 
 
 def _axes(source: Source) -> dict[str, list]:
@@ -157,9 +212,11 @@ def _axes(source: Source) -> dict[str, list]:
 def _cache(source: Source, cache_id: int) -> tuple[CacheDefinition, dict[str, list]]:
     """The cache definition (with an empty records part) and the items of each axis field."""
     items = _axes(source)
-    fields = [CacheField(name=h, numFmtId=0, sharedItems=_shared(_column(source, i, h in items), items.get(h)))
+    kinds = {i: _Kinds(_column(source, i)) if i in source._values else source._kinds[i]
+             for i in range(len(source.headers))}
+    fields = [CacheField(name=h, numFmtId=0, sharedItems=_shared(kinds[i], items.get(h)))
               for i, h in enumerate(source.headers)]
-    last = source.top + max(len(source.rows), 1)
+    last = source.top + max(source.count, 1)
     ref = f"A{source.top + 1}:{get_column_letter(len(source.headers))}{last + 1}"
     cache = CacheDefinition(
         refreshOnLoad=True, saveData=True, createdVersion=3, refreshedVersion=3, minRefreshableVersion=3,
