@@ -209,3 +209,33 @@ def family_tests(name: str, breaks: list[Break], *, also: list[Break] = (), clea
         assert [f for f in clean_findings if f.rule == rule] == []
 
     return findings, test_break_is_reported_at_its_cell, test_clean_data_passes
+
+
+def write_decisions(path: Path, rows: list[list]) -> None:
+    """A 人工裁定 workbook as the bureau fills it: the master's question columns, then `rows`."""
+    import openpyxl
+
+    from macros_py.merge.decisions import DECISION_COLUMNS
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "人工裁定"
+    ws.append(list(DECISION_COLUMNS))
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+
+
+def merge_corpus(inbox: Path, out: Path):
+    """`shenbao merge` of a test corpus (one worker): its summary JSON and its master, loaded."""
+    import json
+
+    import openpyxl
+
+    from macros_py.cli.main import main
+
+    code = main(["merge", str(inbox), "-o", str(out / "汇总.xlsx"), "--summary-json",
+                 str(out / "summary.json"), "--jobs", "1"])
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    return summary, openpyxl.load_workbook(out / "汇总.xlsx")

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import write_decisions
 
 from macros_py.jobs.merge import run_merge
-from macros_py.merge.decisions import DECISION_COLUMNS
 from macros_py.merge.inbox import REGISTER_NAME
 from macros_py.write.fill import write_filled
 from macros_py.write.printed import write_printed_submission
@@ -227,16 +227,6 @@ def test_a_zip_bomb_stops_at_its_declared_size(tmp_path, policy):
 
 
 # ---------------------------------------------------------------- §9
-def write_decisions(path, rows):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "人工裁定"
-    ws.append(list(DECISION_COLUMNS))
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-
-
 def test_the_bureau_decides_once_and_every_later_run_applies_it(tmp_path, policy, samples):
     inbox, out = tmp_path / "收件", tmp_path / "out"
     inbox.mkdir()

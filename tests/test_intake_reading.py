@@ -9,12 +9,12 @@ and no B-REQ / S-REQ on rows that are not projects.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import openpyxl
 import pytest
 from clerk_corpus import CASES, build_corpus, insert_line
+from conftest import merge_corpus
 from openpyxl.styles import Font
 
 from macros_py.cli.main import main
@@ -31,12 +31,7 @@ RULES = {"C-HIDDEN", "C-VALUE"}   # for test_rule_coverage: this module breaks t
 def corpus(tmp_path_factory, policy):
     root = tmp_path_factory.mktemp("clerks")
     cases = build_corpus(root / "收件", policy)
-    out = root / "out"
-    code = main(["merge", str(root / "收件"), "-o", str(out / "汇总.xlsx"), "--summary-json",
-                 str(out / "summary.json"), "--jobs", "1"])
-    assert code == 0
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    wb = openpyxl.load_workbook(out / "汇总.xlsx")
+    summary, wb = merge_corpus(root / "收件", root / "out")
     return root, {case.__name__: exp for case, exp in zip(CASES, cases, strict=True)}, summary, wb
 
 

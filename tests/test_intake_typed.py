@@ -14,7 +14,7 @@ from collections import Counter
 import openpyxl
 import pytest
 from clerk_typed import CASES, build_typed
-from conftest import requires_libreoffice
+from conftest import merge_corpus, requires_libreoffice
 
 from macros_py.cli.main import main
 from macros_py.model.submission import HIDDEN_ROW, NOT_PROJECT, STRUCK, WITHDRAWN
@@ -24,12 +24,7 @@ from macros_py.model.submission import HIDDEN_ROW, NOT_PROJECT, STRUCK, WITHDRAW
 def typed(tmp_path_factory):
     root = tmp_path_factory.mktemp("typed")
     cases = build_typed(root / "收件")
-    out = root / "out"
-    code = main(["merge", str(root / "收件"), "-o", str(out / "汇总.xlsx"), "--summary-json",
-                 str(out / "summary.json"), "--jobs", "1"])
-    assert code == 0
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    wb = openpyxl.load_workbook(out / "汇总.xlsx")
+    summary, wb = merge_corpus(root / "收件", root / "out")
     return {case.__name__: exp for case, exp in zip(CASES, cases, strict=True)}, summary, wb
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import write_decisions
 
 from macros_py.check.engine import check_file
 from macros_py.jobs.merge import run_merge
-from macros_py.merge.decisions import DECISION_COLUMNS, TAKE_ROW
+from macros_py.merge.decisions import TAKE_ROW
 from macros_py.merge.run import PACKED, merge
 from macros_py.model.submission import PackedRows
 from macros_py.write.fill import write_filled
@@ -61,16 +62,6 @@ def test_the_merge_keeps_those_sheets_packed_and_writes_the_same_master_unpacked
     assert funding and sum(1 for r in ws.iter_rows(min_row=2, values_only=True) if any(r)) == funding
 
 
-def _write_decisions(path: Path, rows: list[list]) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "人工裁定"
-    ws.append(list(DECISION_COLUMNS))
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-
-
 def test_a_hidden_row_of_a_packed_sheet_taken_back_as_a_project_is_in_the_master(tmp_path, policy):
     """C-HIDDEN on 专业预算: the row is not merged until the bureau decides 作为项目汇总; then it is."""
     sample = next(s for s in generate(policy) if s.name.startswith("01_"))
@@ -95,7 +86,7 @@ def test_a_hidden_row_of_a_packed_sheet_taken_back_as_a_project_is_in_the_master
 
     before = majors_rows()
     assert all(r[-1] != hidden for r in before)
-    _write_decisions(out / "人工裁定.xlsx", [[q.key, q.kind, q.what, TAKE_ROW, "核实为本次申报的专业", "张科长", "2026-01-05"]])
+    write_decisions(out / "人工裁定.xlsx", [[q.key, q.kind, q.what, TAKE_ROW, "核实为本次申报的专业", "张科长", "2026-01-05"]])
     second = run_merge(inbox, out / "汇总.xlsx", policy, jobs=1)
     assert {x.key: x.status for x in second.summary.questions}[q.key] == "已裁定"
     after = majors_rows()
