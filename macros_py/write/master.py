@@ -251,7 +251,7 @@ def _status_sheet(book: Book, summary: MergeSummary) -> None:
                "状态", "此前报送"]
     rows = [[r.name, r.channel, "是" if r.expected else "否", "是" if r.received else "否", r.when, r.file,
              r.bases, r.studios, r.errors, r.warnings, r.status, "；".join(r.history)] for r in summary.recommenders]
-    book.table(ws, "报送情况表", headers, rows, widths=[24, 9, 7, 6, 15, 26, 6, 7, 5, 5, 16, 30],
+    book.table(ws, "报送情况表", headers, rows, widths=[24, 9, 7, 6, 19, 30, 6, 7, 6, 6, 16, 30],
                wrap={0, 5, 10, 11})
     book.print_setup(ws, 1)
 
@@ -265,7 +265,7 @@ def _files_sheet(book: Book, summary: MergeSummary) -> None:
             for f in summary.files]
     rows.append(["合计", "", "", "", "", "", "", "", summary.rows_read, summary.rows_merged, summary.rows_rejected,
                  "", "", ""])
-    book.table(ws, "收件文件表", headers, rows, widths=[26, 8, 30, 20, 15, 5, 7, 7, 6, 6, 6, 5, 5, 20],
+    book.table(ws, "收件文件表", headers, rows, widths=[26, 8, 30, 20, 19, 5, 7, 7, 6, 6, 6, 5, 5, 20],
                wrap={0, 2, 3, 13})
     book.print_setup(ws, 1)
 
