@@ -383,6 +383,17 @@ def xls_far_cells(path: Path) -> Path:
     return path
 
 
+def xls_stream_with_strings(count: int) -> bytes:
+    """The Workbook stream of an .xls whose shared strings (an SST record and its CONTINUE records)
+    hold `count` short strings (7 bytes each), and one sheet with one cell."""
+    body = struct.pack("<II", count, count) + b"\x04\x00\x00abcd" * count
+    sst = b"".join(_biff(0x00FC if at == 0 else 0x003C, body[at:at + 8224]) for at in range(0, len(body), 8224))
+    sheet = (_biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0x0600))
+             + _biff(0x0203, struct.pack("<HHHd", 0, 0, 15, 1.0)) + _biff(0x000A, b""))
+    head = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0x0600))
+    return head + sst + _biff(0x000A, b"") + sheet
+
+
 def with_dtd_and_slash(src: Path, dst: Path, sheet: str, renamed: str) -> Path:
     """A real workbook with a DTD and an entity in docProps/core.xml, xl/workbook.xml and every table
     part, and one sheet renamed to a name Excel would not allow (with a /)."""

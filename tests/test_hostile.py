@@ -291,3 +291,16 @@ def test_annotate_refuses_a_workbook_whose_xml_openpyxl_would_take_minutes_over(
     assert "推荐单位：平城区人力资源和社会保障局" in r["stdout"]              # read and checked
     assert "超过批注副本的上限" in r["stdout"] + r["stderr"] and not target.exists()
     assert r["rss_mb"] < MEMORY_MB and r["cpu_s"] < CPU_S, r
+
+
+def test_the_shared_strings_of_an_xls_are_capped_as_an_xlsx_s_are():
+    # SST and its CONTINUE records, walked before any sheet is built: over the cap it stops there.
+    from macros_py.model.errors import UnusableFileError
+    from macros_py.read.extent import xls_extents
+    from macros_py.read.safety import DEFAULT_LIMITS
+
+    stream = hf.xls_stream_with_strings(2_500_000)                    # 17 MB of strings
+    with pytest.raises(UnusableFileError, match="共享文本超过 16 MB"):
+        xls_extents(stream, DEFAULT_LIMITS)
+    small = xls_extents(hf.xls_stream_with_strings(1_000), DEFAULT_LIMITS)
+    assert [e.cells for e in small] == [0, 1]

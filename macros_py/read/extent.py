@@ -347,6 +347,7 @@ _BIFF_CELLS = {0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0
 _BIFF_MULTI = {0x00BD, 0x00BE}   # MULRK, MULBLANK: row, first column, ..., last column
 _BIFF_BOF = {0x0809, 0x0409, 0x0209, 0x0009}
 _EOF = 0x000A
+_SST, _CONTINUE = 0x00FC, 0x003C
 
 
 def biff_records(data: bytes, start: int = 0):
@@ -364,7 +365,15 @@ def xls_extents(data: bytes, limits) -> list[Extent]:
     extents: list[Extent] = []
     stack: list[Extent] = []
     end = len(data)
+    strings, in_sst = 0, False
     for _, rtype, body, size in biff_records(data):
+        # The shared strings: an SST record and the CONTINUE records right after it, capped as in .xlsx.
+        in_sst = rtype == _SST or (in_sst and rtype == _CONTINUE)
+        if in_sst:
+            strings += size
+            if strings > limits.max_strings_bytes:
+                raise UnusableFileError(f"文件中的共享文本超过 {limits.max_strings_bytes // 1048576} MB 的上限，"
+                                        "不像正常的申报工作簿，已停止读取。")
         if rtype in _BIFF_BOF:
             stack.append(Extent())
             extents.append(stack[-1])
