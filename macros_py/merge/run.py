@@ -330,9 +330,9 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, d
         # A blank file (C-EMPTY) never replaces one with projects, however late it came.
         return (bool(o.sub.rows("bases") or o.sub.rows("studios")), received[o.item.relpath], o.item.relpath)
 
-    def replaced_by(winner: Outcome, loser: Outcome) -> str:
+    def replaced_by(winner: Outcome, loser: Outcome, part: str = "") -> str:
         later = received[winner.item.relpath] >= received[loser.item.relpath]
-        return f"已被同一推荐单位{'后' if later else ''}报送的 {winner.item.relpath} 替代" + (
+        return f"已被同一推荐单位{'后' if later else ''}报送的 {winner.item.relpath} 替代{part}" + (
             "" if later else "（本文件没有填写任何项目，C-EMPTY）")
 
     for out in by_sha.values():
@@ -365,8 +365,8 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, d
             out = files[i]
             latest[out.item.relpath] = out
             for kind, winner in lost.items():
-                moved = supersede.set_aside(out.sub, kind, replaced_by(winner, out).replace(
-                    "替代", f"替代（{supersede.KIND_NAMES[kind]}部分）", 1))
+                moved = supersede.set_aside(out.sub, kind,
+                                            replaced_by(winner, out, f"（{supersede.KIND_NAMES[kind]}部分）"))
                 out.findings = [f for f in out.findings if (f.sheet, f.row) not in moved]
     currents = [Current(o.sub, whos[o.item.relpath], received[o.item.relpath])
                 for o in sorted(latest.values(), key=lambda o: o.item.relpath)]

@@ -154,6 +154,11 @@ class Schema:
                 return s
         raise KeyError(key)
 
+    @property
+    def form_titles(self) -> frozenset[str]:
+        """Every print form's sheet title (附件7 打印, its 续 sheet, …): rows shown again by formula."""
+        return frozenset(t for s in self.sheets for t in s.form_titles)
+
 
 def _contact_checks() -> tuple[Check, ...]:
     return (

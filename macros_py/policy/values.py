@@ -22,7 +22,8 @@ _DATE = re.compile(r"^(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 _AREA = re.compile(r"(\d+(?:\.\d+)?)\s*(?:㎡|平方米|平米|平方|m²|m2)", re.I)
 _HEADS = re.compile(r"(\d+)\s*(?:人|名)")
-_TICKS = "□☑☒✔✓√■ "
+_SQUARE_METRES = re.compile(r"(?<=\d)\s*[mM][2²]")
+_TICKS = "□☑☒✔✓√■ "  # tick boxes copied from the printed forms around a chosen option
 _LOOSE = re.compile(r"[、，,/／·.．;；\s]")
 
 
@@ -30,7 +31,7 @@ def _loose(text: str) -> str:
     return _LOOSE.sub("", norm_key(text)).replace("其他", "其它")
 
 
-_TIER_WORDS = re.compile(r"^(拟申报|申报|拟报)|(档次|档|级|类)$")  # tick boxes copied from the printed forms around a chosen option
+_TIER_WORDS = re.compile(r"^(拟申报|申报|拟报)|(档次|档|级|类)$")   # the words around a tier: 申报A档
 # A float this large cannot hold an 18-digit ID or credit code exactly: Excel already lost digits.
 EXACT_LIMIT = 1e15
 
@@ -287,7 +288,6 @@ def _number_doubt(raw: str, value, col: Column):
     return "prose", {"read": _shown(number), "_value": number}
 
 
-_SQUARE_METRES = re.compile(r"(?<=\d)\s*[mM][2²]")
 _UNIT_NAME = {"money": "万元", "percent": "%", "area": "㎡", "count": "人数或个数"}
 
 

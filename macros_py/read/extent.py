@@ -63,6 +63,12 @@ def _check(where: str, ext: Extent, limits) -> None:
         raise _too_large(where, ext, limits)
 
 
+def check_sheet_count(count: int, limits) -> None:
+    if count > limits.max_sheets:
+        raise UnusableFileError(f"工作簿有超过 {limits.max_sheets} 个工作表，不像正常的申报工作簿，已停止读取。"
+                                "请删除多余的工作表后重新报送。")
+
+
 def check_book(extents, limits) -> None:
     """The per-sheet limits applied to the workbook as a whole, sheet after sheet as they are measured
     (so that a scan stops at the sheet that passes them): no more sheets than max_sheets, and all of
@@ -70,9 +76,7 @@ def check_book(extents, limits) -> None:
     would build a thousand times a sheet's worth."""
     cells = area = 0
     for n, ext in enumerate(extents, start=1):
-        if n > limits.max_sheets:
-            raise UnusableFileError(f"工作簿有超过 {limits.max_sheets} 个工作表，不像正常的申报工作簿，已停止读取。"
-                                    "请删除多余的工作表后重新报送。")
+        check_sheet_count(n, limits)
         cells, area = cells + ext.cells, area + ext.area
         if area > limits.max_cells or cells > limits.max_cell_count:
             raise UnusableFileError(

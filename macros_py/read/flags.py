@@ -183,6 +183,13 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+def _strike(flags: SheetFlags, attrs: dict[bytes, bytes]) -> None:
+    """The cell of these tag attributes (its r=) is struck through."""
+    ref = _REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
+    if ref:
+        flags.struck.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
+
+
 def _zero_height(value: bytes | None) -> bool:
     try:
         return value is not None and float(value) == 0
@@ -207,9 +214,7 @@ def _scan(xml: bytes, struck_styles: set[int], struck_strings: frozenset[int] = 
         for match in _CELL.finditer(xml):
             attrs = dict(_ATTR.findall(match.group(1)))
             if attrs.get(b"s") in wanted:
-                ref = _REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
-                if ref:
-                    flags.struck.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
+                _strike(flags, attrs)
     return flags
 
 
@@ -248,9 +253,7 @@ def _scan_rich(xml: bytes, struck_strings: frozenset[int], flags: SheetFlags) ->
                 continue
             struck = _all_struck(item)
         if struck:
-            ref = _REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
-            if ref:
-                flags.struck.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
+            _strike(flags, attrs)
 
 
 class FlagReader:

@@ -19,8 +19,8 @@ from xml.parsers import expat
 
 from macros_py.model.errors import UnusableFileError
 from macros_py.read.extent import (
-    Extent,
     check_book,
+    check_sheet_count,
     ods_extents,
     xls_extents,
     xls_workbook_stream,
@@ -165,7 +165,7 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
         sheets += sorted(t for t in _sheet_targets(zf, names) if t not in sheets)
         skipped = _parts_only_of(zf, names, unread) if unread else set()
         measured = [part for part in sheets if part not in skipped]
-        check_book([Extent()] * len(measured), limits)         # the sheet count, before any is measured
+        check_sheet_count(len(measured), limits)                # before any sheet is measured
         kept: dict[str, bytes] = {}
         check_book((xlsx_sheet_extent(zf, part, limits, kept) for part in measured), limits)
         return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets, kept)

@@ -255,22 +255,14 @@ def find_recommender(grids: list[Grid], rows: int = 12, *, anywhere: bool = Fals
     wins over an empty one. anywhere: where the first `rows` rows name no one, the rest of each
     sheet is read too (the line typed under the table, with the date and the seal)."""
     empty = None
-    for grid in grids:
-        if grid.hidden:
-            continue
-        for row in range(min(rows, grid.height)):
-            found = _line_at(grid, row)
-            if found and found[0]:
-                return found
-            empty = empty or found
-    if anywhere:
-        for grid in grids:
-            if grid.hidden:
-                continue
-            for row in range(rows, grid.height):
+    for top in (True, False) if anywhere else (True,):
+        for grid in (g for g in grids if not g.hidden):
+            for row in range(min(rows, grid.height)) if top else range(rows, grid.height):
                 found = _line_at(grid, row)
                 if found and found[0]:
                     return found
+                if top:
+                    empty = empty or found    # an empty line under the table awaits no name
     return empty
 
 

@@ -88,7 +88,7 @@ def read_template(grids: list[Grid], meta: Grid, schema: Schema, policy: Policy,
     sub.template_year = int(year) if isinstance(year, int | float) else None
 
     # The printed forms (附件7 打印, 附件8 打印, their 续 sheets) only show the data sheets' rows again, by formula.
-    forms = {t for s in schema.sheets for t in s.form_titles}
+    forms = schema.form_titles
     visible = [g for g in grids if g is not meta and not g.hidden and g.name not in forms]
     found = find_recommender(visible)
     if found:

@@ -133,7 +133,7 @@ def print_forms(policy: Policy) -> frozenset[str]:
     """The template's print forms (附件7 打印, 附件8 打印 and their 续 sheets) show the data sheets' rows again, by formula:
     never a second copy of the projects, whichever way the file is read (an .xls copy loses the
     template's hidden version sheet and is read as printed forms), so never even built."""
-    return frozenset(t for s in build_schema(policy).sheets for t in s.form_titles)
+    return build_schema(policy).form_titles
 
 
 def read_submission(path: str | Path, policy: Policy | None = None, limits: Limits = DEFAULT_LIMITS, *,

@@ -83,13 +83,16 @@ def _valid_titles(workbook_xml: bytes) -> tuple[bytes, dict[str, str]]:
     return _SHEET_NAME.sub(fix, workbook_xml), renamed
 
 
+_XML_PARTS = (".xml", ".rels", ".vml")   # the parts openpyxl parses (and _package cleans)
+
+
 def _package(data: bytes) -> tuple[bytes, dict[str, str]]:
     out = io.BytesIO()
     renamed: dict[str, str] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             part = src.read(info.filename)
-            if info.filename.endswith((".xml", ".rels", ".vml")):
+            if info.filename.endswith(_XML_PARTS):
                 part = _clean_part(part)
                 if info.filename == "xl/workbook.xml":
                     part, renamed = _valid_titles(part)
@@ -105,7 +108,7 @@ ANNOTATE_MAX_XML = 8 * 1024 * 1024
 
 def xml_bytes(infos: list[zipfile.ZipInfo]) -> int:
     """The package's XML as declared, inflated: what openpyxl would build objects from."""
-    return sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels", ".vml")))
+    return sum(i.file_size for i in infos if i.filename.endswith(_XML_PARTS))
 
 
 def _load(path: Path):
