@@ -89,15 +89,45 @@ def claim_outputs(inbox: Path, master: Path, *, ledger: Path, feedback: Path | N
         o.claim_folder(ledger.parent, what="台账所在的文件夹")
 
 
-def _feedback_job(feedback, summary: MergeSummary, policy: Policy, places: dict, force: bool,
-                  staged: dict, plan: list) -> list[Path]:
-    from macros_py.write.feedback import write_feedback
+@dataclass
+class SideOutputs:
+    """The outputs that render the summary alone, not the files' rows: the feedback workbooks, the
+    summary JSON and the HTML report, each to the temporary the run staged for it."""
+    summary: MergeSummary
+    policy: Policy
+    force: bool
+    feedback: Path | None = None
+    places: dict | None = None
+    staged: dict = field(default_factory=dict)
+    plan: list = field(default_factory=list)
+    summary_json: Path | None = None
+    html: Path | None = None
 
-    return write_feedback(feedback, summary, policy, places, force=force, place=staged.__getitem__, plan=plan)
+
+def _write_side(job: SideOutputs) -> list[Path]:
+    """Write them; returns the feedback workbooks written."""
+    written: list[Path] = []
+    s = job.summary
+    if job.feedback:
+        from macros_py.write.feedback import write_feedback
+
+        written = write_feedback(job.feedback, s, job.policy, job.places, force=job.force,
+                                 place=job.staged.__getitem__, plan=job.plan)
+    if job.summary_json:
+        from itertools import chain
+
+        from macros_py.write.xlsx_pack import write_atomic
+
+        write_atomic(job.summary_json, (text.encode("utf-8") for text in chain(s.json_chunks(indent=1), ["\n"])))
+    if job.html:
+        from macros_py.report.html import write_report
+
+        write_report(s, job.html, job.policy)
+    return written
 
 
-def _start_feedback(*args):
-    """_feedback_job in a forked worker while this process writes the master, or None where fork is not
+def _start_side(job: SideOutputs):
+    """_write_side in a forked worker while this process writes the master, or None where fork is not
     available. The temporaries it writes were named (staged) here, so the run still swaps them in."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -105,7 +135,7 @@ def _start_feedback(*args):
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    future = pool.submit(_feedback_job, *args)
+    future = pool.submit(_write_side, job)
     pool.shutdown(wait=False)
     return future
 
@@ -155,41 +185,35 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
     run_ = merge(inbox, master, ledger_path=ledger_path, policy=policy, jobs=jobs)
     s = run_.summary
     extra = []
-    places = None
     with staging.OutputSet(ledger=run_.ledger_path, created=created) as out:
+        side = SideOutputs(s, policy, force, summary_json=summary_json and out.path(summary_json),
+                           html=html and out.path(html))
+        places = None
         if feedback:
             from macros_py.write.feedback import feedback_targets, stale_feedback
             from macros_py.write.master import finding_places
 
-            plan, _ = feedback_targets(feedback, s, force=force)
+            side.plan, _ = feedback_targets(feedback, s, force=force)
             places = finding_places(run_.currents, run_.findings)   # the master's 问题清单 reads the same map
-            staged = {target: out.path(target) for target, _, _ in plan}
-            job = (feedback, s, policy, places, force, staged, plan)
-            # One workbook per recommender, written by a second process while this one writes the master
-            # (where there is a second core to use).
-            pending = _start_feedback(*job) if (jobs or default_jobs()) > 1 else None
+            side.feedback, side.places = feedback, places
+            side.staged = {target: out.path(target) for target, _, _ in side.plan}
+        # The outputs that render the summary alone are written by a second process while this one
+        # writes the master (where there is a second core to use, and something to write).
+        wanted = feedback or summary_json or html
+        pending = _start_side(side) if wanted and (jobs or default_jobs()) > 1 else None
         write_master(out.path(master), s, run_.currents, run_.findings, policy, places)
         # The files' rows are in the master now, and the outputs still to write render the summary:
         # they are let go, so that the JSON and the HTML report reuse their memory.
         run_.currents, run_.findings = [], []
         staging.step("master")
+        written = pending.result() if pending is not None else _write_side(side)
         if feedback:
-            written = pending.result() if pending is not None else _feedback_job(*job)
-            out.sweep(lambda: stale_feedback(feedback, plan))
+            out.sweep(lambda: stale_feedback(feedback, side.plan))
             extra.append(f"反馈工作簿 {len(written)} 个：{feedback}")
             staging.step("feedback")
         if summary_json:
-            from itertools import chain
-
-            from macros_py.write.xlsx_pack import write_atomic
-
-            write_atomic(out.path(summary_json),
-                         (text.encode("utf-8") for text in chain(s.json_chunks(indent=1), ["\n"])))
             extra.append(f"汇总 JSON：{summary_json}")
         if html:
-            from macros_py.report.html import write_report
-
-            write_report(s, out.path(html), policy)
             extra.append(f"HTML 报告：{html}")
         from macros_py.merge.decisions import DECISIONS_NAME
         from macros_py.write.decisions import write_decisions_book

@@ -64,6 +64,12 @@ def line_height(n: int) -> float:
     return max(15.0, 14.2 * n + 2.5)
 
 
+def _empty(value) -> bool:
+    """A table cell with nothing to show: not written at all, since a table cell's format holds no
+    border or fill (the table style draws those), and a quarter of a master's cells are empty."""
+    return value is None or value == ""
+
+
 CELL_LIMIT = 32767   # characters an Excel cell holds (xlsxwriter would cut longer text without a word)
 
 
@@ -194,7 +200,8 @@ class Book:
         cols = self._cell_formats(headers, formats, wrap, align)
         for r, values in enumerate(rows, start=first_row + 1):
             for c, value in enumerate(values):
-                self.write(ws, r, c, value, cols[c])
+                if not _empty(value):
+                    self.write(ws, r, c, value, cols[c])
         last = first_row + max(len(rows), 1)
         ws.add_table(first_row, 0, last, len(headers) - 1, {
             "name": name, "style": style, "autofilter": True, "columns": self._header_formats(headers, align)})
@@ -253,7 +260,8 @@ class Book:
             elif n > 1:
                 ws.set_row(r, line_height(n))
             for c, value in enumerate(values):
-                self.write(ws, r, c, value, cols[c])
+                if not _empty(value):
+                    self.write(ws, r, c, value, cols[c])
             # The row before is in the file now: XlsxWriter would keep its height until the end.
             ws.row_info.pop(r - 1, None)
             ws.row_sizes.pop(r - 1, None)
