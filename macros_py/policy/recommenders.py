@@ -73,9 +73,25 @@ def _county_of(full: str, policy: Policy) -> str | None:
     return county if county in policy.get("region.counties") else None
 
 
+# An office inside a recommender (大同市教育局职成科, 市卫健委办公室): the seal it stamps is its bureau's.
+# A unit under it that is a body of its own (a school, a hospital, a company, a centre) is not an office.
+_SECTION = re.compile(r"(?:(?![校院司厂馆站所场店社]|中心|集团)[\u4e00-\u9fff]){0,10}(科|处|室|股|办|部)")
+
+
+def _section_of(key: str, aliases: dict[str, str]) -> str | None:
+    """The recommender whose name (or alias) `key` begins with, followed by the name of an office of
+    it; None when no name is followed by an office alone."""
+    for end in range(len(key) - 1, 1, -1):
+        full = aliases.get(key[:end])
+        if full is not None and _SECTION.fullmatch(key[end:]):
+            return full
+    return None
+
+
 def resolve(name: str | None, policy: Policy) -> Resolved | None:
     """The recommender a name stands for: the policy's full name when the name is the full name or one
-    of its aliases (Policy.aliases); otherwise the name as written, not expected. None when empty."""
+    of its aliases (Policy.aliases), alone or followed by one of its offices (…局职成科); otherwise the
+    name as written, not expected. None when empty."""
     if not name:
         return None
     written = line_name(name) or clean_text(name)
@@ -84,6 +100,8 @@ def resolve(name: str | None, policy: Policy) -> Resolved | None:
     full = policy.aliases.get(norm_key(written))
     if full is None:
         full = policy.aliases.get(norm_key(clean_text(name)))
+    if full is None:
+        full = _section_of(norm_key(written), policy.aliases)
     if full is not None:
         county = _county_of(full, policy)
         return Resolved(full, CHANNEL_COUNTY if county else CHANNEL_CITY, True, county)

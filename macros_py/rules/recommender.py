@@ -8,7 +8,7 @@ from; the bureau may still accept it once, in its 人工裁定 workbook (merge.d
 from __future__ import annotations
 
 from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY
-from macros_py.policy.recommenders import stamp_of
+from macros_py.policy.recommenders import resolve, stamp_of
 from macros_py.rules.registry import RuleContext, rule
 
 
@@ -27,12 +27,30 @@ def _column_cell(ctx: RuleContext, written: str | None) -> tuple[str | None, str
     return None, None
 
 
+def _column_differs(ctx: RuleContext, line: str) -> None:
+    """Rows whose 推荐单位 column names another recommender of the policy than the line: the line
+    (the seal) decides, and the file is told, once for each other name, at its first row."""
+    other: dict[str, list] = {}
+    for records in ctx.sub.sheets.values():
+        for rec in records:
+            # As typed: the column is a formula of the line (compute.derive), which fills it in values.
+            value = rec.typed.get("recommender", rec.values.get("recommender"))
+            who = resolve(value, ctx.policy) if isinstance(value, str) else None
+            if who is not None and who.expected and who.name != line:
+                other.setdefault(who.name, []).append(rec)
+    for name, recs in other.items():
+        ctx.emit("C-RECOMMENDER", "differs", rec=recs[0], key="recommender", line=line, value=name,
+                 count=len(recs))
+
+
 @rule("C-RECOMMENDER")
 def known_recommender(ctx: RuleContext) -> None:
     stamp = stamp_of(ctx.sub, ctx.policy)
     if stamp.several:
         sheet, cell = _column_cell(ctx, None)
         ctx.emit("C-RECOMMENDER", "several", sheet=sheet, cell=cell, value="、".join(stamp.several))
+    elif stamp.known and stamp.source == "line":
+        _column_differs(ctx, stamp.who.name)
     elif stamp.found and not stamp.known:
         if stamp.source == "line":
             sheet, cell, where = ctx.sub.recommender_sheet, ctx.sub.recommender_cell, "推荐单位行"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from macros_py.model.normalize import norm_key
 from macros_py.model.submission import LAYOUT_TEMPLATE, WITHDRAWN
 from macros_py.policy.schema import FORMULA
@@ -77,15 +79,40 @@ def honours(ctx: RuleContext) -> None:
             ctx.emit("S-HONOR", "none", rec=rec, key="honours", honours=listed)
 
 
+# The national grades of the 职业技能等级 (一级 is 高级技师 … 五级 is 初级工), which clerks write beside
+# or for the level's name: 高级技师（一级）, 一级/高级技师, 二级.
+_GRADES = {"一": "高级技师", "二": "技师", "三": "高级工", "四": "中级工", "五": "初级工"}
+_GRADE = re.compile(r"([一二三四五1-5])级")
+_FILLER = re.compile(r"[\s()（）/／、,，;；:：\-—]|国家职业资格|职业资格|职业技能等级|技能等级|等级|证书")
+
+
+def level_of(value, levels: list[str]) -> str | None:
+    """The level a typed 职业技能等级 names: one of `levels`, alone or with its grade (高级技师（一级）,
+    二级（技师）), or a grade alone; None when the text names none, or two that disagree."""
+    text = norm_key(value)
+    if text in levels:
+        return text
+    named = set()
+    for name in sorted(levels, key=len, reverse=True):
+        if name in text:
+            named.add(name)
+            text = text.replace(name, "")
+    for digit in _GRADE.findall(text):
+        named.add(_GRADES["一二三四五"[int(digit) - 1]] if digit.isdigit() else _GRADES[digit])
+    text = _FILLER.sub("", _GRADE.sub("", text))
+    return named.pop() if len(named) == 1 and not text else None
+
+
 @rule("S-LEVEL")
 def level(ctx: RuleContext) -> None:
     if not ctx.require("studios", "level"):
         return
     high = ctx.policy.lists["high_skill_levels"]
+    levels = ctx.policy.lists["skill_levels"]
     for sheet_key in ("studios", "masters"):
         for rec in ctx.rows(sheet_key):
             value = rec.values.get("level")
-            if not is_blank(value) and value not in high:
+            if not is_blank(value) and level_of(value, levels) not in high:
                 ctx.emit("S-LEVEL", "low", rec=rec, key="level", levels="、".join(high))
 
 
