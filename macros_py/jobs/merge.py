@@ -126,16 +126,27 @@ def _write_side(job: SideOutputs) -> list[Path]:
     return written
 
 
+_FORKED: list[SideOutputs] = []   # the job a forked worker finds in the memory it was forked with
+
+
+def _write_forked() -> list[Path]:
+    return _write_side(_FORKED[0])
+
+
 def _start_side(job: SideOutputs):
     """_write_side in a forked worker while this process writes the master, or None where fork is not
-    available. The temporaries it writes were named (staged) here, so the run still swaps them in."""
+    available. The temporaries it writes were named (staged) here, so the run still swaps them in.
+    The job is not passed as an argument, which the pool would pickle, and this process would hold
+    the pickle of the whole summary (150 MB at 5,000 submissions) while it writes the master: the
+    worker, forked while the job is set, has it already."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
+    _FORKED[:] = [job]
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    future = pool.submit(_write_side, job)
+    future = pool.submit(_write_forked)
     pool.shutdown(wait=False)
     return future
 
@@ -206,7 +217,10 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
         # they are let go, so that the JSON and the HTML report reuse their memory.
         run_.currents, run_.findings = [], []
         staging.step("master")
-        written = pending.result() if pending is not None else _write_side(side)
+        try:
+            written = pending.result() if pending is not None else _write_side(side)
+        finally:
+            _FORKED.clear()
         if feedback:
             out.sweep(lambda: stale_feedback(feedback, side.plan))
             extra.append(f"反馈工作簿 {len(written)} 个：{feedback}")
