@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 import sqlite3
 import sys
 import tempfile
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,38 +31,38 @@ from macros_py.check.engine import (
 )
 from macros_py.check.workers import default_jobs, run_isolated
 from macros_py.merge import decisions, supersede
+from macros_py.merge.compact import compact
 from macros_py.merge.decisions import Desk
 from macros_py.merge.inbox import InboxItem, discover, read_register, received_time, registered
 from macros_py.merge.ledger import FileEntry as LedgerEntry
 from macros_py.merge.ledger import Ledger, ledger_error
+from macros_py.merge.reconcile import JOINED, reconcile
+from macros_py.merge.status import (
+    DUPLICATE,
+    MERGED,
+    REFUSED,
+    SUPERSEDED,
+    UNUSABLE,
+    file_summaries,
+    recommender_status,
+)
 from macros_py.model.errors import NothingToDo, UsageError
-from macros_py.model.findings import ERROR, FILE_UNUSABLE, WARNING, FileEntry, Finding
+from macros_py.model.findings import FILE_UNUSABLE, FileEntry, Finding
 from macros_py.model.normalize import norm_key
 from macros_py.model.submission import (
     ROWDUP,
-    WITHDRAWN,
-    PackedRows,
     Record,
-    RowCells,
-    RowValues,
     SkippedRow,
     Submission,
 )
-from macros_py.model.summary import FileSummary, MergeSummary, RecommenderStatus
+from macros_py.model.summary import MergeSummary
 from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy, load_policy
 from macros_py.policy.recommenders import Resolved, stamp_of
 from macros_py.read.archive import is_archive
 from macros_py.rules import bureau as rules_bureau
 from macros_py.rules.bureau import Current
 
-MERGED, SUPERSEDED, DUPLICATE, UNUSABLE, SKIPPED = "已汇总", "已被替代", "重复文件", "无法使用", "已跳过"
-REFUSED = "不予受理"     # the bureau's decision (人工裁定)
 LEDGER_NAME = "汇总台账.sqlite"
-# Which sheet's rows hang on which project sheet, and by which key (rows without their project are
-# not merged: they are listed with the reason, and the county rules already report them).
-ATTACHED = {"conditions": ("bases", "unit"), "funding": ("bases", "unit"), "majors": ("bases", "unit"),
-            "masters": ("studios", "leader")}
-JOINED = {"conditions", "masters"}   # shown as columns of the project's own row in the master
 # The sheets only the reconciliation, the cards and the master read, a file at a time: kept packed
 # (PackedRows) from the worker on, so that a merge of thousands of files does not hold their rows
 # decoded. The project sheets and 大师信息 stay decoded: the bureau rules and decisions read them all at once.
@@ -158,79 +157,6 @@ def _failed(item: InboxItem, text: str) -> Outcome:
                    reason=f"程序读取该文件时出错（{text}）。请把文件发给系统维护人员。")
 
 
-class _Empty(dict):
-    """The one empty dict the records of every file share for what most rows lack (typed, derived,
-    doubts): read-only, so that no rule can fill it for all of them at once."""
-
-    __slots__ = ()
-
-    def _refuse(self, *args, **kwargs):
-        raise TypeError("shared empty dict of a kept record")
-
-    __setitem__ = __delitem__ = __ior__ = setdefault = update = pop = popitem = clear = _refuse
-
-
-_EMPTY = _Empty()
-_SHORT = 16   # values up to this length (categories, tiers, 是/否, occupations) are shared between files
-
-
-def _shared(kind: str, d: dict, cache: dict) -> dict:
-    """One dict for all files whose dict of this kind has the same items (a table's headers, columns)."""
-    return cache.setdefault((kind, *d.items()), d)
-
-
-_A1 = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
-
-
-def _cells(cells: dict[str, str], cache: dict):
-    """A record's cells as a RowCells when they all stand on one row (as a table's do), else a dict."""
-    intern = sys.intern
-    letters, row = {}, None
-    for k, v in cells.items():
-        m = _A1.fullmatch(v)
-        if m is None or (row is not None and m.group(2) != row):
-            return {intern(k): intern(v) for k, v in cells.items()}
-        letters[intern(k)] = intern(m.group(1))
-        row = m.group(2)
-    return RowCells(_shared("letters", letters, cache), int(row)) if row is not None else _EMPTY
-
-
-def _compact(out: Outcome, cache: dict | None = None) -> Outcome:
-    """A file's records as the parent keeps them until the outputs are written (about 5,000 files' worth
-    at once): the column keys, the A1 addresses, the sheet names and short values (the same few thousand
-    strings in every file) shared through sys.intern instead of one copy per file as they arrive from
-    the worker; the empty dicts most rows carry, and the tables' header and column maps and merged ranges
-    that most files have alike, shared (`cache`, one per run); each row's cells and values in the compact
-    forms of model.submission (RowCells, RowValues) — so that memory grows by less per submission."""
-    if out.sub is None:
-        return out
-    cache = {} if cache is None else cache
-    intern = sys.intern
-
-    def value(v):
-        return intern(v) if type(v) is str and len(v) <= _SHORT else v
-
-    for records in out.sub.sheets.values():
-        if isinstance(records, PackedRows):
-            continue
-        for rec in records:
-            rec.sheet_key, rec.sheet = intern(rec.sheet_key), intern(rec.sheet)
-            rec.cells = _cells(rec.cells, cache)
-            index = _shared("keys", {intern(k): n for n, k in enumerate(rec.values)}, cache)
-            rec.values = RowValues(index, tuple(value(v) for v in rec.values.values()))
-            for name in ("typed", "derived", "doubts"):
-                if not getattr(rec, name):
-                    setattr(rec, name, _EMPTY)
-    out.sub.merged = {intern(sheet): cache.setdefault(("merged", *ranges), ranges)
-                      for sheet, ranges in out.sub.merged.items()}
-    for tables in out.sub.tables.values():
-        for t in tables:
-            t.sheet_key, t.sheet = intern(t.sheet_key), intern(t.sheet)
-            t.headers = _shared("headers", {intern(k): intern(v) for k, v in t.headers.items()}, cache)
-            t.columns = _shared("columns", {intern(k): v for k, v in t.columns.items()}, cache)
-    return out
-
-
 def read_all(items: list[InboxItem], policy: Policy, jobs: int, progress: Callable[[int, int, Outcome], None]):
     """Read and check every workbook, each in a worker process (check.workers): a file whose reading
     kills its worker is that file's failure, with the reason, and the other files are read all the same."""
@@ -238,7 +164,9 @@ def read_all(items: list[InboxItem], policy: Policy, jobs: int, progress: Callab
     cache: dict = {}
     for n, (_, out) in enumerate(run_isolated(_read_one, str(policy.path), items, jobs=jobs, died=_dead,
                                               failed=_failed, timeout=FILE_TIMEOUT, timed_out=_late), 1):
-        outcomes.append(_compact(out, cache))
+        if out.sub is not None:
+            compact(out.sub, cache)
+        outcomes.append(out)
         progress(n, len(items), out)
     return outcomes
 
@@ -378,71 +306,6 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, d
     return status, received, currents, entries, whos
 
 
-def _attached_ok(sub: Submission, sheets: dict[str, list[Record]] | None = None) -> dict[str, set[int]]:
-    """For each attached sheet, the rows the master shows: those whose project is in the same file,
-    and of the sheets joined one-to-one onto the project's row (基地条件, 大师信息) only the first per
-    project (a second one is C-ROWDUP, and is listed among the rows not merged). `sheets`: the file's
-    records already decoded, if the caller has them."""
-    sheets = sheets if sheets is not None else sub.sheets
-    keep: dict[str, set[int]] = {}
-    for sheet_key, (parent, key) in ATTACHED.items():
-        names = {norm_key(r.values.get(key)) for r in sheets.get(parent, []) if r.values.get(key)}
-        rows, seen = set(), set()
-        for r in sheets.get(sheet_key, []):
-            name = norm_key(r.values.get(key))
-            if name in names and not (sheet_key in JOINED and name in seen):
-                rows.add(r.row)
-                seen.add(name)
-        keep[sheet_key] = rows
-    return keep
-
-
-def reconcile(outcomes: list[Outcome], status: dict) -> tuple[dict[str, Counter], list[dict]]:
-    """Rows read, merged and not merged, per file; and every row not merged with its reason."""
-    counts: dict[str, Counter] = {}
-    rejected = []
-    for out in outcomes:
-        rel = out.item.relpath
-        c = counts[rel] = Counter()
-        if out.sub is None:
-            continue
-        state, reason = status[rel]
-        sheets = {key: list(records) for key, records in out.sub.sheets.items()}   # packed ones decoded once
-        keep = _attached_ok(out.sub, sheets) if state == MERGED else {}
-        for sheet_key, records in sheets.items():
-            for rec in records:
-                c["read"] += 1
-                if state == MERGED and (sheet_key not in keep or rec.row in keep[sheet_key]):
-                    c["merged"] += 1
-                    continue
-                c["rejected"] += 1
-                why = reason if state != MERGED else _orphan_reason(out.sub, sheet_key, rec)
-                kind = "文件未汇总" if state != MERGED else ("C-ROWDUP" if "C-ROWDUP" in why else "无所属项目")
-                rejected.append({"file": rel, "sheet": rec.sheet, "row": rec.row, "kind": kind, "reason": why,
-                                 "text": ""})
-        for skip in out.sub.skipped:
-            # Rows read under a table's header and not taken as projects: 非项目行, withdrawn, copies.
-            c["read"] += 1
-            c["rejected"] += 1
-            rejected.append({"file": rel, "sheet": skip.sheet, "row": skip.row, "kind": skip.kind,
-                             "reason": skip.reason if state == MERGED else f"{skip.reason}；{reason}",
-                             "text": skip.text, "cell": skip.cell or ""})
-    return counts, rejected
-
-
-def _orphan_reason(sub: Submission, sheet_key: str, rec) -> str:
-    parent, key = ATTACHED[sheet_key]
-    names = {norm_key(r.values.get(key)) for r in sub.rows(parent) if r.values.get(key)}
-    if norm_key(rec.values.get(key)) in names:
-        return "同一项目在本表的第二行（C-ROWDUP），汇总表只收第一行"
-    withdrawn = next((s for s in sub.skipped if s.sheet_key == parent and s.kind in WITHDRAWN and s.record
-                      and norm_key(s.record.values.get(key)) == norm_key(rec.values.get(key))), None)
-    if withdrawn is not None:
-        return f"所属项目在“{withdrawn.sheet}”第 {withdrawn.row} 行未汇总（{withdrawn.kind}），本行随之不汇总"
-    return ("该行的项目单位不在本文件的附件7 基地汇总中，无法归到任何基地" if parent == "bases"
-            else "该行的领办人不在本文件的附件8 工作室汇总中，无法归到任何工作室")
-
-
 def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | None = None,
           policy: Policy | None = None, jobs: int | None = None, progress=None) -> MergeRun:
     """Everything up to the summary; writing the outputs is the caller's (cli_merge) job."""
@@ -499,14 +362,14 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
     decisions.annotate(findings, desk)
 
     counts, rejected = reconcile(outcomes, status)
-    files = _file_summaries(items, outcomes, status, received, counts, findings, policy, whos, sizes)
+    files = file_summaries(items, outcomes, status, received, counts, findings, policy, whos, sizes)
     summary = MergeSummary(
         policy_year=policy.year, document=policy.get("notice.document"), deadline=policy.deadline.isoformat(),
         inbox=inbox.name, files=files, rows_read=sum(c["read"] for c in counts.values()),
         rows_merged=sum(c["merged"] for c in counts.values()),
         rows_rejected=sum(c["rejected"] for c in counts.values()),
         findings=[f.to_dict() for f in findings], quotas=quota_lines, duplicates=groups, rejected=rejected,
-        recommenders=_recommender_status(policy, currents, files, history, findings),
+        recommenders=recommender_status(policy, currents, files, history, findings),
     )
     from macros_py.merge.cards import fill_cards
 
@@ -543,65 +406,3 @@ def commit_ledger(run: MergeRun, inbox: Path, master: Path, token: str | None = 
         if new:  # a ledger this run created and did not commit to: no ledger, as before the run
             run.ledger_path.unlink(missing_ok=True)
         raise
-
-
-def _file_summaries(items, outcomes, status, received, counts, findings, policy, whos, sizes) -> list[FileSummary]:
-    sev = defaultdict(Counter)
-    for f in findings:
-        sev[f.file][f.severity] += 1
-    out = []
-    by_rel = {o.item.relpath: o for o in outcomes}
-    for item in items:
-        if item.kind == "register":
-            continue
-        o = by_rel.get(item.relpath)
-        if o is None:
-            out.append(FileSummary(name=item.relpath, sha256="", size=sizes.get(item.relpath, 0),
-                                   received="", status=SKIPPED, reason=item.reason))
-            continue
-        state, reason = status[item.relpath]
-        who = whos.get(item.relpath) if o.sub else None
-        c = counts[item.relpath]
-        when = received[item.relpath]
-        out.append(FileSummary(
-            name=item.relpath, sha256=o.sha256 or "", size=o.size, received=when.isoformat(sep=" "),
-            status=state, reason=reason or "", recommender=who.name if who else (o.sub.recommender if o.sub else None),
-            channel=who.channel if who else None, layout=o.sub.layout if o.sub else None,
-            template_version=o.sub.template_version if o.sub else None, late=rules_bureau.is_late(when, policy),
-            bases=len(o.sub.rows("bases")) if o.sub else 0, studios=len(o.sub.rows("studios")) if o.sub else 0,
-            rows_read=c["read"], rows_merged=c["merged"], rows_rejected=c["rejected"],
-            errors=sev[item.relpath][ERROR], warnings=sev[item.relpath][WARNING]))
-    return out
-
-
-def _recommender_status(policy, currents, files, history, findings) -> list[RecommenderStatus]:
-    current_by: dict[str, list[Current]] = defaultdict(list)
-    for c in currents:
-        current_by[c.recommender].append(c)
-    by_file = {f.name: f for f in files}
-    earlier = defaultdict(list)
-    for f in files:
-        if f.recommender and f.status == SUPERSEDED:
-            earlier[f.recommender].append(f"{f.name}（{f.received[:16]}，已被替代）")
-    for h in history:
-        if h.recommender and h.relpath not in by_file:
-            earlier[h.recommender].append(f"{h.relpath}（{h.received[:16]}，本次收件夹中已没有）")
-    out = []
-    names = [(r.name, r.channel, True) for r in policy.recommenders]
-    names += list(dict.fromkeys((c.recommender, c.channel, False) for c in currents
-                                if c.recommender not in {r.name for r in policy.recommenders}))
-    for name, channel, expected in names:
-        curs = current_by.get(name)
-        if not curs:
-            out.append(RecommenderStatus(name, channel, expected, False, status="未报送",
-                                         history=sorted(earlier[name], reverse=True)))
-            continue
-        fss = [by_file[c.sub.name] for c in curs]      # 附件7 and 附件8 sent as two files: both kept
-        late = any(fs.late for fs in fss)
-        state = "已报送" + ("（逾期）" if late else "") + ("" if expected else "（名单外单位）")
-        out.append(RecommenderStatus(name, channel, expected, True, when=max(fs.received for fs in fss),
-                                     file="、".join(fs.name for fs in fss), late=late,
-                                     bases=sum(fs.bases for fs in fss), studios=sum(fs.studios for fs in fss),
-                                     errors=sum(fs.errors for fs in fss), warnings=sum(fs.warnings for fs in fss),
-                                     status=state, history=sorted(earlier[name], reverse=True)))
-    return out
