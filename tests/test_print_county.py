@@ -1,11 +1,11 @@
 """What the county workbook puts on paper, read back from the PDF LibreOffice prints.
 
-Two ways. `printed`: the way Excel prints: the data sheets' print areas and the forms' continuations
-(附件7/附件8 打印（续）) are formulas (rows in use only), which LibreOffice 7.4 does not follow on its
-own, so libreoffice.pdf_as_excel_prints evaluates them with LibreOffice first
-(test_libreoffice_alone_prints_every_reserved_row keeps that fact honest). `plain`: LibreOffice on
-its own (`soffice --convert-to pdf`, no name resolved), as a county clerk with LibreOffice prints:
-the one-page forms have a plain print area, and must print one page each, with everything on it.
+Two ways. `printed`: the way Excel prints: the data sheets' print areas are formulas (rows in use
+only), which LibreOffice 7.4 does not follow on its own, so libreoffice.pdf_as_excel_prints evaluates
+them with LibreOffice first (test_libreoffice_alone_prints_every_reserved_row keeps that fact
+honest). `plain`: LibreOffice on its own (`soffice --convert-to pdf`, no name resolved), as a county
+clerk with LibreOffice prints: the forms have a plain print area and their continuations (附件7/附件8
+打印（续）, （续2）, …) none, and each must print one page, with everything on it.
 Printed: the committed template, the committed sample 01 (5 bases, 3 studios, 5 of the 20 funding
 blocks), a full workbook (20 bases, 20 studios, 20 blocks: more rows than a form's page holds, so
 the forms' continuations are shown and the tables run over several pages), the annotated copy of
@@ -86,16 +86,16 @@ def form_pages(pages):
     return [p for p in pages if p.has(PRINTED_FOOTER)]
 
 
-def sheets_of(pages) -> dict[tuple[str, bool], list]:
-    """The form pages by worksheet, keyed (label, is the continuation): a page with a form's title
-    starts its sheet (the continuation's title ends in （续）), the pages after it until the next
-    title are that sheet's."""
-    out: dict[tuple[str, bool], list] = {}
+def sheets_of(pages) -> dict[tuple[str, int], list]:
+    """The form pages by worksheet, keyed (label, 0 for the form, n for its n-th continuation): a
+    page with a form's title starts its sheet (a continuation's title ends in （续）), the pages after
+    it until the next title are that sheet's."""
+    out: dict[tuple[str, int], list] = {}
     key = None
     for page in form_pages(pages):
         for label, title in TITLES.items():
             if page.has(title):
-                key = (label, page.has(title + "（续）"))
+                key = (label, sum(k[0] == label for k in out)) if page.has(title + "（续）") else (label, 0)
                 assert key not in out, key
                 out[key] = []
         out[key].append(page)
@@ -152,15 +152,18 @@ def test_the_forms_print_the_notices_lines_headers_and_the_data(printed, policy,
     assert all(unit in text for unit in units) and all(leader in text for leader in leaders)
 
 
-def test_a_full_form_runs_over_its_page_and_its_continuation(printed, clean_template, schema, policy):
-    """20 bases and 20 studios, as Excel prints them: each form's page full, then its continuation's
-    rows in use (13 three-line studios take two pages); every page holds rows, the header row repeated."""
-    sheets = sheets_of(printed["full"])
-    assert list(sheets) == [("附件7", False), ("附件7", True), ("附件8", False), ("附件8", True)]
-    assert [len(p) for p in sheets.values()] == [1, 1, 1, 2]
+@pytest.mark.parametrize("how", ["printed", "plain"])
+def test_a_full_form_runs_over_its_page_and_its_continuations(request, how, clean_template, schema, policy):
+    """20 bases and 20 studios, as Excel prints them and as LibreOffice on its own does: each form's
+    page full (12 bases, 7 studios), then one page per continuation with rows in use (8 bases; 7 and
+    6 studios), and no other; every page holds rows, the header row repeated."""
+    pages = request.getfixturevalue(how)["full"]
+    sheets = sheets_of(pages)
+    assert list(sheets) == [("附件7", 0), ("附件7", 1), ("附件8", 0), ("附件8", 1), ("附件8", 2)]
+    assert [len(p) for p in sheets.values()] == [1, 1, 1, 1, 1]
     rows = shown_rows(schema, clean_template, policy)
     names = [r["unit"] for r in rows["bases"]] + [r["leader"] for r in rows["studios"]]
-    for page in form_pages(printed["full"]):
+    for page in form_pages(pages):
         assert sum(name in page.text for name in names) >= 1, page.text[:80]
         assert page.has("编号项目单位属性") or page.has("序号推荐单位领办人")
 
@@ -219,7 +222,7 @@ def test_libreoffice_alone_prints_each_form_on_one_page(plain, which):
     """The committed template and a sample with few rows, printed by LibreOffice on its own: one page
     per form (the continuations are hidden: no row needs them), no page of blanks."""
     sheets = sheets_of(plain[which])
-    assert list(sheets) == [("附件7", False), ("附件8", False)]
+    assert list(sheets) == [("附件7", 0), ("附件8", 0)]
     assert all(len(pages) == 1 for pages in sheets.values()), {k: len(v) for k, v in sheets.items()}
 
 
@@ -248,33 +251,43 @@ def test_forms_printed_by_libreoffice_alone_are_at_least_9_points(plain, which):
         assert min(page.sizes) >= MIN_PT, (page.number, min(page.sizes))
 
 
-def test_an_overflowing_form_names_its_continuation_which_carries_the_rest(plain, books, clean_template, schema):
+def test_an_overflowing_form_names_its_continuations_which_carry_the_rest(plain, books, clean_template, schema):
     """More rows than one page holds (20 bases, 20 studios; K = 12 and 7), printed by LibreOffice on
-    its own: the form's page shows rows 1…K and the line under them says how many more there are and
-    where; the continuation, shown by the filling program, prints rows K+1…n first, then (LibreOffice
-    does not follow its formula print area) its reserved rows, blank. Nothing is lost."""
+    its own: each page shows its K rows and the line under them says how many more there are and on
+    which sheet; the continuations the filling program shows print the rest, one page each, numbering
+    continued, and no blank page (a continuation has no print area: its used range is its page). The
+    ones no row needs stay hidden and do not print. Nothing is lost."""
     from openpyxl import load_workbook
 
     wb = load_workbook(books["full"])
     sheets = sheets_of(plain["full"])
     for sheet, key in zip(form_sheets(schema), ("unit", "leader"), strict=True):
-        main, more = form_parts(sheet)
         names = [r[key] for r in clean_template[sheet.key]]
         label = sheet.printed_label
-        (page,), rest = sheets[(label, False)], sheets[(label, True)]
-        assert page.has(f"另有{len(names) - main.last}个项目（编号{more.first}–{len(names)}）"
-                        f"在工作表「{more.title}」"), page.text[-200:]
-        assert all(n in page.text for n in names[:main.last])
-        if key == "unit":   # 项目单位 are long enough not to occur inside other text
-            assert not any(n in page.text for n in names[main.last:])
-        used = 1 if key == "unit" else 2       # 13 studios of three lines take two pages
-        assert all(any(n in p.text for p in rest[:used]) for n in names[main.last:])
-        assert rest[0].has(sheet.printed_title + "（续）") and rest[0].text.startswith(label)
-        assert len(rest) > used and not any(n in p.text for p in rest[used:] for n in names)  # blank rows
-        assert wb[more.title].sheet_state == "visible"
-        note = wb[more.title].data_validations.dataValidation[0]
-        assert note.sqref == "A1" and "LibreOffice" in note.prompt and "空白" in note.prompt
-        assert not any(p.has(note.prompt[:20]) for p in plain["full"])   # an input message: never printed
+        parts = form_parts(sheet)
+        shown = [p for p in parts if p.first <= len(names)]
+        for i, part in enumerate(parts):
+            ws = wb[part.title]
+            assert ws.sheet_state == ("visible" if part in shown else "hidden"), part.title
+            assert (not ws.print_area) == part.continued
+            if part not in shown:
+                assert (label, i) not in sheets
+                continue
+            (page,) = sheets[(label, i)]
+            assert page.text.startswith(label) and page.has(sheet.printed_title + ("（续）" if i else ""))
+            assert all(n in page.text for n in names[part.offset:part.last])
+            if key == "unit":   # 项目单位 are long enough not to occur inside other text
+                assert not any(n in page.text for n in names[:part.offset] + names[part.last:])
+            if len(names) > part.last:
+                following = parts[i + 1]
+                assert page.has(f"另有{len(names) - part.last}个项目（编号{following.first}–{len(names)}）"
+                                f"在工作表「{following.title}」"), page.text[-200:]
+            else:
+                assert not page.has("另有")
+            if part.continued:
+                note = ws.data_validations.dataValidation[0]
+                assert note.sqref == "A1" and parts[i - 1].title in note.prompt
+                assert not any(p.has(note.prompt[:20]) for p in plain["full"])   # an input message: never printed
 
 
 def test_a_form_page_holds_k_rows_at_100_percent_and_not_one_more(books, schema, tmp_path):
@@ -290,7 +303,7 @@ def test_a_form_page_holds_k_rows_at_100_percent_and_not_one_more(books, schema,
 
     probes = []
     for sheet in form_sheets(schema):
-        main, _ = form_parts(sheet)
+        main = form_parts(sheet)[0]
         for extra in (0, 1):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

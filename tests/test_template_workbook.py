@@ -12,7 +12,8 @@ from macros_py.policy.schema import CHOICE, FORMULA, LABEL, TEMPLATE_VERSION
 from macros_py.write.template import FONT_NAME, FONT_SIZE, write_template
 
 SHEETS = ["填报说明", "附件7 基地汇总", "基地条件", "经费预算", "专业预算", "附件8 工作室汇总", "大师信息",
-          "附件7 打印", "附件7 打印（续）", "附件8 打印", "附件8 打印（续）", "下拉列表", "模板信息"]
+          "附件7 打印", "附件7 打印（续）", "附件7 打印（续2）", "附件7 打印（续3）", "附件7 打印（续4）",
+          "附件8 打印", "附件8 打印（续）", "附件8 打印（续2）", "附件8 打印（续3）", "附件8 打印（续4）", "下拉列表", "模板信息"]
 A4 = 9  # the paper size code of OOXML (and Excel) for A4
 
 
@@ -40,7 +41,7 @@ def test_sheets_in_order_with_the_list_and_version_sheets_hidden(wb, policy):
     would print them for nothing)."""
     assert wb.sheetnames == SHEETS
     assert [ws.title for ws in wb if ws.sheet_state == "hidden"] == [
-        "附件7 打印（续）", "附件8 打印（续）", "下拉列表", "模板信息"]
+        t for t in SHEETS if "（续" in t] + ["下拉列表", "模板信息"]
     meta = {row[0]: row[1] for row in wb["模板信息"].iter_rows(values_only=True)}
     assert meta["模板版本"] == TEMPLATE_VERSION and meta["政策年度"] == policy.year
 

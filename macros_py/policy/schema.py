@@ -112,6 +112,7 @@ class Sheet:
     printed_title: str | None = None    # the title the notice prints
     form_title: str | None = None       # the worksheet that prints this table as the notice's form
     printed_lines: int = 2              # the blank form's rows: lines of text each has room for
+    form_rows: int = 0                  # numbered rows per printed page (K; write.forms.page_rows checks they fit)
     checks: tuple[Check, ...] = ()
 
     @property
@@ -124,9 +125,13 @@ class Sheet:
 
     @property
     def form_titles(self) -> tuple[str, ...]:
-        """The worksheets that print this table as the notice's form: the one-page form, then its
-        continuation (续) with the rows that do not fit on that page; none when there is no form."""
-        return (self.form_title, f"{self.form_title}（续）") if self.form_title else ()
+        """The worksheets that print this table as the notice's form, one page each: the form with rows
+        1…K, then its continuations (续, 续2, …) with K rows each, up to the capacity; none when there
+        is no form."""
+        if not self.form_title:
+            return ()
+        more = -(-(self.capacity - self.form_rows) // self.form_rows)
+        return (self.form_title, *(f"{self.form_title}（续{'' if i == 1 else i}）" for i in range(1, more + 1)))
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -225,7 +230,7 @@ def _bases() -> Sheet:
                  capacity=50, entity="base", row_key=("unit",), link="unit",
                  note="每行一个基地。推荐单位取自“填报说明”；多个专业用顿号分隔。",
                  printed_label="附件7", printed_title="市级高技能人才培训基地项目申报汇总表", form_title="附件7 打印",
-                 checks=checks)
+                 form_rows=12, checks=checks)
 
 
 def _conditions() -> Sheet:
@@ -425,7 +430,7 @@ def _studios() -> Sheet:
                  note="每行一个工作室。推荐单位取自“填报说明”；工作室规模由面积和人数自动生成。",
                  printed_label="附件8", printed_title="市级技能大师工作室项目申报汇总表", form_title="附件8 打印",
                  printed_lines=3,   # 主要荣誉, 其他荣誉以及业绩: three lines in their narrow columns
-                 checks=checks)
+                 form_rows=7, checks=checks)
 
 
 def _masters() -> Sheet:

@@ -7,7 +7,7 @@ label, the notice's title, 推荐单位：…（公章）, exactly the notice's 
 line. Stamped, it is the paper form the notice asks for.
 
 One page, the same in every program. The form sheet holds exactly the numbered rows that fit one A4
-landscape page at their row heights and 100 % (page_rows, K: 12 bases with room for two lines each,
+landscape page at their row heights and 100 % (the schema's form_rows, K, which page_rows checks: 12 bases with room for two lines each,
 7 studios with three: their 荣誉 columns are narrow), and its print area is that plain range, which
 Excel, WPS and LibreOffice all follow. The rows in use are numbered and ruled; the rest stay blank,
 as on the notice's form (its four pre-numbered rows when nothing is filled). The city awards 13 bases
@@ -15,30 +15,30 @@ and 6 studios in all, so one recommender's rows rarely fill the page.
 
 More rows than K: a line inside the print area, under the last row (a formula, blank otherwise),
 says how many more there are and on which sheet: the continuation 附件7 打印（续） / 附件8 打印（续）,
-the same form (form_parts: one builder, a start offset) for rows K+1…capacity, numbering continued.
-It is hidden while no row needs it, so that no program prints it for nothing; fit_rows shows it in a
-workbook filled by the add-in or the CLI that needs it, a clerk by the line's instruction. Its print
-area is a formula, OFFSET(A1, …, header + its rows in use), which Excel evaluates when it prints.
+the same form (form_parts: one builder, a start offset) for rows K+1…2K, numbering continued, with
+its own line naming the next continuation (续2, 续3, …) up to the capacity. Every continuation is one
+page, as the form is: K rows, no more. A continuation is hidden while no row needs it; fit_rows shows
+those a workbook filled by the add-in or the CLI needs, a clerk the one the line names.
 
-LibreOffice (7.4, measured) does not: its xlsx import takes only plain range lists as print areas
-(OFFSET, INDIRECT and A1:INDEX(…) were all tried), keeps such a name and prints the used range, every
-reserved row included, and it prints pages whose formula cells show "". That is why the one-page
-form has a plain print area; the continuation, once shown, prints its reserved rows in LibreOffice as
-blank pages after the rows in use, and an input message on its A1 (shown when the sheet opens, never
-printed) says so. The continuation's print area cannot be a plain range either: LibreOffice prints a
-hidden sheet that has one (measured), so it would print all reserved rows even while hidden.
-libreoffice.pdf_as_excel_prints resolves formula print areas of the sheets that print with
-LibreOffice's own value, to print the continuation (and the data sheets) the way Excel does.
+A continuation has no print area at all, so that every program prints its used range, which is its
+one page: the running counts (累计) that reach down to the capacity live on the form's own sheet only.
+Neither a formula print area nor a plain one would do. LibreOffice (7.4, measured, and its source:
+oox's DefinedName::convertFormula keeps a print area only when extractCellRangeList reads a plain
+list of references; ScTable::GetPrintArea counts every cell that holds a formula, even one showing
+"", and ScDocument::IsPrintEmpty skips a page only when it holds no cell and no border) ignores an
+OFFSET(…) print area and prints the used range, so a continuation of all the reserved rows printed
+pages of blank rows after the rows in use. And LibreOffice prints a hidden sheet that has a plain
+print area (measured), so a plain area would print the hidden continuations of an empty workbook.
+One page per sheet, used range = print range, is the same in Excel, WPS and LibreOffice.
 
 How a form row finds its data row without array formulas (Excel 2010 needs Ctrl+Shift+Enter for
 those, and INDEX/SMALL arrays are slow in WPS): two hidden helper columns beside the form.
-- 累计 (running count), one per data row from the sheet's first one (offset + 1) to the last: how many
-  of the data rows up to there are filled (the first a SUMPRODUCT of LEN(key)>0 over the rows above
-  it too, then `N(above)+(LEN(key)>0)`), so the last one is the number of rows in use;
+- 累计 (running count), on the form's own sheet, one per data row: how many of the data rows up to
+  there are filled (the first `SUMPRODUCT(--(LEN(key)>0))`, then `N(above)+(LEN(key)>0)`), so the
+  last one is the number of rows in use;
 - 数据行: for form row k, the first position where the running count reaches k, i.e. the k-th filled
-  data row (`MATCH(k, 累计, 0)` + offset), blank when there are fewer than k. The one-page sheet counts
-  every data row, not only its first K: with gaps between the clerk's rows, its k-th row may lie
-  further down.
+  data row (`MATCH(k, 累计, 0)`, over the form sheet's counts from a continuation too), blank when
+  there are fewer than k. With gaps between the clerk's rows, the k-th row may lie further down.
 Each form cell is `INDEX(data column, 数据行)`, blank when the data cell is blank (INDEX of an empty
 cell shows 0). Gaps left between the clerk's rows do not show on the form; 编号 runs 1…n.
 
@@ -91,7 +91,7 @@ _SPARE = 0.99                       # of the page height: a printer's rounding o
 
 @dataclass(frozen=True)
 class FormPart:
-    """One worksheet of a table's printed form: its numbered rows first…last (k counts from 1)."""
+    """One worksheet of a table's printed form, one page: its numbered rows first…last (k counts from 1)."""
     sheet: Sheet
     title: str
     first: int
@@ -103,17 +103,12 @@ class FormPart:
 
     @property
     def continued(self) -> bool:
-        """The continuation sheet (续), as opposed to the one-page form."""
+        """A continuation sheet (续, 续2, …), as opposed to the form's own page."""
         return self.first > 1
 
     def row(self, k: int) -> int:
         """The worksheet row of the form's k-th numbered row."""
         return HEADER_ROW + k - self.offset
-
-    @property
-    def count_row(self) -> int:
-        """The row of the last running count (累计), which is the number of data rows in use."""
-        return HEADER_ROW + self.sheet.capacity - self.offset
 
 
 def form_sheets(schema) -> list[Sheet]:
@@ -121,11 +116,12 @@ def form_sheets(schema) -> list[Sheet]:
     return [s for s in schema.sheets if s.form_title]
 
 
-def form_parts(sheet: Sheet) -> tuple[FormPart, FormPart]:
-    """The one-page form (rows 1…K) and its continuation (K+1…capacity), in workbook order."""
-    k = page_rows(sheet)
-    main, more = sheet.form_titles
-    return FormPart(sheet, main, 1, k), FormPart(sheet, more, k + 1, sheet.capacity)
+def form_parts(sheet: Sheet) -> list[FormPart]:
+    """The form's pages in workbook order: rows 1…K on the form, then K rows on each continuation
+    (the last one up to the capacity). K is the schema's form_rows; page_rows checks that they fit."""
+    k = sheet.form_rows
+    return [FormPart(sheet, title, 1 + i * k, min((i + 1) * k, sheet.capacity))
+            for i, title in enumerate(sheet.form_titles)]
 
 
 def form_place(sheet: Sheet, k: int) -> tuple[str, int]:
@@ -143,8 +139,8 @@ def header_height(sheet: Sheet) -> float:
 
 
 def page_room(sheet: Sheet) -> float:
-    """Points of the one-page form left for its numbered rows: the page at the fit-to-width scale
-    Excel prints at (100 % for both forms: their columns sum to 125, 682 and 701 pt of the page's 770;
+    """Points of a form page left for its numbered rows: the page at the fit-to-width scale Excel
+    prints at (100 % for both forms: their columns sum to 125, 682 and 701 pt of the page's 770;
     LibreOffice's wider column unit scales them to about 87 %, which only leaves more room), less the
     label, title, 推荐单位 and header rows and the line under the rows."""
     width_pt = sum(printed_width(c) * 7 + 5 for c in printed_columns(sheet)) * 0.75
@@ -153,7 +149,8 @@ def page_room(sheet: Sheet) -> float:
 
 
 def page_rows(sheet: Sheet) -> int:
-    """K: the numbered rows of the blank form's height that fit the one-page form."""
+    """The numbered rows of the blank form's height that fit one form page (the schema's form_rows,
+    K, must not be more)."""
     return int(page_room(sheet) // row_height(sheet.printed_lines))
 
 
@@ -163,41 +160,45 @@ def helper_columns(sheet: Sheet) -> tuple[str, str]:
     return get_column_letter(n + 2), get_column_letter(n + 3)
 
 
+def _counts(part: FormPart) -> str:
+    """The running counts (累计, on the form's own sheet, one per data row), as `part` refers to them."""
+    sheet = part.sheet
+    running, _ = helper_columns(sheet)
+    own = "" if not part.continued else quote_sheetname(sheet.form_title) + "!"
+    return f"{own}${running}${HEADER_ROW + 1}:${running}${HEADER_ROW + sheet.capacity}"
+
+
 def count_cell(part: FormPart) -> str:
-    """The cell holding the number of filled data rows (the running count's last value)."""
+    """The cell holding the number of filled data rows (the last running count), as `part` refers to it."""
     running, _ = helper_columns(part.sheet)
-    return f"${running}${part.count_row}"
+    own = "" if not part.continued else quote_sheetname(part.sheet.form_title) + "!"
+    return f"{own}${running}${HEADER_ROW + part.sheet.capacity}"
 
 
 def print_area(part: FormPart) -> str:
-    """The one-page form: a plain range, its label down to the line under its rows, which every
-    program prints. The continuation: its header rows and its rows in use, a formula Excel evaluates."""
+    """The form's page: a plain range, its label down to the line under its rows, which every program
+    prints. (A continuation has none: see the module's docstring.)"""
     own = quote_sheetname(part.title)
     width = len(printed_columns(part.sheet))
-    if not part.continued:
-        return f"{own}!$A$1:${get_column_letter(width)}${part.row(part.last) + 1}"
-    return f"OFFSET({own}!$A$1,0,0,{HEADER_ROW}+MAX(0,{own}!{count_cell(part)}-{part.offset}),{width})"
+    return f"{own}!$A$1:${get_column_letter(width)}${part.row(part.last) + 1}"
 
 
-def running_formula(part: FormPart, position: int) -> str:
-    """累计 beside data row `position` (1-based): filled data rows up to it."""
-    sheet = part.sheet
+def running_formula(sheet: Sheet, position: int) -> str:
+    """累计 beside data row `position` (1-based), on the form's own sheet: filled data rows up to it."""
     running, _ = helper_columns(sheet)
     data, key = quote_sheetname(sheet.title), column_letter(sheet, sheet.link)
     row = sheet.first_row + position - 1
-    if position == part.first:   # the sheet's first count takes in the data rows before it
+    if position == 1:
         return f"=SUMPRODUCT(--(LEN({data}!${key}${sheet.first_row}:${key}${row})>0))"
-    return f"=N({running}{part.row(position) - 1})+(LEN({data}!${key}${row})>0)"
+    return f"=N({running}{HEADER_ROW + position - 1})+(LEN({data}!${key}${row})>0)"
 
 
 def form_formulas(part: FormPart, k: int) -> dict[str, str]:
     """Column key → formula of the form's k-th row; also its 数据行 helper, under '数据行'."""
     sheet = part.sheet
-    running, index = helper_columns(sheet)
+    _, index = helper_columns(sheet)
     r = part.row(k)
-    counts = f"${running}${part.row(part.first)}:${running}${part.count_row}"
-    shift = f"+{part.offset}" if part.offset else ""
-    out = {"数据行": f'=IFERROR(MATCH({k},{counts},0){shift},"")'}
+    out = {"数据行": f'=IFERROR(MATCH({k},{_counts(part)},0),"")'}
     at = f"${index}{r}"
     for col in printed_columns(sheet):
         if col.key == "seq":
@@ -208,37 +209,39 @@ def form_formulas(part: FormPart, k: int) -> dict[str, str]:
     return out
 
 
-def overflow_formula(part: FormPart, continuation: FormPart) -> str:
-    """The line under the one-page form's rows: blank, or how many rows are on the continuation."""
+def overflow_formula(part: FormPart, following: FormPart) -> str:
+    """The line under a page's rows: blank, or how many rows come after them and on which sheet."""
     n, k = count_cell(part), part.last
-    return (f'=IF({n}>{k},"另有 "&({n}-{k})&" 个项目（编号 {k + 1}–"&{n}&"）在工作表「{continuation.title}」'
+    return (f'=IF({n}>{k},"另有 "&({n}-{k})&" 个项目（编号 {k + 1}–"&{n}&"）在工作表「{following.title}」'
             f'（未显示时：右键单击工作表标签 →“取消隐藏”），请一并打印、盖章。","")')
 
 
-def continuation_note(part: FormPart) -> str:
-    """What the continuation's A1 says when the sheet opens (an input message: it never prints)."""
-    main = part.sheet.form_title
-    return (f"本表接「{main}」，列出编号 {part.first} 起的项目；只有「{main}」页底写明“另有…个项目”时才需要打印"
-            f"（不需要时可隐藏本表）。Excel、WPS 只打印已填的行。LibreOffice 不按公式打印区域打印，会在已填的行之后"
-            f"打出预留的空白行（共 {part.last - part.offset} 行）：请只打印有内容的页，或先“格式 → 打印区域 → 定义”"
-            f"选中已填的行。")
+def continuation_note(part: FormPart, before: FormPart) -> str:
+    """What a continuation's A1 says when the sheet opens (an input message: it never prints)."""
+    return (f"本表接「{before.title}」，列出编号 {part.first}–{part.last} 的项目，一页；只有「{before.title}」"
+            f"页底写明“另有…个项目”时才需要打印（不需要时可隐藏本表）。")
 
 
 def write_forms(wb, sheet: Sheet, renderer: FormulaRenderer) -> None:
-    """The table's one-page form and its continuation, hidden while no row needs it (fit_rows shows
-    it for a filled workbook that does; a clerk, by the line under the form's rows)."""
-    main, more = form_parts(sheet)
-    write_form(wb, main, renderer)
-    ws = write_form(wb, more, renderer)
-    end = main.row(main.last) + 1
-    line = wb[main.title].cell(end, 1, overflow_formula(main, more))
-    line.font, line.alignment = _BOLD, Alignment(horizontal="left", vertical="center")
-    wb[main.title].merge_cells(f"A{end}:{get_column_letter(len(printed_columns(sheet)))}{end}")
-    wb[main.title].row_dimensions[end].height = _LINE_HEIGHT
-    dv = DataValidation(allow_blank=True, showErrorMessage=False, showInputMessage=True,
-                        promptTitle="续表", prompt=continuation_note(more), sqref="A1")
-    ws.add_data_validation(dv)
-    ws.sheet_state = "hidden"
+    """The table's form and its continuations, one page each; the continuations hidden while no row
+    needs them (fit_rows shows those a filled workbook needs; a clerk, by the line under the rows)."""
+    if page_rows(sheet) < sheet.form_rows:
+        raise ValueError(f"{sheet.form_title}: {sheet.form_rows} rows do not fit one page ({page_rows(sheet)} do)")
+    parts = form_parts(sheet)
+    for part in parts:
+        write_form(wb, part, renderer)
+    width = get_column_letter(len(printed_columns(sheet)))
+    for part, following in zip(parts, parts[1:], strict=False):
+        ws, end = wb[part.title], part.row(part.last) + 1
+        line = ws.cell(end, 1, overflow_formula(part, following))
+        line.font, line.alignment = _BOLD, Alignment(horizontal="left", vertical="center")
+        ws.merge_cells(f"A{end}:{width}{end}")
+        ws.row_dimensions[end].height = _LINE_HEIGHT
+    for before, part in zip(parts, parts[1:], strict=False):
+        ws = wb[part.title]
+        ws.add_data_validation(DataValidation(allow_blank=True, showErrorMessage=False, showInputMessage=True,
+                                              promptTitle="续表", prompt=continuation_note(part, before), sqref="A1"))
+        ws.sheet_state = "hidden"
 
 
 def write_form(wb, part: FormPart, renderer: FormulaRenderer):
@@ -263,13 +266,15 @@ def write_form(wb, part: FormPart, renderer: FormulaRenderer):
     ws.row_dimensions[HEADER_ROW].height = header_height(sheet)
     running, index = helper_columns(sheet)
     for letter, head in ((running, "累计"), (index, "数据行")):
-        ws[f"{letter}{HEADER_ROW}"] = head
-        ws[f"{letter}{HEADER_ROW}"].font = _HELPER
+        if letter == index or not part.continued:
+            ws[f"{letter}{HEADER_ROW}"] = head
+            ws[f"{letter}{HEADER_ROW}"].font = _HELPER
         ws.column_dimensions[letter].hidden = True
 
-    for position in range(part.first, sheet.capacity + 1):
-        cell = ws[f"{running}{part.row(position)}"]
-        cell.value, cell.font = running_formula(part, position), _HELPER
+    if not part.continued:   # the running counts, one per data row, live on the form's own sheet only
+        for position in range(1, sheet.capacity + 1):
+            cell = ws[f"{running}{HEADER_ROW + position}"]
+            cell.value, cell.font = running_formula(sheet, position), _HELPER
     for k in range(part.first, part.last + 1):
         r = part.row(k)
         formulas = form_formulas(part, k)
@@ -303,7 +308,8 @@ def _print_setup(ws, part: FormPart) -> None:
     ws.HeaderFooter.scaleWithDoc = False
     for side, text in ((ws.oddFooter.left, PRINTED_FOOTER), (ws.oddFooter.right, "第 &P 页，共 &N 页")):
         side.text, side.font, side.size = text, FONT_NAME, FOOTER_SIZE
-    ws.defined_names.add(DefinedName("_xlnm.Print_Area", attr_text=print_area(part)))
+    if not part.continued:
+        ws.defined_names.add(DefinedName("_xlnm.Print_Area", attr_text=print_area(part)))
 
 
 def set_margins(ws) -> None:
@@ -317,23 +323,22 @@ def set_margins(ws) -> None:
 
 
 def fit_rows(wb, sheet: Sheet, rows: list[dict]) -> None:
-    """Row heights of a filled form, on both its sheets, from the values it will show (`rows`: the
-    data sheet's rows in use, in order, as compute.derive gives them): Excel does not re-measure rows
-    that formulas fill. When the rows in use are taller than the blank form's, the one-page form's
-    empty rows give way (one line each), so that its page still holds them and the line under them.
-    The continuation is shown when rows are left for it, and hidden otherwise."""
+    """Row heights of a filled form, on every one of its sheets, from the values it will show (`rows`:
+    the data sheet's rows in use, in order, as compute.derive gives them): Excel does not re-measure
+    rows that formulas fill. When a page's rows in use are taller than the blank form's, its empty
+    rows give way (one line each), so that the page still holds them and the line under them. A
+    continuation is shown when it has rows in use, and hidden otherwise."""
     cols = printed_columns(sheet)
     heights = [row_height(max((wrapped_lines(v, printed_width(c)) for c in cols
                                if isinstance(v := values.get(c.key), str)), default=1)) for values in rows]
-    main = form_parts(sheet)[0]
     for part in form_parts(sheet):
         ws = wb[part.title]
-        for k in range(part.first, min(part.last, len(heights)) + 1):
-            ws.row_dimensions[part.row(k)].height = heights[k - 1]
-    used = heights[:main.last]
-    spare = page_room(sheet) - sum(used) - (main.last - len(used)) * row_height(sheet.printed_lines)
-    if spare < 0:
-        ws = wb[main.title]
-        for k in range(len(used) + 1, main.last + 1):
-            ws.row_dimensions[main.row(k)].height = row_height(1)
-    wb[form_parts(sheet)[1].title].sheet_state = "visible" if len(rows) > main.last else "hidden"
+        used = heights[part.offset:part.last]
+        for k, height in enumerate(used, start=part.first):
+            ws.row_dimensions[part.row(k)].height = height
+        size = part.last - part.offset
+        if page_room(sheet) - sum(used) - (size - len(used)) * row_height(sheet.printed_lines) < 0:
+            for k in range(part.first + len(used), part.last + 1):
+                ws.row_dimensions[part.row(k)].height = row_height(1)
+        if part.continued:
+            ws.sheet_state = "visible" if used else "hidden"

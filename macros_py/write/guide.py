@@ -67,6 +67,8 @@ def _sections(schema: Schema, policy: Policy) -> list[tuple[str, list[tuple[str,
             ("「" + "」「".join(s.form_title for s in schema.sheets if s.form_title) + "」按通知的附件7、附件8 表样自动生成"
              "（只列已填的项目），各印一页，直接打印，加盖公章后与纸质材料一并报送。项目多于一页时，页底写明"
              "其余项目所在的「…（续）」表，一并打印、盖章。", None),
+            ("各数据表的打印区域随已填的行变化，Excel 只打印已填的行；LibreOffice 不认这种打印区域，会连预留的空行"
+             "一起打印：请先选中表头和已填的行，打印时选择“所选单元格”。", None),
             (f"纸质申报材料一式{policy.get('notice.paper_copies')}份与电子版（光盘1张），务必于"
              f"{_date(policy.deadline)}前报送{policy.get('notice.receiver')}。本工作簿（Excel 版）放入光盘。", None),
             (f"联系人：{policy.get('notice.contacts')}　联系电话：{policy.get('notice.contact_phone')}", None),

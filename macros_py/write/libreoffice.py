@@ -135,7 +135,7 @@ def dynamic_print_areas(path: str | Path) -> dict[str, tuple[str, int]]:
     """Sheet name → (height expression, width in columns) of each print area given as
     OFFSET(sheet!$A$1,0,0,height,width), as the county workbook writes them, on a sheet that prints:
     a hidden sheet is left alone (LibreOffice prints a hidden sheet that has a plain print area,
-    measured: the county workbook's hidden form continuations; Excel prints no hidden sheet)."""
+    measured; Excel prints no hidden sheet)."""
     out = {}
     hidden = hidden_sheets(path)
     for sheet, text in formula_print_areas(path).items():
@@ -151,9 +151,9 @@ def pdf_as_excel_prints(paths: Iterable[str | Path], outdir: str | Path) -> list
 
     LibreOffice 7.4 keeps a print area given by a formula (OFFSET(…)) as an ordinary name and prints
     the sheet's whole used range instead (measured: 17 pages for a sample whose rows in use fill 8).
-    Excel evaluates the name when it prints. The county workbook's data sheets and its forms'
-    continuations (附件7/附件8 打印（续）) have such print areas; its one-page forms have a plain one,
-    which LibreOffice follows by itself. So each print area's height is first computed by
+    Excel evaluates the name when it prints. The county workbook's data sheets have such print areas;
+    its one-page forms have a plain one and their one-page continuations none, which LibreOffice
+    follows by itself. So each print area's height is first computed by
     LibreOffice itself (a probe copy with the expression in a cell, recalculated), then written as
     the plain range it evaluates to into a copy, which LibreOffice prints."""
     from openpyxl import load_workbook
