@@ -209,6 +209,9 @@ class Submission:
     notes: list[str] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)   # rows read and not taken as projects
     hidden_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, 隐藏/深度隐藏) holding tables
+    # Hidden columns set aside for a shown one of the same header: (sheet, hidden header's cell, header,
+    # the shown header's cell) (read.shown_columns)
+    hidden_columns: list[tuple[str, str, str, str]] = field(default_factory=list)
     # Merged ranges of the sheets tables were read from: sheet -> (first row, first col, last row,
     # last col), 1-based. A finding on a covered cell is marked on its range (check.marks).
     merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)

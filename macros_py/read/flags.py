@@ -93,6 +93,7 @@ class SheetFlags:
     hidden_rows: RowSpans = field(default_factory=RowSpans)     # 0-based rows
     struck: set[tuple[int, int]] = field(default_factory=set)   # 0-based (row, col) with a struck font
     filtered: tuple[int, int] | None = None   # 0-based rows (first, last) under an active AutoFilter
+    hidden_cols: RowSpans = field(default_factory=RowSpans)     # 0-based columns
 
 
 def _col_index(letters: str) -> int:
@@ -256,6 +257,33 @@ def _scan_rich(xml: bytes, struck_strings: frozenset[int], flags: SheetFlags) ->
             _strike(flags, attrs)
 
 
+_COL = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
+_COL_ATTR = re.compile(rb'\b(min|max|hidden)="([^"]*)"')
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
+
+
+def hidden_columns(xml: bytes) -> RowSpans:
+    """The columns a sheet hides (<cols><col min max hidden="1"/>, written before its cells)."""
+    spans = RowSpans()
+    data = _SHEET_DATA.search(xml)
+    head = xml[:data.start()] if data else xml
+    if b"hidden" not in head:
+        return spans
+    for match in _COL.finditer(head):
+        attrs = dict(_COL_ATTR.findall(match.group(1)))
+        if _truthy(attrs.get(b"hidden", b"")):
+            try:
+                first, last = int(attrs[b"min"]), int(attrs.get(b"max", attrs[b"min"]))
+            except (KeyError, ValueError):
+                continue
+            first, last = max(first, 1), min(last, _EXCEL_COLS)
+            spans.add(first - 1, last - first + 1)
+    return spans
+
+
+_EXCEL_COLS = 16384
+
+
 class FlagReader:
     """Hidden rows and struck cells of one .xlsx, read sheet by sheet on demand (Grid.hidden_rows):
     the package stays open until close(). Any part it cannot read gives no flags: the sheet is then
@@ -293,7 +321,9 @@ class FlagReader:
         if b"hidden" not in xml and b'ht="0' not in xml and not self._struck and not self._strings \
                 and b"strike" not in xml:
             return SheetFlags()
-        return _scan(xml, self._struck, self._strings)
+        flags = _scan(xml, self._struck, self._strings)
+        flags.hidden_cols = hidden_columns(xml)
+        return flags
 
     def close(self) -> None:
         if self._zf is not None:

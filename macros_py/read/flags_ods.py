@@ -115,6 +115,8 @@ class _Sheets:
             if self.column < EXCEL_COLS:
                 self.col_starts.append(self.column)
                 self.col_struck.append(attrs.get("table:default-cell-style-name") in self.styles.struck)
+                if attrs.get("table:visibility") in _HIDDEN:
+                    self.flags.hidden_cols.add(self.column, min(repeat, EXCEL_COLS - self.column))
             self.column += repeat
         elif name == "table:table-row":
             self.row_repeat = _repeat(attrs, "table:number-rows-repeated")

@@ -23,6 +23,7 @@ _MULRK, _MULBLANK = 0x00BD, 0x00BE
 # LABEL, BOOLERR, RK.
 _CELLS = {0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E}
 _ROW_HIDDEN, _FONT_STRUCK = 0x0020, 0x0008
+_COLINFO, _COL_HIDDEN = 0x007D, 0x0001   # COLINFO: colFirst, colLast, coldx, ixfe, grbit (fHidden)
 _BIFF8 = 0x0600
 
 
@@ -138,6 +139,11 @@ class XlsFlagReader:
             if rtype == _ROW:
                 if size >= 14 and unpack("<H", data, body + 12)[0] & _ROW_HIDDEN:
                     hidden.add(unpack("<H", data, body)[0])
+            elif rtype == _COLINFO:
+                if size >= 10 and unpack("<H", data, body + 8)[0] & _COL_HIDDEN:
+                    first, last = unpack("<HH", data, body)
+                    if first <= last:
+                        flags.hidden_cols.add(first, min(last, 16383) - first + 1)
             elif not struck_xfs:
                 continue
             elif rtype in _CELLS and size >= 6:

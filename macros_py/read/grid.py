@@ -84,6 +84,12 @@ class Grid:
         return marks.hidden_rows if marks is not None else _NONE
 
     @property
+    def hidden_cols(self):
+        """0-based columns hidden in the file."""
+        marks = self._flags()
+        return getattr(marks, "hidden_cols", None) or _NONE
+
+    @property
     def filtered(self) -> tuple[int, int] | None:
         """0-based rows (first, last) under an AutoFilter that filters: hidden there by the filter."""
         marks = self._flags()

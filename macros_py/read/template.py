@@ -13,6 +13,7 @@ from macros_py.policy.schema import LABEL, Schema, Sheet
 from macros_py.policy.values import converter, parse_number
 from macros_py.read.grid import Grid, column_name
 from macros_py.read.headers import HeaderHit, locate_all
+from macros_py.read.shown_columns import prefer_shown
 from macros_py.read.tables import find_recommender, is_footer, read_rows, recompute, table_of
 
 # The version sheet's first label, as write_template.META_ROWS writes it (a test keeps them equal;
@@ -108,6 +109,9 @@ def read_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: Submissi
     """Every table of every kind on `grids` into `sub`: records (from all tables of one kind, in sheet
     and row order), the Tables, and the rows not taken as projects. Returns the headers found."""
     hits = locate_all(grids, schema)
+    for hit in hits:   # before any table's columns are used (the bounds of a table beside another)
+        for header, cell, shown in prefer_shown(hit):
+            sub.hidden_columns.append((hit.grid.name, cell, header, shown))
     for hit in hits:
         sheet = schema.sheet(hit.sheet_key)
         table = table_of(hit)

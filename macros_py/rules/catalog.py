@@ -228,7 +228,10 @@ _SPECS = (
           noted=("第 {row} 行的备注写着“{note}”，视为已撤回的项目，未汇总（{text}）。",
                  "如该项目仍要申报，改正备注后重新报送；否则删除该行。"),
           sheet=("工作表“{sheet}”是{how}的，其中的 {count} 行视为旧数据，未汇总。",
-                 "如其中的项目仍要申报，取消隐藏该工作表后重新报送；否则删除该工作表。")),
+                 "如其中的项目仍要申报，取消隐藏该工作表后重新报送；否则删除该工作表。"),
+          column=("{hidden} 列“{header}”被隐藏，而 {shown} 列是同名的未隐藏列：按 {shown} 列汇总，"
+                  "隐藏的 {hidden} 列视为旧数据，未汇总。",
+                  "如隐藏的列是旧数据，删除该列；如应以它为准，取消隐藏并删除 {shown} 列后重新报送。")),
     _spec("C-VALUE", WARNING, COUNTY, "需要解读的值",
           # the reader's hard limit on one cell's text (read.safety.Limits.max_text): cut there
           too_long=("单元格的文字有 {length} 个字符，超过读取上限 {limit} 个字符；只读取了前 {limit} 个字符。",

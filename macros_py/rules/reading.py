@@ -12,6 +12,11 @@ from macros_py.model.submission import FILTERED, HIDDEN_ROW, HIDDEN_SHEET, NOTED
 from macros_py.rules.registry import RuleContext, rule
 
 
+def column_of(cell: str) -> str:
+    """The column letters of an A1 reference."""
+    return cell.rstrip("0123456789")
+
+
 @rule("C-HIDDEN")
 def withdrawn(ctx: RuleContext) -> None:
     sheets: dict[str, int] = {}
@@ -25,6 +30,9 @@ def withdrawn(ctx: RuleContext) -> None:
             note = skip.record.values.get("note") if skip.record is not None else None
             ctx.emit("C-HIDDEN", "noted", sheet=skip.sheet, cell=skip.record.cells.get("note", skip.cell)
                      if skip.record is not None else skip.cell, value=note, row=skip.row, text=skip.text, note=note)
+    for sheet, cell, header, shown in ctx.sub.hidden_columns:
+        ctx.emit("C-HIDDEN", "column", sheet=sheet, cell=cell, value=header, header=header,
+                 hidden=column_of(cell), shown=column_of(shown))
     how = dict(ctx.sub.hidden_sheets)
     for sheet, count in sheets.items():
         first = next(s for s in ctx.sub.skipped if s.sheet == sheet and s.kind == HIDDEN_SHEET)
