@@ -247,7 +247,7 @@ def _fast_scan(data: bytes, cells: _Cells, limits) -> bool:
     return True
 
 
-_KEEP_LIMIT = 8 << 20
+KEEP_LIMIT = 8 << 20
 
 
 def xlsx_sheet_extent(zf: zipfile.ZipFile, part: str, limits, keep: dict[str, bytes] | None = None) -> Extent:
@@ -262,7 +262,7 @@ def xlsx_sheet_extent(zf: zipfile.ZipFile, part: str, limits, keep: dict[str, by
             raise UnusableFileError("文件已损坏（工作表数据不完整），请重新保存后报送。") from None
         if _fast_scan(data, cells, limits):
             _check(where, cells.ext, limits)
-            if keep is not None and len(data) <= _KEEP_LIMIT:
+            if keep is not None and len(data) <= KEEP_LIMIT:
                 keep[part] = data
             return cells.ext
         cells = _Cells(where)

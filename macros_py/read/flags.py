@@ -106,10 +106,10 @@ def _truthy(value: bytes) -> bool:
     return value.strip().lower() in (b"1", b"true")
 
 
-def _struck_styles(zf: zipfile.ZipFile) -> set[int]:
-    """Indices of cellXfs whose font is struck through."""
+def _struck_styles(read) -> set[int]:
+    """Indices of cellXfs whose font is struck through. read: part name -> its bytes (KeyError if none)."""
     try:
-        root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+        root = ElementTree.fromstring(read("xl/styles.xml"))
     except (KeyError, ElementTree.ParseError):
         return set()
     fonts = root.find(f"{_NS_MAIN}fonts")
@@ -149,10 +149,10 @@ def _all_struck(item) -> bool:
     return seen
 
 
-def _struck_strings(zf: zipfile.ZipFile) -> set[int]:
+def _struck_strings(read) -> set[int]:
     """Indices of the shared strings that are struck through as a whole (rich text runs)."""
     try:
-        data = zf.read("xl/sharedStrings.xml")
+        data = read("xl/sharedStrings.xml")
     except KeyError:
         return set()
     if b"strike" not in data:
@@ -164,11 +164,11 @@ def _struck_strings(zf: zipfile.ZipFile) -> set[int]:
     return {i for i, item in enumerate(root.iter(f"{_NS_MAIN}si")) if _all_struck(item)}
 
 
-def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_paths(read) -> dict[str, str]:
     """Worksheet name -> its part in the package."""
     try:
-        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        book = ElementTree.fromstring(read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):
         return {}
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
@@ -197,9 +197,16 @@ def _zero_height(value: bytes | None) -> bool:
         return False
 
 
+# A row tag that may hide its row: one with a hidden= attribute, or with an ht= that is not plainly a
+# height of 1 point or more (ht="0", "0.0", "1e-400" all read as no height). A sheet with none (most
+# sheets: their rows have custom heights such as ht="30") has no hidden row, and its rows are not
+# tokenised one by one. The test finds every row _scan would take as hidden, and more.
+_MAY_HIDE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\b(?:hidden="|ht="(?![1-9][0-9]*(?:\.[0-9]+)?"))')
+
+
 def _scan(xml: bytes, struck_styles: set[int], struck_strings: frozenset[int] = frozenset()) -> SheetFlags:
     flags = SheetFlags()
-    for match in _ROW.finditer(xml):
+    for match in _ROW.finditer(xml) if _MAY_HIDE.search(xml) else ():
         attrs = dict(_ATTR.findall(match.group(1)))
         # hidden="1", or a row dragged to no height at all (ht="0"): either way the clerk cannot see it
         if ((b"hidden" in attrs and _truthy(attrs[b"hidden"])) or _zero_height(attrs.get(b"ht"))) \
@@ -209,8 +216,9 @@ def _scan(xml: bytes, struck_styles: set[int], struck_strings: frozenset[int] = 
         _scan_rich(xml, struck_strings, flags)
     if flags.hidden_rows and b"autoFilter" in xml:
         flags.filtered = _filter_rows(xml)
-    if struck_styles:
-        wanted = {str(i).encode() for i in struck_styles}
+    wanted = {str(i).encode() for i in struck_styles}
+    # A cell of a struck style has s="N" written in its tag: a sheet with no such text has none.
+    if wanted and any(b's="' + n + b'"' in xml for n in wanted):
         for match in _CELL.finditer(xml):
             attrs = dict(_ATTR.findall(match.group(1)))
             if attrs.get(b"s") in wanted:
@@ -262,7 +270,9 @@ class FlagReader:
     taken as shown."""
 
     def __init__(self, path, xml: dict[str, bytes] | None = None):
-        """xml: sheet parts already inflated (by the extent check), read from here, not again."""
+        """xml: parts already inflated by the safety check (the sheets it measured, the workbook, its
+        relationships, the style sheet), read from here, not again: the package is opened only for a
+        part not among them."""
         self.path = path
         self._xml = xml or {}
         self._zf: zipfile.ZipFile | None = None
@@ -270,14 +280,25 @@ class FlagReader:
         self._struck: set[int] = set()
         self._strings: frozenset[int] = frozenset()
 
+    def _read(self, part: str) -> bytes:
+        """A part's bytes, from those given or from the package (KeyError when it has none)."""
+        data = self._xml.get(part)
+        if data is not None:
+            return data
+        if self._zf is None:
+            self._zf = zipfile.ZipFile(self.path)
+        return self._zf.read(part)
+
     def _open(self) -> bool:
         if self._paths is None:
             try:
-                self._zf = zipfile.ZipFile(self.path)
-                self._paths = _sheet_paths(self._zf)
-                styles = self._zf.read("xl/styles.xml") if "xl/styles.xml" in self._zf.namelist() else b""
-                self._struck = _struck_styles(self._zf) if b"strike" in styles else set()
-                self._strings = frozenset(_struck_strings(self._zf))
+                self._paths = _sheet_paths(self._read)
+                try:
+                    styles = self._read("xl/styles.xml")
+                except KeyError:
+                    styles = b""
+                self._struck = _struck_styles(self._read) if b"strike" in styles else set()
+                self._strings = frozenset(_struck_strings(self._read))
             except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, KeyError):
                 self._paths = {}
         return bool(self._paths)
@@ -286,8 +307,7 @@ class FlagReader:
         if not self._open() or name not in self._paths:
             return SheetFlags()
         try:
-            part = self._paths[name]
-            xml = self._xml.get(part) or self._zf.read(part)
+            xml = self._read(self._paths[name])
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
             return SheetFlags()
         if b"hidden" not in xml and b'ht="0' not in xml and not self._struck and not self._strings \

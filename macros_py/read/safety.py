@@ -19,6 +19,7 @@ from xml.parsers import expat
 
 from macros_py.model.errors import UnusableFileError
 from macros_py.read.extent import (
+    KEEP_LIMIT,
     check_book,
     check_sheet_count,
     ods_extents,
@@ -113,7 +114,9 @@ class ZipFacts:
     kind: str
     has_vba: bool
     sheet_parts: list[str]
-    xml: dict[str, bytes] = field(default_factory=dict)   # the measured parts' XML (read.flags reads it)
+    # The parts' XML inflated here (the measured sheets, the workbook, its relationships, the style
+    # sheet): read.flags reads them from here rather than inflate them again.
+    xml: dict[str, bytes] = field(default_factory=dict)
 
 
 XLSB_REASON = ("这是 Excel 二进制工作簿（.xlsb），本程序不读取这种格式。请在 Excel 中“另存为”Excel 工作簿（.xlsx）"
@@ -157,16 +160,16 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
             if info.file_size > 1 << 20 and info.compress_size and \
                     info.file_size / info.compress_size > limits.max_ratio:
                 raise UnusableFileError(f"文件中的 {info.filename} 压缩比异常（可能是“压缩炸弹”），已停止读取。")
-        _check_styles(zf, names, limits)
+        kept: dict[str, bytes] = {}
+        _check_styles(zf, names, limits, kept)
         if ods:
             check_book(ods_extents(zf, limits), limits)
             return ZipFacts(KIND_OTHER_ZIP, False, [])
         sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-        sheets += sorted(t for t in _sheet_targets(zf, names) if t not in sheets)
-        skipped = _parts_only_of(zf, names, unread) if unread else set()
+        sheets += sorted(t for t in _sheet_targets(zf, names, kept) if t not in sheets)
+        skipped = _parts_only_of(zf, names, unread, kept) if unread else set()
         measured = [part for part in sheets if part not in skipped]
         check_sheet_count(len(measured), limits)                # before any sheet is measured
-        kept: dict[str, bytes] = {}
         check_book((xlsx_sheet_extent(zf, part, limits, kept) for part in measured), limits)
         return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets, kept)
 
@@ -174,13 +177,14 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
 _XF = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?xf[\s/>]")
 
 
-def _check_styles(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> None:
+def _check_styles(zf: zipfile.ZipFile, names: set[str], limits: Limits, kept: dict[str, bytes]) -> None:
     """More cell formats than Excel can keep is a file no spreadsheet program made (a style sheet of
     64,000 formats, Excel's most, already makes an annotated copy take 7 s)."""
     if "xl/styles.xml" not in names:
         return
     try:
-        count = len(_XF.findall(zf.read("xl/styles.xml")))
+        data = _keep(kept, "xl/styles.xml", zf.read("xl/styles.xml"))
+        count = len(_XF.findall(data))
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
         raise UnusableFileError("文件已损坏（样式表不完整），请重新保存后报送。") from None
     if count > limits.max_styles:
@@ -188,7 +192,13 @@ def _check_styles(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> None:
                                 "保存的工作簿，已停止读取。请把内容复制到新的申报工作簿后重新报送。")
 
 
-def _sheet_targets(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
+def _keep(kept: dict[str, bytes], part: str, data: bytes) -> bytes:
+    if len(data) <= KEEP_LIMIT:       # as the extent check keeps a sheet's
+        kept[part] = data
+    return data
+
+
+def _sheet_targets(zf: zipfile.ZipFile, names: set[str], kept: dict[str, bytes]) -> list[str]:
     """The parts xl/workbook.xml's relationships name as worksheets, wherever they are stored (a
     package may keep a sheet outside xl/worksheets/, and the reader follows the relationship)."""
     rels = "xl/_rels/workbook.xml.rels"
@@ -206,7 +216,7 @@ def _sheet_targets(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
     parser = xml_parser()
     parser.StartElementHandler = start
     try:
-        parser.Parse(zf.read(rels), True)
+        parser.Parse(_keep(kept, rels, zf.read(rels)), True)
     except expat.ExpatError:
         raise UnusableFileError("文件已损坏（xl/_rels/workbook.xml.rels 不是完整的 XML），请重新保存后报送。") from None
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
@@ -214,7 +224,7 @@ def _sheet_targets(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
     return found
 
 
-def _parts_only_of(zf: zipfile.ZipFile, names: set[str], unread: frozenset[str]) -> set[str]:
+def _parts_only_of(zf: zipfile.ZipFile, names: set[str], unread: frozenset[str], kept: dict[str, bytes]) -> set[str]:
     """The worksheet parts that xl/workbook.xml names only under names in `unread` (as the reader
     reads the sheet names: parsed XML, entities resolved). A part also named by another sheet, or by
     none, stays measured."""
@@ -239,14 +249,14 @@ def _parts_only_of(zf: zipfile.ZipFile, names: set[str], unread: frozenset[str])
         parser = xml_parser()
         parser.StartElementHandler = handler
         try:
-            parser.Parse(zf.read(part), True)
+            parser.Parse(kept.get(part) or _keep(kept, part, zf.read(part)), True)
         except (UnusableFileError, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, RuntimeError,
                 NotImplementedError):
             return set()   # anything odd: every part is measured, and the reader says what is wrong
     # Only a name written plainly in the XML counts as unread: white space or a reference in it may be
     # read differently by another parser (expat folds a tab to a space), which would then build the
     # sheet that was not measured.
-    raw = zf.read(workbook)
+    raw = kept.get(workbook) or zf.read(workbook)
     plain = {name for name, _ in sheets if name in unread and f'name="{name}"'.encode() in raw}
     kept = {targets.get(rid) for name, rid in sheets if name not in plain}
     return {targets[rid] for name, rid in sheets if name in plain and rid in targets} - kept
