@@ -24,6 +24,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from operator import itemgetter
 from xml.parsers import expat
 
 from macros_py.model.errors import UnusableFileError
@@ -207,8 +208,8 @@ def _standard_scan(data: bytes, cells: _Cells) -> bool:
     if len(found) != len(_ANY_C.findall(data)) or _PREFIXED_C.search(data):
         return False
     if found:
-        cols = max(_col_number(c.decode()) for c in {c for c, _ in found})
-        rows = max(int(d) for d in {d for _, d in found})
+        cols = max(_col_number(c.decode()) for c in set(map(itemgetter(0), found)))
+        rows = max(map(int, set(map(itemgetter(1), found))))
         if cols > EXCEL_COLS or rows > EXCEL_ROWS:
             raise _out_of_sheet(cells.where, f"第 {rows} 行第 {cols} 列")
         cells.ext = Extent(rows, cols, len(found))

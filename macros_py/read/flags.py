@@ -199,12 +199,15 @@ def _zero_height(value: bytes | None) -> bool:
 
 # A row tag that may hide its row: one with a hidden= attribute, or with an ht= that is not plainly a
 # height of 1 point or more (ht="0", "0.0", "1e-400" all read as no height). A sheet with none (most
-# sheets: their rows have custom heights such as ht="30") has no hidden row, and its rows are not
-# tokenised one by one. The test finds every row _scan would take as hidden, and more.
-_MAY_HIDE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\b(?:hidden="|ht="(?![1-9][0-9]*(?:\.[0-9]+)?"))')
+# sheets: their rows have custom heights such as ht="30", and "hidden" or ht="0" is written only for
+# a column or the page setup) has no hidden row, and its rows are not tokenised one by one. The test
+# matches wherever a tag _ROW reads would (from its "row"), and more.
+_MAY_HIDE = re.compile(rb'row\b[^>]*?\b(?:hidden="|ht="(?![1-9][0-9]*(?:\.[0-9]+)?"))')
 
 
-def _scan(xml: bytes, struck_styles: set[int], struck_strings: frozenset[int] = frozenset()) -> SheetFlags:
+def _scan(xml: bytes, struck_styles: set[int], struck_strings: frozenset[int] = frozenset(),
+          strike: bool | None = None) -> SheetFlags:
+    """strike: whether the XML holds the word (as the caller found), else looked for here."""
     flags = SheetFlags()
     for match in _ROW.finditer(xml) if _MAY_HIDE.search(xml) else ():
         attrs = dict(_ATTR.findall(match.group(1)))
@@ -212,7 +215,7 @@ def _scan(xml: bytes, struck_styles: set[int], struck_strings: frozenset[int] = 
         if ((b"hidden" in attrs and _truthy(attrs[b"hidden"])) or _zero_height(attrs.get(b"ht"))) \
                 and attrs.get(b"r", b"").isdigit():
             flags.hidden_rows.add(int(attrs[b"r"]) - 1)
-    if struck_strings or b"strike" in xml:
+    if struck_strings or (b"strike" in xml if strike is None else strike):
         _scan_rich(xml, struck_strings, flags)
     if flags.hidden_rows and b"autoFilter" in xml:
         flags.filtered = _filter_rows(xml)
@@ -310,10 +313,10 @@ class FlagReader:
             xml = self._read(self._paths[name])
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
             return SheetFlags()
-        if b"hidden" not in xml and b'ht="0' not in xml and not self._struck and not self._strings \
-                and b"strike" not in xml:
+        strike = b"strike" in xml
+        if not (self._struck or self._strings or strike or _MAY_HIDE.search(xml)):
             return SheetFlags()
-        return _scan(xml, self._struck, self._strings)
+        return _scan(xml, self._struck, self._strings, strike)
 
     def close(self) -> None:
         if self._zf is not None:

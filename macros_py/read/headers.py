@@ -157,15 +157,45 @@ def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit
     a cell names the first column its candidate texts name: itself, then joined with one and two rows
     above (norm_key works character by character, so joining normalised parts equals normalising the
     joined text); the text as written before the text without its note."""
-    exact, without = _lookup(sheets)
-    hits = [HeaderHit(grid, s.key, row) for s in sheets]
-    more: dict[int, list[HeaderHit]] = {}     # a second header set on the row: tables side by side
-    again: dict[int, list[tuple[int, str, int]]] = {}   # columns named a second time, not yet placed
     # The rows' merged keys, each list computed once per grid (the same rows are matched as the last
     # header line and as the lines above it); None (a number) reads as no text.
     here = grid.merged_row_keys(row)
     up1 = grid.merged_row_keys(row - 1) if row >= 1 else []
     up2 = grid.merged_row_keys(row - 2) if row >= 2 else []
+    found = _matched(tuple(here), tuple(up1), tuple(up2), sheets)
+    hits = []
+    for sheet, (columns, spans, beside) in zip(sheets, found, strict=True):
+        hit = HeaderHit(grid, sheet.key, row, dict(columns), spans=dict(spans))
+        hit.beside_hits = [HeaderHit(grid, sheet.key, row, dict(c), spans=dict(n)) for c, n in beside]
+        hits.append(hit)
+    return hits
+
+
+# match_row's result by the three rows' keys: what a row reads as depends on its text and the text
+# above only, and the same header rows (and the label column of each 表4-2, its numbers read as no
+# text) come back in file after file of one form. Bounded: emptied when full.
+_MATCHED: dict[tuple, tuple] = {}
+_MATCHED_MAX = 4096
+
+
+def _matched(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple:
+    """For each sheet: (columns, spans, ((columns, spans) of each table beside the first, ...))."""
+    ident = (tuple(id(s) for s in sheets), here, up1, up2)
+    cached = _MATCHED.get(ident)
+    if cached is not None and cached[0] == sheets:
+        return cached[1]
+    out = _match_keys(here, up1, up2, sheets)
+    if len(_MATCHED) >= _MATCHED_MAX:
+        _MATCHED.clear()
+    _MATCHED[ident] = (sheets, out)
+    return out
+
+
+def _match_keys(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple:
+    exact, without = _lookup(sheets)
+    hits: list[tuple[dict, dict]] = [({}, {}) for _ in sheets]       # (columns, spans) per sheet
+    more: dict[int, list[tuple[dict, dict]]] = {}     # a second header set on the row: tables side by side
+    again: dict[int, list[tuple[int, str, int]]] = {}   # columns named a second time, not yet placed
     for col, text in enumerate(here):
         text = text or ""
         a = (up1[col] or "") if col < len(up1) else ""
@@ -184,24 +214,22 @@ def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit
                 if i in named:
                     continue
                 named.add(i)
-                hit = more[i][-1] if i in more else hits[i]
-                if key in hit.columns and key == sheets[i].link and hit.score >= MIN_COLUMNS:
+                columns, spans = more[i][-1] if i in more else hits[i]
+                if key in columns and key == sheets[i].link and len(columns) >= MIN_COLUMNS:
                     # the name column again, right of a whole table's: a second table begins here, with
                     # the columns named again since the first table's last one (its 编号)
-                    last = max(hit.columns.values())
-                    hit = HeaderHit(grid, sheets[i].key, row)
-                    more.setdefault(i, []).append(hit)
+                    last = max(columns.values())
+                    columns, spans = {}, {}
+                    more.setdefault(i, []).append((columns, spans))
                     for c, k, n in again.pop(i, []):
-                        if c > last and k not in hit.columns:
-                            hit.columns[k], hit.spans[k] = c, n
-                if key not in hit.columns:
-                    hit.columns[key] = col
-                    hit.spans[key] = span
-                elif hit.columns[key] != col:
+                        if c > last and k not in columns:
+                            columns[k], spans[k] = c, n
+                if key not in columns:
+                    columns[key] = col
+                    spans[key] = span
+                elif columns[key] != col:
                     again.setdefault(i, []).append((col, key, span))
-    for i, extra in more.items():
-        hits[i].beside_hits = extra
-    return hits
+    return tuple((columns, spans, tuple(more.get(i, ()))) for i, (columns, spans) in enumerate(hits))
 
 
 def _qualifies(sheet: Sheet, hit: HeaderHit) -> bool:

@@ -145,10 +145,10 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
         tables = found[grid.name] if found and grid.name in found else find_funding_tables(grid, sheet, policy)
         floor = 0
         for t in tables:
-            found = _unit_above(grid, t.top, floor, sheet, unit_names)
-            if found is None and len(tables) == 1 and norm_key(grid.name) in base_units:
-                found = base_units[norm_key(grid.name)], a1(t.top, t.label_col)
-            unit, unit_cell = found if found else (None, a1(t.top, t.label_col))
+            named = _unit_above(grid, t.top, floor, sheet, unit_names)
+            if named is None and len(tables) == 1 and norm_key(grid.name) in base_units:
+                named = base_units[norm_key(grid.name)], a1(t.top, t.label_col)
+            unit, unit_cell = named if named else (None, a1(t.top, t.label_col))
             table = Table(sheet.key, grid.name, t.sub_row + 1, dict(t.headers), dict(t.columns),
                           a1(t.top, t.label_col))
             table.columns[sheet.block_label] = t.label_col

@@ -170,6 +170,13 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
         skipped = _parts_only_of(zf, names, unread, kept) if unread else set()
         measured = [part for part in sheets if part not in skipped]
         check_sheet_count(len(measured), limits)                # before any sheet is measured
+        if "xl/sharedStrings.xml" in names and zf.getinfo("xl/sharedStrings.xml").file_size <= KEEP_LIMIT:
+            # for read.flags (struck text), while the package is open; a part that does not inflate is
+            # left to the readers, which say so
+            try:
+                kept["xl/sharedStrings.xml"] = zf.read("xl/sharedStrings.xml")
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+                pass
         check_book((xlsx_sheet_extent(zf, part, limits, kept) for part in measured), limits)
         return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets, kept)
 
