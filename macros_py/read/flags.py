@@ -272,12 +272,14 @@ class FlagReader:
     the package stays open until close(). Any part it cannot read gives no flags: the sheet is then
     taken as shown."""
 
-    def __init__(self, path, xml: dict[str, bytes] | None = None):
+    def __init__(self, path, xml: dict[str, bytes] | None = None, names: frozenset[str] | None = None):
         """xml: parts already inflated by the safety check (the sheets it measured, the workbook, its
-        relationships, the style sheet), read from here, not again: the package is opened only for a
-        part not among them."""
+        relationships, the style sheet, the shared strings), read from here, not again: the package is
+        opened only for a part not among them. names: every part of the package, when known (a part
+        not among them is looked for nowhere)."""
         self.path = path
         self._xml = xml or {}
+        self._names = names
         self._zf: zipfile.ZipFile | None = None
         self._paths: dict[str, str] | None = None
         self._struck: set[int] = set()
@@ -288,6 +290,8 @@ class FlagReader:
         data = self._xml.get(part)
         if data is not None:
             return data
+        if self._names is not None and part not in self._names:
+            raise KeyError(part)
         if self._zf is None:
             self._zf = zipfile.ZipFile(self.path)
         return self._zf.read(part)

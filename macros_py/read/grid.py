@@ -61,6 +61,7 @@ class Grid:
         self._key: dict[tuple[int, int], str] = {}
         self._row_keys: dict[int, list[str]] = {}
         self._merged_keys: dict[int, list[str | None]] = {}
+        self._texts: dict[int, list[tuple[int, str]]] = {}
         for (r0, c0), (r1, c1) in self.merged:
             if c1 > c0:
                 self._across[(r0, c0)] = c1 - c0 + 1
@@ -203,7 +204,12 @@ class Grid:
         return None
 
     def row_texts(self, row: int) -> list[tuple[int, str]]:
+        """(column, text) of every filled cell of a row, cached per row (the readers look at the rows
+        near a header several times). The list is shared: callers never change it."""
         if not 0 <= row < len(self.rows):
             return []
-        # Each cell's text once (this runs over every row the readers look at).
-        return [(c, t) for c, v in enumerate(self.rows[row]) if v != "" and v is not None and (t := clean_text(v))]
+        cached = self._texts.get(row)
+        if cached is None:
+            cached = self._texts[row] = [(c, t) for c, v in enumerate(self.rows[row])
+                                         if v != "" and v is not None and (t := clean_text(v))]
+        return cached

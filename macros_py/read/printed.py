@@ -75,7 +75,7 @@ def find_funding_tables(grid: Grid, sheet: Sheet, policy: Policy) -> list[Fundin
             continue
         sub_row = None
         for s in range(row, min(row + 4, grid.height)):
-            if sum(1 for _, t in grid.row_texts(s) if norm_key(t) in subs) >= 2:
+            if sum(1 for k in grid.row_keys(s) if k and k in subs) >= 2:    # a cell's key: norm_key of its text
                 sub_row = s
                 break
         if sub_row is None:
@@ -103,8 +103,8 @@ def find_funding_tables(grid: Grid, sheet: Sheet, policy: Policy) -> list[Fundin
                 table.columns[key] = col
                 table.headers[key] = f"{group}{shown_tail}"
         for g in range(row, sub_row + 1):
-            for col, text in grid.row_texts(g):
-                if norm_key(text) in unit_names:
+            for col, key in enumerate(grid.row_keys(g)):
+                if key and key in unit_names:
                     table.unit_col = col
         if len(table.columns) >= 2:
             tables.append(table)

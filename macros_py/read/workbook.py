@@ -24,6 +24,7 @@ from macros_py.read.safety import (
     KIND_OTHER_ZIP,
     KIND_XLS,
     Limits,
+    ZipFacts,
     check_cfb,
     check_xls,
     check_zip,
@@ -47,14 +48,15 @@ def _check_merged(name: str, merged: list, limits: Limits) -> None:
 FlagSource = FlagReader | XlsFlagReader | OdsFlagReader   # .get(sheet name) -> SheetFlags, .close()
 
 
-def flag_source(path: Path, container: str, kind: str, xml: dict[str, bytes], limits: Limits) -> FlagSource:
+def flag_source(path: Path, container: str, kind: str, facts: ZipFacts | None, limits: Limits) -> FlagSource:
     """Where hidden rows and struck cells are read from, by the file's container: the BIFF records of
-    an .xls, content.xml of an .ods, the sheet parts and styles.xml of an .xlsx/.xlsm."""
+    an .xls, content.xml of an .ods, the sheet parts and styles.xml of an .xlsx/.xlsm (those the safety
+    check inflated taken from `facts`)."""
     if container == "cfb":
         return XlsFlagReader(path, limits)
     if kind == KIND_OTHER_ZIP:
         return OdsFlagReader(path, limits)
-    return FlagReader(path, xml)
+    return FlagReader(path, facts.xml, facts.names) if facts is not None else FlagReader(path)
 
 
 def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset(),
@@ -99,11 +101,11 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
 
 
 def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = frozenset()
-                 ) -> tuple[str, int, str, str, bool, dict[str, bytes]]:
-    """(sha256, size, container, kind, has_vba, xml) of a workbook that passed every byte check and
+                 ) -> tuple[str, int, str, str, bool, ZipFacts | None]:
+    """(sha256, size, container, kind, has_vba, facts) of a workbook that passed every byte check and
     limit (read/safety, read/extent) before any reader builds a sheet; UnusableFileError with the
-    reason. unread: the worksheets no reader will build (check_zip); xml: the .xlsx sheet parts'
-    XML as measured, for the flags reader."""
+    reason. unread: the worksheets no reader will build (check_zip); facts: what check_zip found of a
+    zip package (its parts, the XML it inflated, for the flags reader), None for an .xls."""
     if not path.exists():
         raise UnusableFileError(f"找不到文件 {path}。")
     if path.is_dir():
@@ -124,9 +126,9 @@ def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[
     if container == "cfb":
         check_cfb(data)
         check_xls(path, limits)
-        return sha256, size, container, KIND_XLS, "_VBA_PROJECT".encode("utf-16-le") in data, {}
+        return sha256, size, container, KIND_XLS, "_VBA_PROJECT".encode("utf-16-le") in data, None
     facts = check_zip(path, limits, unread)
-    return sha256, size, container, facts.kind, facts.has_vba, facts.xml
+    return sha256, size, container, facts.kind, facts.has_vba, facts
 
 
 def print_forms(policy: Policy) -> frozenset[str]:
@@ -145,9 +147,9 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
     policy = policy or default_policy()
     path = Path(path)
     unread = frozenset(skip_sheets) | print_forms(policy)
-    sha256, size, container, kind, has_vba, xml = checked_file(path, limits, unread)
+    sha256, size, container, kind, has_vba, facts = checked_file(path, limits, unread)
 
-    flags = flag_source(path, container, kind, xml, limits)   # hidden rows, struck cells
+    flags = flag_source(path, container, kind, facts, limits)   # hidden rows, struck cells
     try:
         sub = _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy)
     finally:
