@@ -115,10 +115,11 @@ def _prefixes(sheets: tuple[Sheet, ...]) -> frozenset[str]:
 _PREFIXES: dict[tuple, tuple[tuple[Sheet, ...], frozenset[str]]] = {}
 
 
-def _looks_like_header(cells: list, names: frozenset[str]) -> bool:
+def _looks_like_header(cells: list, keys: list[str], names: frozenset[str]) -> bool:
+    """cells: a row's values; keys: their norm_key (Grid.row_keys)."""
     hits = 0
-    for v in cells:
-        if type(v) is str and 1 < len(v) <= 40 and (norm_key(v) in names or bare(norm_key(v)) in names):
+    for v, key in zip(cells, keys, strict=True):
+        if type(v) is str and 1 < len(v) <= 40 and (key in names or bare(key) in names):
             hits += 1
             if hits >= 2:
                 return True
@@ -263,7 +264,7 @@ def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int |
     # cheap test picks the rows worth matching, on the whole sheet (data rows rarely pass it).
     near = -1
     for row in range(start, stop):
-        if _looks_like_header(grid.rows[row], names):
+        if _looks_like_header(grid.rows[row], grid.row_keys(row), names):
             near = row
         if near < 0 or row - near > 2:
             continue
