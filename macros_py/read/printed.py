@@ -50,21 +50,48 @@ def _sub_headers(sheet: Sheet, policy: Policy) -> dict[str, tuple[bool, str]]:
     return out
 
 
-def _group(text: str, policy: Policy, sheet: Sheet) -> str | None:
-    """A source header ('上级财政补助（ 万）', '所在地方财政\\n投入') or 合计 as the policy names it."""
+def _group(text: str, groups: tuple[tuple[str, str], ...]) -> str | None:
+    """A source header ('上级财政补助（ 万）', '所在地方财政\\n投入') or 合计 as the policy names it.
+    groups: (normalised, as named) of 合计 first, then of each source (_FundingNames.groups)."""
     key = norm_key(text)
-    if key == norm_key(sheet.block[0]):
-        return sheet.block[0]
-    for source in policy.funding["sources"]:
-        if key.startswith(norm_key(source)):
+    total, shown = groups[0]
+    if key == total:
+        return shown
+    for prefix, source in groups[1:]:
+        if key.startswith(prefix):
             return source
     return None
 
 
+@dataclass(frozen=True)
+class _FundingNames:
+    """What find_funding_tables looks for, from the schema's 表4-2 sheet and the policy's sources."""
+    content: frozenset[str]                      # the '内容' header, normalised
+    units: frozenset[str]                        # the 项目单位 header
+    subs: dict[str, tuple[bool, str]]            # _sub_headers
+    groups: tuple[tuple[str, str], ...]          # _group
+
+
+_FUNDING_NAMES: dict[tuple[int, int], tuple[Sheet, Policy, _FundingNames]] = {}
+
+
+def _funding_names(sheet: Sheet, policy: Policy) -> _FundingNames:
+    """Cached by identity (as header_names): the same sheet and policy serve every file of a run."""
+    cached = _FUNDING_NAMES.get((id(sheet), id(policy)))
+    if cached is not None and cached[0] is sheet and cached[1] is policy:
+        return cached[2]
+    names = header_names(sheet)
+    out = _FundingNames(frozenset(k for k, v in names.items() if v == sheet.block_label),
+                        frozenset(k for k, v in names.items() if v == sheet.link), _sub_headers(sheet, policy),
+                        ((norm_key(sheet.block[0]), sheet.block[0]),
+                         *((norm_key(source), source) for source in policy.funding["sources"])))
+    _FUNDING_NAMES[(id(sheet), id(policy))] = (sheet, policy, out)
+    return out
+
+
 def find_funding_tables(grid: Grid, sheet: Sheet, policy: Policy) -> list[FundingTable]:
-    content_names = {k for k, v in header_names(sheet).items() if v == sheet.block_label}
-    unit_names = {k for k, v in header_names(sheet).items() if v == sheet.link}
-    subs = _sub_headers(sheet, policy)
+    found = _funding_names(sheet, policy)
+    content_names, unit_names, subs = found.content, found.units, found.subs
     names = header_names(sheet)
     tables = []
     row = 0
@@ -96,7 +123,7 @@ def find_funding_tables(grid: Grid, sheet: Sheet, policy: Policy) -> list[Fundin
             for g in range(sub_row - 1, row - 1, -1):
                 shown = grid.merged_text(g, group_col, vertical=True)
                 if shown:
-                    group = _group(shown, policy, sheet)
+                    group = _group(shown, found.groups)
                     break
             key = names.get(norm_key(group + shown_tail)) if group else None
             if key and key not in table.columns:
