@@ -19,8 +19,8 @@ from macros_py.model.normalize import clean_text, norm_key
 from macros_py.model.submission import LAYOUT_PRINTED, Record, Submission, Table
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import Schema, Sheet
-from macros_py.policy.values import coerce, is_blank, parse_size, size_doubt
-from macros_py.read.grid import Grid, a1
+from macros_py.policy.values import converter, is_blank, parse_size, size_doubt
+from macros_py.read.grid import Grid, a1, column_name
 from macros_py.read.headers import header_names
 from macros_py.read.tables import find_recommender, is_footer, recompute
 from macros_py.read.template import hidden_block_rows, preamble_top, read_tables
@@ -181,30 +181,34 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
             table.columns[sheet.block_label] = t.label_col
             sub.tables.setdefault(sheet.key, []).append(table)
             block: list[Record] = []
+            # Each column once: its key, place, letter, whether a content row types it, its converter.
+            readers = [(key, col, column_name(col), sheet.column(key).is_input, converter(sheet.column(key), policy))
+                       for key, col in t.columns.items()]
+            label_letter = column_name(t.label_col)
             row = t.sub_row + 1
             while row < grid.height:
                 label = labels.get(grid.key(row, t.label_col))
-                numbers = any(not is_blank(grid.get(row, c)) for c in t.columns.values())
                 if label is None:
-                    if not numbers or is_footer(grid, row):
+                    if not any(not is_blank(grid.get(row, c)) for c in t.columns.values()) or is_footer(grid, row):
                         break
                     row += 1
                     continue
                 head = label == sheet.block[0]
+                number = str(row + 1)
                 rec = Record(sheet.key, grid.name, row + 1, content=label, head=head)
                 rec.values["content"] = label
-                rec.cells["content"] = a1(row, t.label_col)
+                rec.cells["content"] = label_letter + number
                 own_unit = clean_text(grid.get(row, t.unit_col)) if t.unit_col is not None else ""
                 rec.values["unit"] = own_unit or unit
                 rec.cells["unit"] = a1(row, t.unit_col) if own_unit else unit_cell
-                for key, col in t.columns.items():
-                    column = sheet.column(key)
-                    rec.cells[key] = a1(row, col)
-                    value = coerce(grid.get(row, col), column, policy)
-                    if not head and column.is_input:
-                        rec.values[key] = value
+                values, cells, typed = rec.values, rec.cells, rec.typed
+                for key, col, letter, is_input, convert in readers:
+                    cells[key] = letter + number
+                    value = convert(grid.get(row, col))
+                    if not head and is_input:
+                        values[key] = value
                     elif value is not None:
-                        rec.typed[key] = value
+                        typed[key] = value
                 block.append(rec)
                 row += 1
             floor = row

@@ -118,6 +118,9 @@ class ZipFacts:
     # sheet): read.flags reads them from here rather than inflate them again.
     xml: dict[str, bytes] = field(default_factory=dict)
     names: frozenset[str] = frozenset()     # every part of the package (a part not among them is none)
+    # The largest part, inflated: no cell's text (from its sheet's part or the shared strings, at least
+    # one byte a character) is longer than that many characters.
+    largest_part: int | None = None
 
 
 XLSB_REASON = ("这是 Excel 二进制工作簿（.xlsb），本程序不读取这种格式。请在 Excel 中“另存为”Excel 工作簿（.xlsx）"
@@ -179,7 +182,8 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
                 pass
         check_book((xlsx_sheet_extent(zf, part, limits, kept) for part in measured), limits)
-        return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets, kept, frozenset(names))
+        return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets, kept, frozenset(names),
+                        max((i.file_size for i in infos), default=0))
 
 
 _XF = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?xf[\s/>]")

@@ -60,8 +60,11 @@ def flag_source(path: Path, container: str, kind: str, facts: ZipFacts | None, l
 
 
 def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset(),
-               flags: FlagSource | None = None) -> list[Grid]:
-    """Every worksheet as a Grid; chart sheets, unreadable sheets and the sheets named in `skip` are left out."""
+               flags: FlagSource | None = None, longest_text: int | None = None) -> list[Grid]:
+    """Every worksheet as a Grid; chart sheets, unreadable sheets and the sheets named in `skip` are left out.
+    longest_text: how long a cell's text can be at most, when known (ZipFacts.largest_part): texts are
+    only looked at for cutting (cut_long_texts) when that passes the limit."""
+    cut = longest_text is None or longest_text > limits.max_text
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
@@ -87,7 +90,7 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
             hidden = state != "Visible"
             shown = "" if not hidden else ("深度隐藏" if state.startswith("Very") else "隐藏")
             grids.append(Grid(meta.name, rows, merged, hidden, visibility=shown, flag_source=flags,
-                              long_texts=cut_long_texts(rows, limits.max_text)))
+                              long_texts=cut_long_texts(rows, limits.max_text) if cut else []))
     except UnusableFileError:
         raise
     except PasswordError:
@@ -151,14 +154,15 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
 
     flags = flag_source(path, container, kind, facts, limits)   # hidden rows, struck cells
     try:
-        sub = _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy)
+        sub = _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy,
+                    facts.largest_part if facts is not None else None)
     finally:
         flags.close()
     return sub
 
 
-def _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy) -> Submission:
-    grids = read_grids(path, limits, unread, flags)
+def _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy, longest_text) -> Submission:
+    grids = read_grids(path, limits, unread, flags, longest_text)
     sub = Submission(path=str(path), name=path.name, sha256=sha256, size=size, layout=LAYOUT_PRINTED,
                      has_vba=has_vba)
     if has_vba:
