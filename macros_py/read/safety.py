@@ -170,8 +170,9 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
             check_book(ods_extents(zf, limits), limits)
             return ZipFacts(KIND_OTHER_ZIP, False, [])
         sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-        sheets += sorted(t for t in _sheet_targets(zf, names, kept) if t not in sheets)
-        skipped = _parts_only_of(zf, names, unread, kept) if unread else set()
+        targets, rel_targets = _sheet_targets(zf, names, kept)
+        sheets += sorted(t for t in targets if t not in sheets)
+        skipped = _parts_only_of(zf, unread, kept, rel_targets) if unread else set()
         measured = [part for part in sheets if part not in skipped]
         check_sheet_count(len(measured), limits)                # before any sheet is measured
         if "xl/sharedStrings.xml" in names and zf.getinfo("xl/sharedStrings.xml").file_size <= KEEP_LIMIT:
@@ -210,19 +211,23 @@ def _keep(kept: dict[str, bytes], part: str, data: bytes) -> bytes:
     return data
 
 
-def _sheet_targets(zf: zipfile.ZipFile, names: set[str], kept: dict[str, bytes]) -> list[str]:
+def _sheet_targets(zf: zipfile.ZipFile, names: set[str], kept: dict[str, bytes]
+                   ) -> tuple[list[str], dict[str, str] | None]:
     """The parts xl/workbook.xml's relationships name as worksheets, wherever they are stored (a
-    package may keep a sheet outside xl/worksheets/, and the reader follows the relationship)."""
+    package may keep a sheet outside xl/worksheets/, and the reader follows the relationship); and
+    every relationship's Id -> the part it names (None when the relationships were not read)."""
     rels = "xl/_rels/workbook.xml.rels"
     if rels not in names or zf.getinfo(rels).file_size > 4 << 20:
-        return []
+        return [], None
     found: list[str] = []
+    targets: dict[str, str] = {}
 
     def start(name: str, attrs: dict) -> None:
-        if name.rpartition(":")[2] == "Relationship" and attrs.get("Type", "").endswith("/worksheet"):
+        if name.rpartition(":")[2] == "Relationship":
             target = attrs.get("Target", "")
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-            if part in names:
+            targets[attrs.get("Id", "")] = part
+            if attrs.get("Type", "").endswith("/worksheet") and part in names:
                 found.append(part)
 
     parser = xml_parser()
@@ -233,38 +238,31 @@ def _sheet_targets(zf: zipfile.ZipFile, names: set[str], kept: dict[str, bytes])
         raise UnusableFileError("文件已损坏（xl/_rels/workbook.xml.rels 不是完整的 XML），请重新保存后报送。") from None
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
         raise UnusableFileError("文件已损坏（压缩包不完整），请重新保存后报送。") from None
-    return found
+    return found, targets
 
 
-def _parts_only_of(zf: zipfile.ZipFile, names: set[str], unread: frozenset[str], kept: dict[str, bytes]) -> set[str]:
+def _parts_only_of(zf: zipfile.ZipFile, unread: frozenset[str], kept: dict[str, bytes],
+                   targets: dict[str, str] | None) -> set[str]:
     """The worksheet parts that xl/workbook.xml names only under names in `unread` (as the reader
     reads the sheet names: parsed XML, entities resolved). A part also named by another sheet, or by
-    none, stays measured."""
-    workbook, rels = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
-    if rels not in names or max(zf.getinfo(n).file_size for n in (workbook, rels)) > 4 << 20:
+    none, stays measured. targets: the relationships as _sheet_targets read them (None: not read)."""
+    workbook = "xl/workbook.xml"
+    if targets is None or zf.getinfo(workbook).file_size > 4 << 20:
         return set()
     sheets: list[tuple[str, str]] = []
-    targets: dict[str, str] = {}
 
     def sheet(name: str, attrs: dict) -> None:
         if name.rpartition(":")[2] == "sheet":
             rid = next((v for k, v in attrs.items() if k.rpartition(":")[2] == "id" and ":" in k), None)
             sheets.append((attrs.get("name", ""), rid or ""))
 
-    def rel(name: str, attrs: dict) -> None:
-        if name.rpartition(":")[2] == "Relationship":
-            target = attrs.get("Target", "")
-            targets[attrs.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
-                                            else posixpath.normpath("xl/" + target))
-
-    for part, handler in ((workbook, sheet), (rels, rel)):
-        parser = xml_parser()
-        parser.StartElementHandler = handler
-        try:
-            parser.Parse(kept.get(part) or _keep(kept, part, zf.read(part)), True)
-        except (UnusableFileError, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, RuntimeError,
-                NotImplementedError):
-            return set()   # anything odd: every part is measured, and the reader says what is wrong
+    parser = xml_parser()
+    parser.StartElementHandler = sheet
+    try:
+        parser.Parse(kept.get(workbook) or _keep(kept, workbook, zf.read(workbook)), True)
+    except (UnusableFileError, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, RuntimeError,
+            NotImplementedError):
+        return set()   # anything odd: every part is measured, and the reader says what is wrong
     # Only a name written plainly in the XML counts as unread: white space or a reference in it may be
     # read differently by another parser (expat folds a tab to a space), which would then build the
     # sheet that was not measured.

@@ -8,6 +8,7 @@ notice. The file's bytes are checked first (file_safety), and the input is only 
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 from macros_py.model.errors import UnusableFileError
@@ -130,7 +131,7 @@ def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[
         check_cfb(data)
         check_xls(path, limits)
         return sha256, size, container, KIND_XLS, "_VBA_PROJECT".encode("utf-16-le") in data, None
-    facts = check_zip(path, limits, unread)
+    facts = check_zip(io.BytesIO(data), limits, unread)     # the bytes just read, not the file again
     return sha256, size, container, facts.kind, facts.has_vba, facts
 
 
