@@ -285,7 +285,7 @@ class FlagReader:
         self._struck: set[int] = set()
         self._strings: frozenset[int] = frozenset()
 
-    def _read(self, part: str) -> bytes:
+    def _part(self, part: str) -> bytes:
         """A part's bytes, from those given or from the package (KeyError when it has none)."""
         data = self._xml.get(part)
         if data is not None:
@@ -299,13 +299,13 @@ class FlagReader:
     def _open(self) -> bool:
         if self._paths is None:
             try:
-                self._paths = _sheet_paths(self._read)
+                self._paths = _sheet_paths(self._part)
                 try:
-                    styles = self._read("xl/styles.xml")
+                    styles = self._part("xl/styles.xml")
                 except KeyError:
                     styles = b""
-                self._struck = _struck_styles(self._read) if b"strike" in styles else set()
-                self._strings = frozenset(_struck_strings(self._read))
+                self._struck = _struck_styles(self._part) if b"strike" in styles else set()
+                self._strings = frozenset(_struck_strings(self._part))
             except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, KeyError):
                 self._paths = {}
         return bool(self._paths)
@@ -314,7 +314,7 @@ class FlagReader:
         if not self._open() or name not in self._paths:
             return SheetFlags()
         try:
-            xml = self._read(self._paths[name])
+            xml = self._part(self._paths[name])
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
             return SheetFlags()
         strike = b"strike" in xml
