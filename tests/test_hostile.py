@@ -185,6 +185,19 @@ def test_a_worker_that_dies_costs_only_its_item():
     assert [v for i, v in results if i != 3] == [n * n for n in range(8) if n != 3]
 
 
+def test_the_item_queued_behind_one_that_kills_its_only_worker_is_read_all_the_same():
+    """A child is sent its next item while it reads one (check.workers._QUEUED): with one worker, the
+    item waiting in the pipe of the child that dies was never begun, and a fresh child reads it."""
+    from macros_py.check.workers import run_isolated
+
+    results = list(run_isolated(hf.abort_on_three, None, list(range(6)), jobs=1,
+                                died=lambda item, code: ("died", item, code)))
+    assert results == [(0, 0), (1, 1), (2, 4), (3, ("died", 3, -signal.SIGABRT)), (4, 16), (5, 25)]
+    stuck = dict(run_isolated(hf.sleep_on_two, None, list(range(4)), jobs=1, died=lambda item, code: "died",
+                              timeout=2, timed_out=lambda item: ("timed out", item)))
+    assert stuck == {0: 0, 1: 1, 2: ("timed out", 2), 3: 3}
+
+
 def test_an_item_that_never_finishes_is_stopped_at_the_timeout():
     from macros_py.check.workers import run_isolated
 

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import wait
 
@@ -117,14 +118,20 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+# Items sent to a child at once: the one it reads and the next, waiting in its pipe, so that it never
+# waits for the parent to take a result and send it more (on a busy machine each such wait is a time
+# slice of another process). A queued item a child never began goes to another child if it dies.
+_QUEUED = 2
+
+
 class _Worker:
     def __init__(self, ctx, func, context):
         self.conn, child_end = ctx.Pipe()
         self.proc = ctx.Process(target=_child, args=(child_end, func, context, os.getpid()), daemon=True)
         self.proc.start()
         child_end.close()
-        self.job: int | None = None
-        self.started = 0.0
+        self.jobs: deque[int] = deque()    # the items sent, in order: the first is the one being read
+        self.started = 0.0                 # when the first of them began
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -166,21 +173,24 @@ def run_isolated(func: Callable, context, items: Iterable, *, jobs: int,
     next_out = 0
 
     def dispatch() -> None:
-        for w in workers:
-            if w.job is None and pending:
-                w.job = pending.pop()
-                w.started = time.monotonic()
-                try:
-                    w.conn.send((w.job, items[w.job]))
-                except (OSError, ValueError):
-                    pass       # the child is gone: its sentinel says so below
+        for depth in range(1, _QUEUED + 1):      # every idle child its first item before any its second
+            for w in workers:
+                if len(w.jobs) < depth and pending:
+                    job = pending.pop()
+                    if not w.jobs:
+                        w.started = time.monotonic()
+                    w.jobs.append(job)
+                    try:
+                        w.conn.send((job, items[job]))
+                    except (OSError, ValueError):
+                        pass       # the child is gone: its sentinel says so below
 
     try:
         for _ in range(max(1, min(jobs, len(items)))):
             workers.append(_Worker(ctx, func, context))
         while next_out < len(items):
             dispatch()
-            busy = [w for w in workers if w.job is not None]
+            busy = [w for w in workers if w.jobs]
             left = None
             if timeout is not None and busy:
                 left = max(0.0, min(w.started for w in busy) + timeout - time.monotonic())
@@ -193,14 +203,17 @@ def run_isolated(func: Callable, context, items: Iterable, *, jobs: int,
                         pass       # died while answering: handled as a death below
                     else:
                         results[index] = value if ok else failed(items[index], value)
-                        w.job = None
+                        w.jobs.remove(index)
+                        w.started = time.monotonic()     # the next item sent began as this one ended
                         continue
                 late = timeout is not None and time.monotonic() - w.started > timeout
                 if late or w.proc.sentinel in ready or not w.proc.is_alive():
                     if late and w.proc.is_alive():
                         w.proc.kill()
                     w.proc.join()
-                    results[w.job] = timed_out(items[w.job]) if late else died(items[w.job], w.proc.exitcode)
+                    job = w.jobs.popleft()
+                    results[job] = timed_out(items[job]) if late else died(items[job], w.proc.exitcode)
+                    pending.extend(reversed(w.jobs))     # sent but never begun: read by another child
                     w.conn.close()
                     workers.remove(w)
                     if pending:

@@ -28,10 +28,15 @@ def halfwidth(text: str) -> str:
     return text.translate(_HALFWIDTH)
 
 
+_PLAIN_NUMBERS = (int, float)
+
+
 def clean_text(value) -> str:
     """A cell's text as a user means it: half-width, single spaces, trimmed. None -> ''."""
     if value is None:
         return ""
+    if type(value) in _PLAIN_NUMBERS:
+        return str(value)       # digits, a sign, a point, an exponent: nothing to fold
     text = value if isinstance(value, str) else str(value)
     # The reader's hot path (every text cell of every file): most cells need nothing, and one
     # search says so. ASCII is already NFC and half-width; str.translate is slow on CJK text, so it

@@ -24,6 +24,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from operator import itemgetter
 from xml.parsers import expat
 
 from macros_py.model.errors import UnusableFileError
@@ -179,6 +180,9 @@ _PREFIXED_C = re.compile(rb":c[\s/>]")
 # A cell tag as Excel, WPS, openpyxl and XlsxWriter write it: r="B5" first, then attributes in double
 # quotes, one space apart, none named r or holding < or > (anything else is read the slower way).
 _STD_C = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: [a-qs-z][a-zA-Z]*+="[^"<>]*+")*+ ?/?>')
+# In one pass: each unprefixed start tag of c, as (column, row) when it is a standard one, else
+# (b"", b"") (as _ANY_C finds it: none of either is inside the other).
+_EVERY_C = re.compile(rb'<c(?: r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: [a-qs-z][a-zA-Z]*+="[^"<>]*+")*+ ?/?>|[\s/>])')
 
 
 def _no_dtd(data: bytes) -> bool:
@@ -203,12 +207,13 @@ def _standard_scan(data: bytes, cells: _Cells) -> bool:
     False otherwise, and the sheet is read the slower way."""
     if not _no_dtd(data):
         return False
-    found = _STD_C.findall(data)
-    if len(found) != len(_ANY_C.findall(data)) or _PREFIXED_C.search(data):
+    found = _EVERY_C.findall(data)       # every start tag of c, a standard one with its reference
+    letters = set(map(itemgetter(0), found))
+    if b"" in letters or _PREFIXED_C.search(data):
         return False
     if found:
-        cols = max(_col_number(c.decode()) for c in {c for c, _ in found})
-        rows = max(int(d) for d in {d for _, d in found})
+        cols = max(_col_number(c.decode()) for c in letters)
+        rows = max(map(int, set(map(itemgetter(1), found))))
         if cols > EXCEL_COLS or rows > EXCEL_ROWS:
             raise _out_of_sheet(cells.where, f"第 {rows} 行第 {cols} 列")
         cells.ext = Extent(rows, cols, len(found))
@@ -247,7 +252,7 @@ def _fast_scan(data: bytes, cells: _Cells, limits) -> bool:
     return True
 
 
-_KEEP_LIMIT = 8 << 20
+KEEP_LIMIT = 8 << 20
 
 
 def xlsx_sheet_extent(zf: zipfile.ZipFile, part: str, limits, keep: dict[str, bytes] | None = None) -> Extent:
@@ -262,7 +267,7 @@ def xlsx_sheet_extent(zf: zipfile.ZipFile, part: str, limits, keep: dict[str, by
             raise UnusableFileError("文件已损坏（工作表数据不完整），请重新保存后报送。") from None
         if _fast_scan(data, cells, limits):
             _check(where, cells.ext, limits)
-            if keep is not None and len(data) <= _KEEP_LIMIT:
+            if keep is not None and len(data) <= KEEP_LIMIT:
                 keep[part] = data
             return cells.ext
         cells = _Cells(where)

@@ -107,10 +107,10 @@ def _truthy(value: bytes) -> bool:
     return value.strip().lower() in (b"1", b"true")
 
 
-def _struck_styles(zf: zipfile.ZipFile) -> set[int]:
-    """Indices of cellXfs whose font is struck through."""
+def _struck_styles(read) -> set[int]:
+    """Indices of cellXfs whose font is struck through. read: part name -> its bytes (KeyError if none)."""
     try:
-        root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+        root = ElementTree.fromstring(read("xl/styles.xml"))
     except (KeyError, ElementTree.ParseError):
         return set()
     fonts = root.find(f"{_NS_MAIN}fonts")
@@ -150,10 +150,10 @@ def _all_struck(item) -> bool:
     return seen
 
 
-def _struck_strings(zf: zipfile.ZipFile) -> set[int]:
+def _struck_strings(read) -> set[int]:
     """Indices of the shared strings that are struck through as a whole (rich text runs)."""
     try:
-        data = zf.read("xl/sharedStrings.xml")
+        data = read("xl/sharedStrings.xml")
     except KeyError:
         return set()
     if b"strike" not in data:
@@ -165,11 +165,11 @@ def _struck_strings(zf: zipfile.ZipFile) -> set[int]:
     return {i for i, item in enumerate(root.iter(f"{_NS_MAIN}si")) if _all_struck(item)}
 
 
-def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_paths(read) -> dict[str, str]:
     """Worksheet name -> its part in the package."""
     try:
-        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        book = ElementTree.fromstring(read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):
         return {}
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
@@ -198,20 +198,31 @@ def _zero_height(value: bytes | None) -> bool:
         return False
 
 
-def _scan(xml: bytes, struck_styles: set[int], struck_strings: frozenset[int] = frozenset()) -> SheetFlags:
+# A row tag that may hide its row: one with a hidden= attribute, or with an ht= that is not plainly a
+# height of 1 point or more (ht="0", "0.0", "1e-400" all read as no height). A sheet with none (most
+# sheets: their rows have custom heights such as ht="30", and "hidden" or ht="0" is written only for
+# a column or the page setup) has no hidden row, and its rows are not tokenised one by one. The test
+# matches wherever a tag _ROW reads would (from its "row"), and more.
+_MAY_HIDE = re.compile(rb'row\b[^>]*?\b(?:hidden="|ht="(?![1-9][0-9]*(?:\.[0-9]+)?"))')
+
+
+def _scan(xml: bytes, struck_styles: set[int], struck_strings: frozenset[int] = frozenset(),
+          strike: bool | None = None) -> SheetFlags:
+    """strike: whether the XML holds the word (as the caller found), else looked for here."""
     flags = SheetFlags()
-    for match in _ROW.finditer(xml):
+    for match in _ROW.finditer(xml) if _MAY_HIDE.search(xml) else ():
         attrs = dict(_ATTR.findall(match.group(1)))
         # hidden="1", or a row dragged to no height at all (ht="0"): either way the clerk cannot see it
         if ((b"hidden" in attrs and _truthy(attrs[b"hidden"])) or _zero_height(attrs.get(b"ht"))) \
                 and attrs.get(b"r", b"").isdigit():
             flags.hidden_rows.add(int(attrs[b"r"]) - 1)
-    if struck_strings or b"strike" in xml:
+    if struck_strings or (b"strike" in xml if strike is None else strike):
         _scan_rich(xml, struck_strings, flags)
     if flags.hidden_rows and b"autoFilter" in xml:
         flags.filtered = _filter_rows(xml)
-    if struck_styles:
-        wanted = {str(i).encode() for i in struck_styles}
+    wanted = {str(i).encode() for i in struck_styles}
+    # A cell of a struck style has s="N" written in its tag: a sheet with no such text has none.
+    if wanted and any(b's="' + n + b'"' in xml for n in wanted):
         for match in _CELL.finditer(xml):
             attrs = dict(_ATTR.findall(match.group(1)))
             if attrs.get(b"s") in wanted:
@@ -289,23 +300,40 @@ class FlagReader:
     the package stays open until close(). Any part it cannot read gives no flags: the sheet is then
     taken as shown."""
 
-    def __init__(self, path, xml: dict[str, bytes] | None = None):
-        """xml: sheet parts already inflated (by the extent check), read from here, not again."""
+    def __init__(self, path, xml: dict[str, bytes] | None = None, names: frozenset[str] | None = None):
+        """xml: parts already inflated by the safety check (the sheets it measured, the workbook, its
+        relationships, the style sheet, the shared strings), read from here, not again: the package is
+        opened only for a part not among them. names: every part of the package, when known (a part
+        not among them is looked for nowhere)."""
         self.path = path
         self._xml = xml or {}
+        self._names = names
         self._zf: zipfile.ZipFile | None = None
         self._paths: dict[str, str] | None = None
         self._struck: set[int] = set()
         self._strings: frozenset[int] = frozenset()
 
+    def _part(self, part: str) -> bytes:
+        """A part's bytes, from those given or from the package (KeyError when it has none)."""
+        data = self._xml.get(part)
+        if data is not None:
+            return data
+        if self._names is not None and part not in self._names:
+            raise KeyError(part)
+        if self._zf is None:
+            self._zf = zipfile.ZipFile(self.path)
+        return self._zf.read(part)
+
     def _open(self) -> bool:
         if self._paths is None:
             try:
-                self._zf = zipfile.ZipFile(self.path)
-                self._paths = _sheet_paths(self._zf)
-                styles = self._zf.read("xl/styles.xml") if "xl/styles.xml" in self._zf.namelist() else b""
-                self._struck = _struck_styles(self._zf) if b"strike" in styles else set()
-                self._strings = frozenset(_struck_strings(self._zf))
+                self._paths = _sheet_paths(self._part)
+                try:
+                    styles = self._part("xl/styles.xml")
+                except KeyError:
+                    styles = b""
+                self._struck = _struck_styles(self._part) if b"strike" in styles else set()
+                self._strings = frozenset(_struck_strings(self._part))
             except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, KeyError):
                 self._paths = {}
         return bool(self._paths)
@@ -314,15 +342,15 @@ class FlagReader:
         if not self._open() or name not in self._paths:
             return SheetFlags()
         try:
-            part = self._paths[name]
-            xml = self._xml.get(part) or self._zf.read(part)
+            xml = self._part(self._paths[name])
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
             return SheetFlags()
-        if b"hidden" not in xml and b'ht="0' not in xml and not self._struck and not self._strings \
-                and b"strike" not in xml:
-            return SheetFlags()
-        flags = _scan(xml, self._struck, self._strings)
-        flags.hidden_cols = hidden_columns(xml)
+        strike = b"strike" in xml
+        cols = hidden_columns(xml)
+        if not (self._struck or self._strings or strike or _MAY_HIDE.search(xml)):
+            return SheetFlags(hidden_cols=cols)
+        flags = _scan(xml, self._struck, self._strings, strike)
+        flags.hidden_cols = cols
         return flags
 
     def close(self) -> None:

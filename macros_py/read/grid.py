@@ -61,6 +61,8 @@ class Grid:
         self._key: dict[tuple[int, int], str] = {}
         self._row_keys: dict[int, list[str]] = {}
         self._merged_keys: dict[int, list[str | None]] = {}
+        self._texts: dict[int, list[tuple[int, str]]] = {}
+        self._covered: dict[int, list[int]] = {}        # row -> the columns a merged range covers there
         for (r0, c0), (r1, c1) in self.merged:
             if c1 > c0:
                 self._across[(r0, c0)] = c1 - c0 + 1
@@ -70,6 +72,7 @@ class Grid:
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
                         self._fill[(r, c)] = (r0, c0)
+                        self._covered.setdefault(r, []).append(c)
 
     def _flags(self):
         cached = getattr(self, "_marks", None)
@@ -180,13 +183,11 @@ class Grid:
         cached = self._merged_keys.get(row)
         if cached is None:
             line = self.rows[row] if 0 <= row < len(self.rows) else []
-            keys: list[str | None] = list(self.row_keys(row))
-            for col, value in enumerate(line):
-                if value == "" or value is None:
-                    if (row, col) in self._fill:
-                        keys[col] = self.merged_key(row, col)
-                elif not isinstance(value, str):
-                    keys[col] = None
+            keys: list[str | None] = [None if not isinstance(value, str) and value is not None and value != "" else key
+                                      for value, key in zip(line, self.row_keys(row), strict=True)]
+            for col in self._covered.get(row, ()):
+                if col < len(line) and (line[col] == "" or line[col] is None):
+                    keys[col] = self.merged_key(row, col)
             cached = self._merged_keys[row] = keys
         return cached
 
@@ -209,7 +210,12 @@ class Grid:
         return None
 
     def row_texts(self, row: int) -> list[tuple[int, str]]:
+        """(column, text) of every filled cell of a row, cached per row (the readers look at the rows
+        near a header several times). The list is shared: callers never change it."""
         if not 0 <= row < len(self.rows):
             return []
-        # Each cell's text once (this runs over every row the readers look at).
-        return [(c, t) for c, v in enumerate(self.rows[row]) if v != "" and v is not None and (t := clean_text(v))]
+        cached = self._texts.get(row)
+        if cached is None:
+            cached = self._texts[row] = [(c, t) for c, v in enumerate(self.rows[row])
+                                         if v != "" and v is not None and (t := clean_text(v))]
+        return cached

@@ -26,11 +26,10 @@ class HeaderHit:
     columns: dict[str, int] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     spans: dict[str, int] = field(default_factory=dict)   # header lines of each column, until shown()
-    beside_hits: list[HeaderHit] = field(default_factory=list)   # the same sheet's tables to the right
 
     def shown(self) -> HeaderHit:
-        """The headers as the file shows them, for the hit that is kept (match_row only notes how many
-        lines each header takes: most hits it makes lose to another)."""
+        """The headers as the file shows them, for the hit that is kept (the match only notes how many
+        lines each header takes: most rows it reads lose to another)."""
         for key, span in self.spans.items():
             self.headers.setdefault(key, _shown(self.grid, self.row, self.columns[key], span))
         return self
@@ -115,10 +114,11 @@ def _prefixes(sheets: tuple[Sheet, ...]) -> frozenset[str]:
 _PREFIXES: dict[tuple, tuple[tuple[Sheet, ...], frozenset[str]]] = {}
 
 
-def _looks_like_header(cells: list, names: frozenset[str]) -> bool:
+def _looks_like_header(cells: list, keys: list[str], names: frozenset[str]) -> bool:
+    """cells: a row's values; keys: their norm_key (Grid.row_keys)."""
     hits = 0
-    for v in cells:
-        if type(v) is str and 1 < len(v) <= 40 and (norm_key(v) in names or bare(norm_key(v)) in names):
+    for v, key in zip(cells, keys, strict=True):
+        if type(v) is str and 1 < len(v) <= 40 and (key in names or bare(key) in names):
             hits += 1
             if hits >= 2:
                 return True
@@ -152,20 +152,49 @@ def _lookup(sheets: tuple[Sheet, ...]) -> tuple[dict[str, tuple], dict[str, tupl
     return tables
 
 
-def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit]:
-    """How row `row` reads as the header of each sheet (one pass over the row's cells). For each sheet
-    a cell names the first column its candidate texts name: itself, then joined with one and two rows
+def _row_keys(grid: Grid, row: int) -> tuple[tuple, tuple, tuple]:
+    """The merged keys of a row and of the two rows above it, each list computed once per grid (the
+    same rows are matched as the last header line and as the lines above it); None (a number) reads as
+    no text."""
+    return (tuple(grid.merged_row_keys(row)), tuple(grid.merged_row_keys(row - 1)) if row >= 1 else (),
+            tuple(grid.merged_row_keys(row - 2)) if row >= 2 else ())
+
+
+# What a row reads as, by the three rows' keys: it depends on its text and the text above only, and
+# the same header rows (and the label column of each 表4-2, its numbers read as no text) come back in
+# file after file of one form. Bounded: emptied when full.
+_MATCHED: dict[tuple, tuple] = {}
+_MATCHED_MAX = 4096
+
+
+def _best_keys(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]):
+    """The sheet the row heads best and how: None, or (its index, columns, spans, the (columns, spans)
+    of the tables beside it that qualify too). Where several sheets qualify, the first with most
+    recognised columns."""
+    ident = (tuple(id(s) for s in sheets), here, up1, up2)
+    cached = _MATCHED.get(ident)
+    if cached is not None and cached[0] == sheets:
+        return cached[1]
+    best = None
+    for i, (sheet, (columns, spans, beside)) in enumerate(zip(sheets, _match_keys(here, up1, up2, sheets), strict=True)):
+        if _qualifies(sheet, columns) and (best is None or len(columns) > len(best[1])):
+            best = (i, columns, spans, tuple((c, n) for c, n in beside if _qualifies(sheet, c)))
+    if len(_MATCHED) >= _MATCHED_MAX:
+        _MATCHED.clear()
+    _MATCHED[ident] = (sheets, best)
+    return best
+
+
+def _match_keys(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple:
+    """How a row (its keys `here`, under `up1` and `up2`) reads as the header of each sheet, in one pass
+    over its cells: for each sheet (columns, spans, ((columns, spans) of each table beside the first, ...)).
+    A cell names the first column its candidate texts name: itself, then joined with one and two rows
     above (norm_key works character by character, so joining normalised parts equals normalising the
     joined text); the text as written before the text without its note."""
     exact, without = _lookup(sheets)
-    hits = [HeaderHit(grid, s.key, row) for s in sheets]
-    more: dict[int, list[HeaderHit]] = {}     # a second header set on the row: tables side by side
+    hits: list[tuple[dict, dict]] = [({}, {}) for _ in sheets]       # (columns, spans) per sheet
+    more: dict[int, list[tuple[dict, dict]]] = {}     # a second header set on the row: tables side by side
     again: dict[int, list[tuple[int, str, int]]] = {}   # columns named a second time, not yet placed
-    # The rows' merged keys, each list computed once per grid (the same rows are matched as the last
-    # header line and as the lines above it); None (a number) reads as no text.
-    here = grid.merged_row_keys(row)
-    up1 = grid.merged_row_keys(row - 1) if row >= 1 else []
-    up2 = grid.merged_row_keys(row - 2) if row >= 2 else []
     for col, text in enumerate(here):
         text = text or ""
         a = (up1[col] or "") if col < len(up1) else ""
@@ -184,39 +213,36 @@ def match_row(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit
                 if i in named:
                     continue
                 named.add(i)
-                hit = more[i][-1] if i in more else hits[i]
-                if key in hit.columns and key == sheets[i].link and hit.score >= MIN_COLUMNS:
+                columns, spans = more[i][-1] if i in more else hits[i]
+                if key in columns and key == sheets[i].link and len(columns) >= MIN_COLUMNS:
                     # the name column again, right of a whole table's: a second table begins here, with
                     # the columns named again since the first table's last one (its 编号)
-                    last = max(hit.columns.values())
-                    hit = HeaderHit(grid, sheets[i].key, row)
-                    more.setdefault(i, []).append(hit)
+                    last = max(columns.values())
+                    columns, spans = {}, {}
+                    more.setdefault(i, []).append((columns, spans))
                     for c, k, n in again.pop(i, []):
-                        if c > last and k not in hit.columns:
-                            hit.columns[k], hit.spans[k] = c, n
-                if key not in hit.columns:
-                    hit.columns[key] = col
-                    hit.spans[key] = span
-                elif hit.columns[key] != col:
+                        if c > last and k not in columns:
+                            columns[k], spans[k] = c, n
+                if key not in columns:
+                    columns[key] = col
+                    spans[key] = span
+                elif columns[key] != col:
                     again.setdefault(i, []).append((col, key, span))
-    for i, extra in more.items():
-        hits[i].beside_hits = extra
-    return hits
+    return tuple((columns, spans, tuple(more.get(i, ()))) for i, (columns, spans) in enumerate(hits))
 
 
-def _qualifies(sheet: Sheet, hit: HeaderHit) -> bool:
-    return hit.score >= MIN_COLUMNS and (sheet.link is None or sheet.link in hit.columns)
+def _qualifies(sheet: Sheet, columns: dict[str, int]) -> bool:
+    return len(columns) >= MIN_COLUMNS and (sheet.link is None or sheet.link in columns)
 
 
 def _best(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit]:
     """The row as the header of the sheet it heads best, with the tables beside the first one."""
-    best, best_sheet = None, None
-    for sheet, hit in zip(sheets, match_row(grid, row, sheets), strict=True):
-        if _qualifies(sheet, hit) and (best is None or hit.score > best.score):
-            best, best_sheet = hit, sheet
+    best = _best_keys(*_row_keys(grid, row), sheets)
     if best is None:
         return []
-    return [best.shown(), *(h.shown() for h in best.beside_hits if _qualifies(best_sheet, h))]
+    i, columns, spans, beside = best
+    key = sheets[i].key
+    return [HeaderHit(grid, key, row, dict(c), spans=dict(n)).shown() for c, n in ((columns, spans), *beside)]
 
 
 def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int | None = None) -> list[HeaderHit]:
@@ -235,7 +261,7 @@ def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int |
     # cheap test picks the rows worth matching, on the whole sheet (data rows rarely pass it).
     near = -1
     for row in range(start, stop):
-        if _looks_like_header(grid.rows[row], names):
+        if _looks_like_header(grid.rows[row], grid.row_keys(row), names):
             near = row
         if near < 0 or row - near > 2:
             continue

@@ -19,8 +19,8 @@ from macros_py.model.normalize import clean_text, norm_key
 from macros_py.model.submission import LAYOUT_PRINTED, Record, Submission, Table
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import Schema, Sheet
-from macros_py.policy.values import coerce, is_blank, parse_size, size_doubt
-from macros_py.read.grid import Grid, a1
+from macros_py.policy.values import converter, is_blank, parse_size, size_doubt
+from macros_py.read.grid import Grid, a1, column_name
 from macros_py.read.headers import header_names
 from macros_py.read.tables import find_recommender, is_footer, recompute
 from macros_py.read.template import hidden_block_rows, preamble_top, read_tables
@@ -50,21 +50,48 @@ def _sub_headers(sheet: Sheet, policy: Policy) -> dict[str, tuple[bool, str]]:
     return out
 
 
-def _group(text: str, policy: Policy, sheet: Sheet) -> str | None:
-    """A source header ('上级财政补助（ 万）', '所在地方财政\\n投入') or 合计 as the policy names it."""
+def _group(text: str, groups: tuple[tuple[str, str], ...]) -> str | None:
+    """A source header ('上级财政补助（ 万）', '所在地方财政\\n投入') or 合计 as the policy names it.
+    groups: (normalised, as named) of 合计 first, then of each source (_FundingNames.groups)."""
     key = norm_key(text)
-    if key == norm_key(sheet.block[0]):
-        return sheet.block[0]
-    for source in policy.funding["sources"]:
-        if key.startswith(norm_key(source)):
+    total, shown = groups[0]
+    if key == total:
+        return shown
+    for prefix, source in groups[1:]:
+        if key.startswith(prefix):
             return source
     return None
 
 
+@dataclass(frozen=True)
+class _FundingNames:
+    """What find_funding_tables looks for, from the schema's 表4-2 sheet and the policy's sources."""
+    content: frozenset[str]                      # the '内容' header, normalised
+    units: frozenset[str]                        # the 项目单位 header
+    subs: dict[str, tuple[bool, str]]            # _sub_headers
+    groups: tuple[tuple[str, str], ...]          # _group
+
+
+_FUNDING_NAMES: dict[tuple[int, int], tuple[Sheet, Policy, _FundingNames]] = {}
+
+
+def _funding_names(sheet: Sheet, policy: Policy) -> _FundingNames:
+    """Cached by identity (as header_names): the same sheet and policy serve every file of a run."""
+    cached = _FUNDING_NAMES.get((id(sheet), id(policy)))
+    if cached is not None and cached[0] is sheet and cached[1] is policy:
+        return cached[2]
+    names = header_names(sheet)
+    out = _FundingNames(frozenset(k for k, v in names.items() if v == sheet.block_label),
+                        frozenset(k for k, v in names.items() if v == sheet.link), _sub_headers(sheet, policy),
+                        ((norm_key(sheet.block[0]), sheet.block[0]),
+                         *((norm_key(source), source) for source in policy.funding["sources"])))
+    _FUNDING_NAMES[(id(sheet), id(policy))] = (sheet, policy, out)
+    return out
+
+
 def find_funding_tables(grid: Grid, sheet: Sheet, policy: Policy) -> list[FundingTable]:
-    content_names = {k for k, v in header_names(sheet).items() if v == sheet.block_label}
-    unit_names = {k for k, v in header_names(sheet).items() if v == sheet.link}
-    subs = _sub_headers(sheet, policy)
+    found = _funding_names(sheet, policy)
+    content_names, unit_names, subs = found.content, found.units, found.subs
     names = header_names(sheet)
     tables = []
     row = 0
@@ -75,7 +102,7 @@ def find_funding_tables(grid: Grid, sheet: Sheet, policy: Policy) -> list[Fundin
             continue
         sub_row = None
         for s in range(row, min(row + 4, grid.height)):
-            if sum(1 for _, t in grid.row_texts(s) if norm_key(t) in subs) >= 2:
+            if sum(1 for k in grid.row_keys(s) if k and k in subs) >= 2:    # a cell's key: norm_key of its text
                 sub_row = s
                 break
         if sub_row is None:
@@ -96,15 +123,15 @@ def find_funding_tables(grid: Grid, sheet: Sheet, policy: Policy) -> list[Fundin
             for g in range(sub_row - 1, row - 1, -1):
                 shown = grid.merged_text(g, group_col, vertical=True)
                 if shown:
-                    group = _group(shown, policy, sheet)
+                    group = _group(shown, found.groups)
                     break
             key = names.get(norm_key(group + shown_tail)) if group else None
             if key and key not in table.columns:
                 table.columns[key] = col
                 table.headers[key] = f"{group}{shown_tail}"
         for g in range(row, sub_row + 1):
-            for col, text in grid.row_texts(g):
-                if norm_key(text) in unit_names:
+            for col, key in enumerate(grid.row_keys(g)):
+                if key and key in unit_names:
                     table.unit_col = col
         if len(table.columns) >= 2:
             tables.append(table)
@@ -145,39 +172,43 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
         tables = found[grid.name] if found and grid.name in found else find_funding_tables(grid, sheet, policy)
         floor = 0
         for t in tables:
-            found = _unit_above(grid, t.top, floor, sheet, unit_names)
-            if found is None and len(tables) == 1 and norm_key(grid.name) in base_units:
-                found = base_units[norm_key(grid.name)], a1(t.top, t.label_col)
-            unit, unit_cell = found if found else (None, a1(t.top, t.label_col))
+            named = _unit_above(grid, t.top, floor, sheet, unit_names)
+            if named is None and len(tables) == 1 and norm_key(grid.name) in base_units:
+                named = base_units[norm_key(grid.name)], a1(t.top, t.label_col)
+            unit, unit_cell = named if named else (None, a1(t.top, t.label_col))
             table = Table(sheet.key, grid.name, t.sub_row + 1, dict(t.headers), dict(t.columns),
                           a1(t.top, t.label_col))
             table.columns[sheet.block_label] = t.label_col
             sub.tables.setdefault(sheet.key, []).append(table)
             block: list[Record] = []
+            # Each column once: its key, place, letter, whether a content row types it, its converter.
+            readers = [(key, col, column_name(col), sheet.column(key).is_input, converter(sheet.column(key), policy))
+                       for key, col in t.columns.items()]
+            label_letter = column_name(t.label_col)
             row = t.sub_row + 1
             while row < grid.height:
                 label = labels.get(grid.key(row, t.label_col))
-                numbers = any(not is_blank(grid.get(row, c)) for c in t.columns.values())
                 if label is None:
-                    if not numbers or is_footer(grid, row):
+                    if not any(not is_blank(grid.get(row, c)) for c in t.columns.values()) or is_footer(grid, row):
                         break
                     row += 1
                     continue
                 head = label == sheet.block[0]
+                number = str(row + 1)
                 rec = Record(sheet.key, grid.name, row + 1, content=label, head=head)
                 rec.values["content"] = label
-                rec.cells["content"] = a1(row, t.label_col)
+                rec.cells["content"] = label_letter + number
                 own_unit = clean_text(grid.get(row, t.unit_col)) if t.unit_col is not None else ""
                 rec.values["unit"] = own_unit or unit
                 rec.cells["unit"] = a1(row, t.unit_col) if own_unit else unit_cell
-                for key, col in t.columns.items():
-                    column = sheet.column(key)
-                    rec.cells[key] = a1(row, col)
-                    value = coerce(grid.get(row, col), column, policy)
-                    if not head and column.is_input:
-                        rec.values[key] = value
+                values, cells, typed = rec.values, rec.cells, rec.typed
+                for key, col, letter, is_input, convert in readers:
+                    cells[key] = letter + number
+                    value = convert(grid.get(row, col))
+                    if not head and is_input:
+                        values[key] = value
                     elif value is not None:
-                        rec.typed[key] = value
+                        typed[key] = value
                 block.append(rec)
                 row += 1
             floor = row

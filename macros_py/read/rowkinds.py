@@ -30,6 +30,17 @@ _ROLES += ("报送单位", "填报单位", "推荐单位", "单位名称及盖�
 # A role or contact label at the start of a cell: 填表人：, 审核人 (alone), 负责人签字：, 联系电话（手机）：
 _ROLE = re.compile(r"^[（(]?(" + "|".join(sorted(_ROLES, key=len, reverse=True)) + r")[)）]?"
                    r"(签字|签名|签章|盖章)?\s*([（(][^)）]{0,8}[)）])?\s*([:：]|\s|$)")
+# What a text _ROLE matches can begin with: a bracket or a role's first character (most cells begin
+# otherwise, and are not matched at all).
+_ROLE_FIRST = frozenset("（(" + "".join(role[0] for role in _ROLES))
+
+
+def _is_role(text: str) -> bool:
+    """_ROLE.match(text.strip()), without the regex for a text that cannot begin a role line."""
+    text = text.strip()
+    return text[:1] in _ROLE_FIRST and _ROLE.match(text) is not None
+
+
 _UNIT_END = re.compile(r"(学校|学院|大学|中心|公司|集团|厂|局|委员会|委|工会|协会|学会|研究院|研究所|基地|医院|站|社|馆|队|部|处|所|室|园|场|会|院|校|矿|店|行)$")
 _SEALED = re.compile(r"[（(]\s*(盖章|公章|签章|签字|签名)\s*[)）]")
 _DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九○]{4})?\s*年\s*\d{0,2}\s*月\s*\d{0,2}\s*日?$")
@@ -107,7 +118,7 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
     for first in (lead, rest[0][1]):
         if first is not None and _marker(first):
             return _marker(first)
-    if sum(1 for _, t in rest if _ROLE.match(t.strip())) >= 2:
+    if sum(1 for _, t in rest if _is_role(t)) >= 2:
         return f"签名或联系栏（“{_shorten(' '.join(t for _, t in rest))}”）"
     real_name = link is not None and _marker(link) is None
     if real_name and len(rest) > 3:
@@ -133,7 +144,7 @@ def _marker(text: str) -> str | None:
         return f"合计行（“{_shorten(text)}”）"
     if _BLANK.search(key) and len(key) <= 12:
         return f"“以下空白”一类的标记（“{_shorten(text)}”）"
-    if _ROLE.match(text.strip()) or _DATE_LINE.match(key) or _SEAL_ONLY.match(key) or _sealed_label(text):
+    if _is_role(text) or _DATE_LINE.match(key) or _SEAL_ONLY.match(key) or _sealed_label(text):
         return f"签名或联系栏（“{_shorten(text)}”）"
     if _REMARK.match(key):
         return f"表下的备注或说明（“{_shorten(text)}”）"

@@ -19,6 +19,7 @@ from xml.parsers import expat
 
 from macros_py.model.errors import UnusableFileError
 from macros_py.read.extent import (
+    KEEP_LIMIT,
     check_book,
     check_sheet_count,
     ods_extents,
@@ -113,7 +114,13 @@ class ZipFacts:
     kind: str
     has_vba: bool
     sheet_parts: list[str]
-    xml: dict[str, bytes] = field(default_factory=dict)   # the measured parts' XML (read.flags reads it)
+    # The parts' XML inflated here (the measured sheets, the workbook, its relationships, the style
+    # sheet): read.flags reads them from here rather than inflate them again.
+    xml: dict[str, bytes] = field(default_factory=dict)
+    names: frozenset[str] = frozenset()     # every part of the package (a part not among them is none)
+    # The largest part, inflated: no cell's text (from its sheet's part or the shared strings, at least
+    # one byte a character) is longer than that many characters.
+    largest_part: int | None = None
 
 
 XLSB_REASON = ("这是 Excel 二进制工作簿（.xlsb），本程序不读取这种格式。请在 Excel 中“另存为”Excel 工作簿（.xlsx）"
@@ -157,30 +164,40 @@ def check_zip(path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = fr
             if info.file_size > 1 << 20 and info.compress_size and \
                     info.file_size / info.compress_size > limits.max_ratio:
                 raise UnusableFileError(f"文件中的 {info.filename} 压缩比异常（可能是“压缩炸弹”），已停止读取。")
-        _check_styles(zf, names, limits)
+        kept: dict[str, bytes] = {}
+        _check_styles(zf, names, limits, kept)
         if ods:
             check_book(ods_extents(zf, limits), limits)
             return ZipFacts(KIND_OTHER_ZIP, False, [])
         sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-        sheets += sorted(t for t in _sheet_targets(zf, names) if t not in sheets)
-        skipped = _parts_only_of(zf, names, unread) if unread else set()
+        targets, rel_targets = _sheet_targets(zf, names, kept)
+        sheets += sorted(t for t in targets if t not in sheets)
+        skipped = _parts_only_of(zf, unread, kept, rel_targets) if unread else set()
         measured = [part for part in sheets if part not in skipped]
         check_sheet_count(len(measured), limits)                # before any sheet is measured
-        kept: dict[str, bytes] = {}
+        if "xl/sharedStrings.xml" in names and zf.getinfo("xl/sharedStrings.xml").file_size <= KEEP_LIMIT:
+            # for read.flags (struck text), while the package is open; a part that does not inflate is
+            # left to the readers, which say so
+            try:
+                kept["xl/sharedStrings.xml"] = zf.read("xl/sharedStrings.xml")
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+                pass
         check_book((xlsx_sheet_extent(zf, part, limits, kept) for part in measured), limits)
-        return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets, kept)
+        return ZipFacts(KIND_OOXML, "xl/vbaProject.bin" in names, sheets, kept, frozenset(names),
+                        max((i.file_size for i in infos), default=0))
 
 
 _XF = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?xf[\s/>]")
 
 
-def _check_styles(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> None:
+def _check_styles(zf: zipfile.ZipFile, names: set[str], limits: Limits, kept: dict[str, bytes]) -> None:
     """More cell formats than Excel can keep is a file no spreadsheet program made (a style sheet of
     64,000 formats, Excel's most, already makes an annotated copy take 7 s)."""
     if "xl/styles.xml" not in names:
         return
     try:
-        count = len(_XF.findall(zf.read("xl/styles.xml")))
+        data = _keep(kept, "xl/styles.xml", zf.read("xl/styles.xml"))
+        count = len(_XF.findall(data))
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
         raise UnusableFileError("文件已损坏（样式表不完整），请重新保存后报送。") from None
     if count > limits.max_styles:
@@ -188,65 +205,68 @@ def _check_styles(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> None:
                                 "保存的工作簿，已停止读取。请把内容复制到新的申报工作簿后重新报送。")
 
 
-def _sheet_targets(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
+def _keep(kept: dict[str, bytes], part: str, data: bytes) -> bytes:
+    if len(data) <= KEEP_LIMIT:       # as the extent check keeps a sheet's
+        kept[part] = data
+    return data
+
+
+def _sheet_targets(zf: zipfile.ZipFile, names: set[str], kept: dict[str, bytes]
+                   ) -> tuple[list[str], dict[str, str] | None]:
     """The parts xl/workbook.xml's relationships name as worksheets, wherever they are stored (a
-    package may keep a sheet outside xl/worksheets/, and the reader follows the relationship)."""
+    package may keep a sheet outside xl/worksheets/, and the reader follows the relationship); and
+    every relationship's Id -> the part it names (None when the relationships were not read)."""
     rels = "xl/_rels/workbook.xml.rels"
     if rels not in names or zf.getinfo(rels).file_size > 4 << 20:
-        return []
+        return [], None
     found: list[str] = []
+    targets: dict[str, str] = {}
 
     def start(name: str, attrs: dict) -> None:
-        if name.rpartition(":")[2] == "Relationship" and attrs.get("Type", "").endswith("/worksheet"):
+        if name.rpartition(":")[2] == "Relationship":
             target = attrs.get("Target", "")
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-            if part in names:
+            targets[attrs.get("Id", "")] = part
+            if attrs.get("Type", "").endswith("/worksheet") and part in names:
                 found.append(part)
 
     parser = xml_parser()
     parser.StartElementHandler = start
     try:
-        parser.Parse(zf.read(rels), True)
+        parser.Parse(_keep(kept, rels, zf.read(rels)), True)
     except expat.ExpatError:
         raise UnusableFileError("文件已损坏（xl/_rels/workbook.xml.rels 不是完整的 XML），请重新保存后报送。") from None
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
         raise UnusableFileError("文件已损坏（压缩包不完整），请重新保存后报送。") from None
-    return found
+    return found, targets
 
 
-def _parts_only_of(zf: zipfile.ZipFile, names: set[str], unread: frozenset[str]) -> set[str]:
+def _parts_only_of(zf: zipfile.ZipFile, unread: frozenset[str], kept: dict[str, bytes],
+                   targets: dict[str, str] | None) -> set[str]:
     """The worksheet parts that xl/workbook.xml names only under names in `unread` (as the reader
     reads the sheet names: parsed XML, entities resolved). A part also named by another sheet, or by
-    none, stays measured."""
-    workbook, rels = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
-    if rels not in names or max(zf.getinfo(n).file_size for n in (workbook, rels)) > 4 << 20:
+    none, stays measured. targets: the relationships as _sheet_targets read them (None: not read)."""
+    workbook = "xl/workbook.xml"
+    if targets is None or zf.getinfo(workbook).file_size > 4 << 20:
         return set()
     sheets: list[tuple[str, str]] = []
-    targets: dict[str, str] = {}
 
     def sheet(name: str, attrs: dict) -> None:
         if name.rpartition(":")[2] == "sheet":
             rid = next((v for k, v in attrs.items() if k.rpartition(":")[2] == "id" and ":" in k), None)
             sheets.append((attrs.get("name", ""), rid or ""))
 
-    def rel(name: str, attrs: dict) -> None:
-        if name.rpartition(":")[2] == "Relationship":
-            target = attrs.get("Target", "")
-            targets[attrs.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
-                                            else posixpath.normpath("xl/" + target))
-
-    for part, handler in ((workbook, sheet), (rels, rel)):
-        parser = xml_parser()
-        parser.StartElementHandler = handler
-        try:
-            parser.Parse(zf.read(part), True)
-        except (UnusableFileError, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, RuntimeError,
-                NotImplementedError):
-            return set()   # anything odd: every part is measured, and the reader says what is wrong
+    parser = xml_parser()
+    parser.StartElementHandler = sheet
+    try:
+        parser.Parse(kept.get(workbook) or _keep(kept, workbook, zf.read(workbook)), True)
+    except (UnusableFileError, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, RuntimeError,
+            NotImplementedError):
+        return set()   # anything odd: every part is measured, and the reader says what is wrong
     # Only a name written plainly in the XML counts as unread: white space or a reference in it may be
     # read differently by another parser (expat folds a tab to a space), which would then build the
     # sheet that was not measured.
-    raw = zf.read(workbook)
+    raw = kept.get(workbook) or zf.read(workbook)
     plain = {name for name, _ in sheets if name in unread and f'name="{name}"'.encode() in raw}
     kept = {targets.get(rid) for name, rid in sheets if name not in plain}
     return {targets[rid] for name, rid in sheets if name in plain and rid in targets} - kept

@@ -46,7 +46,8 @@ def read_blocks(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool) 
         on_head = col.head_input
         on_content = col.is_input and not col.head_input
         readers.append((key, c, column_name(c), on_head, on_content, converter(col, policy, nonblank=True)))
-    blocks: list[list[Record]] = []
+    # The blocks by their labels first: (row, label, is 合计) of each row, a 合计 row beginning a block.
+    blocks: list[list[tuple[int, str, bool]]] = []
     for row in range(hit.row + 1, grid.height):
         label = labels.get(grid.key(row, label_col))
         if label is None:
@@ -54,32 +55,47 @@ def read_blocks(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool) 
                 break
             continue
         head = label == sheet.block[0]
-        line = grid.rows[row]
-        width = len(line)
-        number = str(row + 1)
-        values, cells, typed = {}, {}, {}
-        for key, c, letter, on_head, on_content, convert in readers:
-            cells[key] = letter + number
-            if convert is None:
-                continue
-            typed_here = on_head if head else on_content
-            if not typed_here and not printed:
-                continue
-            raw = line[c] if c < width else ""
-            value = None if raw == "" or raw is None else convert(raw)
-            if typed_here:
-                values[key] = value
-            elif value is not None:
-                typed[key] = value
-        rec = Record(sheet.key, grid.name, row + 1, values, cells, typed, content=label, head=head)
         if head or not blocks:
             blocks.append([])
-        blocks[-1].append(rec)
+        blocks[-1].append((row, label, head))
+    head_cols = [c for _key, c, _letter, on_head, _on_content, convert in readers if convert is not None and on_head]
+    content_cols = [c for _key, c, _letter, _on_head, on_content, convert in readers if convert is not None and on_content]
     out = []
     for block in blocks:
-        if any(v is not None for rec in block for v in rec.values.values()):
-            out.extend(block)
+        # A block is kept when a cell it is typed in holds a value: one with all of them empty (the
+        # template's spare blocks) is dropped unread.
+        if not any(_filled(grid.rows[row], head_cols if head else content_cols) for row, _label, head in block):
+            continue
+        records = [_block_record(grid, sheet, readers, row, label, head, printed) for row, label, head in block]
+        if any(v is not None for rec in records for v in rec.values.values()):
+            out.extend(records)
     return out
+
+
+def _filled(line: list, cols: list[int]) -> bool:
+    width = len(line)
+    return any(c < width and line[c] != "" and line[c] is not None for c in cols)
+
+
+def _block_record(grid: Grid, sheet: Sheet, readers: list, row: int, label: str, head: bool, printed: bool) -> Record:
+    line = grid.rows[row]
+    width = len(line)
+    number = str(row + 1)
+    values, cells, typed = {}, {}, {}
+    for key, c, letter, on_head, on_content, convert in readers:
+        cells[key] = letter + number
+        if convert is None:
+            continue
+        typed_here = on_head if head else on_content
+        if not typed_here and not printed:
+            continue
+        raw = line[c] if c < width else ""
+        value = None if raw == "" or raw is None else convert(raw)
+        if typed_here:
+            values[key] = value
+        elif value is not None:
+            typed[key] = value
+    return Record(sheet.key, grid.name, row + 1, values, cells, typed, content=label, head=head)
 
 
 def read_template(grids: list[Grid], meta: Grid, schema: Schema, policy: Policy, sub: Submission) -> None:

@@ -8,6 +8,7 @@ notice. The file's bytes are checked first (file_safety), and the input is only 
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 from macros_py.model.errors import UnusableFileError
@@ -24,6 +25,7 @@ from macros_py.read.safety import (
     KIND_OTHER_ZIP,
     KIND_XLS,
     Limits,
+    ZipFacts,
     check_cfb,
     check_xls,
     check_zip,
@@ -47,19 +49,23 @@ def _check_merged(name: str, merged: list, limits: Limits) -> None:
 FlagSource = FlagReader | XlsFlagReader | OdsFlagReader   # .get(sheet name) -> SheetFlags, .close()
 
 
-def flag_source(path: Path, container: str, kind: str, xml: dict[str, bytes], limits: Limits) -> FlagSource:
+def flag_source(path: Path, container: str, kind: str, facts: ZipFacts | None, limits: Limits) -> FlagSource:
     """Where hidden rows and struck cells are read from, by the file's container: the BIFF records of
-    an .xls, content.xml of an .ods, the sheet parts and styles.xml of an .xlsx/.xlsm."""
+    an .xls, content.xml of an .ods, the sheet parts and styles.xml of an .xlsx/.xlsm (those the safety
+    check inflated taken from `facts`)."""
     if container == "cfb":
         return XlsFlagReader(path, limits)
     if kind == KIND_OTHER_ZIP:
         return OdsFlagReader(path, limits)
-    return FlagReader(path, xml)
+    return FlagReader(path, facts.xml, facts.names) if facts is not None else FlagReader(path)
 
 
 def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset(),
-               flags: FlagSource | None = None) -> list[Grid]:
-    """Every worksheet as a Grid; chart sheets, unreadable sheets and the sheets named in `skip` are left out."""
+               flags: FlagSource | None = None, longest_text: int | None = None) -> list[Grid]:
+    """Every worksheet as a Grid; chart sheets, unreadable sheets and the sheets named in `skip` are left out.
+    longest_text: how long a cell's text can be at most, when known (ZipFacts.largest_part): texts are
+    only looked at for cutting (cut_long_texts) when that passes the limit."""
+    cut = longest_text is None or longest_text > limits.max_text
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
@@ -85,7 +91,7 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
             hidden = state != "Visible"
             shown = "" if not hidden else ("深度隐藏" if state.startswith("Very") else "隐藏")
             grids.append(Grid(meta.name, rows, merged, hidden, visibility=shown, flag_source=flags,
-                              long_texts=cut_long_texts(rows, limits.max_text)))
+                              long_texts=cut_long_texts(rows, limits.max_text) if cut else []))
     except UnusableFileError:
         raise
     except PasswordError:
@@ -99,11 +105,11 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
 
 
 def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[str] = frozenset()
-                 ) -> tuple[str, int, str, str, bool, dict[str, bytes]]:
-    """(sha256, size, container, kind, has_vba, xml) of a workbook that passed every byte check and
+                 ) -> tuple[str, int, str, str, bool, ZipFacts | None]:
+    """(sha256, size, container, kind, has_vba, facts) of a workbook that passed every byte check and
     limit (read/safety, read/extent) before any reader builds a sheet; UnusableFileError with the
-    reason. unread: the worksheets no reader will build (check_zip); xml: the .xlsx sheet parts'
-    XML as measured, for the flags reader."""
+    reason. unread: the worksheets no reader will build (check_zip); facts: what check_zip found of a
+    zip package (its parts, the XML it inflated, for the flags reader), None for an .xls."""
     if not path.exists():
         raise UnusableFileError(f"找不到文件 {path}。")
     if path.is_dir():
@@ -124,9 +130,9 @@ def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS, unread: frozenset[
     if container == "cfb":
         check_cfb(data)
         check_xls(path, limits)
-        return sha256, size, container, KIND_XLS, "_VBA_PROJECT".encode("utf-16-le") in data, {}
-    facts = check_zip(path, limits, unread)
-    return sha256, size, container, facts.kind, facts.has_vba, facts.xml
+        return sha256, size, container, KIND_XLS, "_VBA_PROJECT".encode("utf-16-le") in data, None
+    facts = check_zip(io.BytesIO(data), limits, unread)     # the bytes just read, not the file again
+    return sha256, size, container, facts.kind, facts.has_vba, facts
 
 
 def print_forms(policy: Policy) -> frozenset[str]:
@@ -145,18 +151,19 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
     policy = policy or default_policy()
     path = Path(path)
     unread = frozenset(skip_sheets) | print_forms(policy)
-    sha256, size, container, kind, has_vba, xml = checked_file(path, limits, unread)
+    sha256, size, container, kind, has_vba, facts = checked_file(path, limits, unread)
 
-    flags = flag_source(path, container, kind, xml, limits)   # hidden rows, struck cells
+    flags = flag_source(path, container, kind, facts, limits)   # hidden rows, struck cells
     try:
-        sub = _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy)
+        sub = _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy,
+                    facts.largest_part if facts is not None else None)
     finally:
         flags.close()
     return sub
 
 
-def _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy) -> Submission:
-    grids = read_grids(path, limits, unread, flags)
+def _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy, longest_text) -> Submission:
+    grids = read_grids(path, limits, unread, flags, longest_text)
     sub = Submission(path=str(path), name=path.name, sha256=sha256, size=size, layout=LAYOUT_PRINTED,
                      has_vba=has_vba)
     if has_vba:
