@@ -18,7 +18,7 @@ import zipfile
 import pytest
 
 from macros_py.read import flags as F
-from macros_py.read.extent import Extent, _Cells, _standard_scan, xml_parser
+from macros_py.read.extent import Extent, _Cells, _standard_scan, cell_counter
 from macros_py.read.flags import FlagReader, _scan
 from macros_py.read.headers import _MATCHED, locate_all
 from macros_py.read.workbook import read_grids, read_submission
@@ -105,17 +105,7 @@ class _Counting:
 
 def _expat_extent(xml: bytes) -> Extent:
     cells = _Cells("x")
-
-    def start(name, attrs):
-        local = name.rpartition(":")[2]
-        if local == "c":
-            cells.cell(attrs.get("r"))
-        elif local == "row":
-            cells.new_row(attrs.get("r"))
-
-    parser = xml_parser()
-    parser.StartElementHandler = start
-    parser.Parse(xml, True)
+    cell_counter(cells).Parse(xml, True)
     return cells.ext
 
 

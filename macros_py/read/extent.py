@@ -255,6 +255,21 @@ def _fast_scan(data: bytes, cells: _Cells, limits) -> bool:
 KEEP_LIMIT = 8 << 20
 
 
+def cell_counter(cells: _Cells):
+    """An expat parser that counts a sheet's <row> and <c> elements into `cells`, whatever their
+    prefix and quoting: the slow path, and the measure the fast one is held to."""
+    def start(name: str, attrs: dict) -> None:
+        local = name.rpartition(":")[2]
+        if local == "c":
+            cells.cell(attrs.get("r"))
+        elif local == "row":
+            cells.new_row(attrs.get("r"))
+
+    parser = xml_parser()
+    parser.StartElementHandler = start
+    return parser
+
+
 def xlsx_sheet_extent(zf: zipfile.ZipFile, part: str, limits, keep: dict[str, bytes] | None = None) -> Extent:
     """One worksheet part's true extent, stopping as soon as a limit is passed. `keep`: where a part's
     XML (of up to 8 MB) is left for the flags reader once measured, so that it is inflated once."""
@@ -271,16 +286,7 @@ def xlsx_sheet_extent(zf: zipfile.ZipFile, part: str, limits, keep: dict[str, by
                 keep[part] = data
             return cells.ext
         cells = _Cells(where)
-
-    def start(name: str, attrs: dict) -> None:
-        local = name.rpartition(":")[2]
-        if local == "c":
-            cells.cell(attrs.get("r"))
-        elif local == "row":
-            cells.new_row(attrs.get("r"))
-
-    parser = xml_parser()
-    parser.StartElementHandler = start
+    parser = cell_counter(cells)
     _feed(zf, part, parser, lambda: _check(where, cells.ext, limits))
     _check(where, cells.ext, limits)
     return cells.ext
