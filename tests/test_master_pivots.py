@@ -131,6 +131,8 @@ EXPLAINED = {
     "createdVersion": "3: readable from Excel 2007 on", "updatedVersion": "the same",
     "minRefreshableVersion": "the same",
     "r:id": "openpyxl's TableDefinition writer puts its rels id on the root element",
+    "cacheId": "the workbook's number for the pivot's cache: LibreOffice numbers the caches of its save in an "
+               "order of its own, which differed between runs of this test (1 in most, 2 once)",
 }
 # recordCount: ours keeps no records (0; refreshed from the sheet on open), LibreOffice saves a copy of the rows
 CACHE_EXPLAINED = {"saveData", "refreshOnLoad", "refreshedBy", "refreshedVersion", "minRefreshableVersion",
