@@ -218,7 +218,7 @@ _SPECS = (
           other=("邮政编码“{value}”不是大同市的邮编（{prefix}xxx）。", "核实邮编；项目在大同市的应为 {prefix}xxx。")),
     _spec("C-ROWDUP", ERROR, COUNTY, "重复的行",
           dup=("与第 {first_row} 行重复（{what}）。", "删除重复的一行，或核实是否填错。")),
-    _spec("C-HIDDEN", WARNING, COUNTY, "隐藏或划掉的行",
+    _spec("C-HIDDEN", WARNING, COUNTY, "隐藏或划掉的内容",
           row=("第 {row} 行被隐藏，视为已撤回的项目，未汇总（{text}）。",
                "如该项目仍要申报，取消隐藏后重新报送；否则删除该行。"),
           struck=("第 {row} 行的文字有删除线，视为已撤回的项目，未汇总（{text}）。",
