@@ -18,6 +18,8 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
+from macros_py.read.extent import EXCEL_COLS
+
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -287,12 +289,10 @@ def hidden_columns(xml: bytes) -> RowSpans:
                 first, last = int(attrs[b"min"]), int(attrs.get(b"max", attrs[b"min"]))
             except (KeyError, ValueError):
                 continue
-            first, last = max(first, 1), min(last, _EXCEL_COLS)
+            first, last = max(first, 1), min(last, EXCEL_COLS)
             spans.add(first - 1, last - first + 1)
     return spans
 
-
-_EXCEL_COLS = 16384
 
 
 class FlagReader:

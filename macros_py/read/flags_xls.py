@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import struct
 
-from macros_py.read.extent import biff_records, xls_workbook_stream
+from macros_py.read.extent import EXCEL_COLS, biff_records, xls_workbook_stream
 from macros_py.read.flags import SheetFlags
 
 _BOF = {0x0809, 0x0409, 0x0209, 0x0009}
@@ -143,7 +143,7 @@ class XlsFlagReader:
                 if size >= 10 and unpack("<H", data, body + 8)[0] & _COL_HIDDEN:
                     first, last = unpack("<HH", data, body)
                     if first <= last:
-                        flags.hidden_cols.add(first, min(last, 16383) - first + 1)
+                        flags.hidden_cols.add(first, min(last, EXCEL_COLS - 1) - first + 1)
             elif not struck_xfs:
                 continue
             elif rtype in _CELLS and size >= 6:

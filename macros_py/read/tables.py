@@ -205,10 +205,11 @@ def _skip(sheet: Sheet, grid: Grid, row: int, kind: str, reason: str, cells: lis
 
 _LABEL_KEYS = frozenset(norm_key(label) for label in LINE_LABELS)
 _LABEL_NOTE = re.compile(r"[（(][^（）()]{0,8}[)）]$")          # 推荐单位（盖章）, 报送单位(公章)
-_NO_COLON = re.compile(r"^(" + "|".join(sorted(LINE_LABELS, key=len, reverse=True)) + r")[\s\u3000]+(?=[^\s（(])")
+_LABELS = "|".join(sorted(LINE_LABELS, key=len, reverse=True))   # the longest first: 推荐单位名称 before 推荐单位
+_NO_COLON = re.compile(r"^(" + _LABELS + r")[\s\u3000]+(?=[^\s（(])")
 # The label run into the name (推荐单位大同市能源局): taken only where what follows ends as the name of a
 # body does, so that a header such as 推荐单位意见 is not read as the line.
-_GLUED = re.compile(r"^(" + "|".join(sorted(LINE_LABELS, key=len, reverse=True)) + r")(?=[^\s（(：:])")
+_GLUED = re.compile(r"^(" + _LABELS + r")(?=[^\s（(：:])")
 _BODY_END = re.compile(r"(局|委|委员会|会|中心|办|院|厅|政府|集团|公司|学校|科|处|室)$")
 
 

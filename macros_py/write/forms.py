@@ -160,19 +160,21 @@ def helper_columns(sheet: Sheet) -> tuple[str, str]:
     return get_column_letter(n + 2), get_column_letter(n + 3)
 
 
+def _on_form(part: FormPart) -> str:
+    """How `part` names the form's own sheet, where the running counts are: not at all on it."""
+    return "" if not part.continued else quote_sheetname(part.sheet.form_title) + "!"
+
+
 def _counts(part: FormPart) -> str:
     """The running counts (累计, on the form's own sheet, one per data row), as `part` refers to them."""
-    sheet = part.sheet
-    running, _ = helper_columns(sheet)
-    own = "" if not part.continued else quote_sheetname(sheet.form_title) + "!"
-    return f"{own}${running}${HEADER_ROW + 1}:${running}${HEADER_ROW + sheet.capacity}"
+    running, _ = helper_columns(part.sheet)
+    return f"{_on_form(part)}${running}${HEADER_ROW + 1}:${running}${HEADER_ROW + part.sheet.capacity}"
 
 
 def count_cell(part: FormPart) -> str:
     """The cell holding the number of filled data rows (the last running count), as `part` refers to it."""
     running, _ = helper_columns(part.sheet)
-    own = "" if not part.continued else quote_sheetname(part.sheet.form_title) + "!"
-    return f"{own}${running}${HEADER_ROW + part.sheet.capacity}"
+    return f"{_on_form(part)}${running}${HEADER_ROW + part.sheet.capacity}"
 
 
 def print_area(part: FormPart) -> str:
