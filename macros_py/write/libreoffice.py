@@ -42,7 +42,7 @@ FILTERS = {
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
     "pdf": "pdf:calc_pdf_Export",
     "ods": "ods",
-    "csv": "csv",
+    "csv": "csv:Text - txt - csv (StarCalc):44,34,76,1",   # comma, double quotes, UTF-8, from row 1
 }
 
 # Recalculate on load for both OOXML and ODF files ("0" = always), instead of trusting cached values.

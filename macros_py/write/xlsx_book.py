@@ -28,8 +28,11 @@ import tempfile
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.utility import _utf16_len, _utf16_truncate
+from xlsxwriter.xmlwriter import XMLwriter
 
 from macros_py.model.privacy import mask_value
+from macros_py.read.grid import column_name
 from macros_py.read.own_output import OUTPUT_PROPERTY
 from macros_py.write.cell_text import FONT_NAME, FONT_SIZE
 from macros_py.write.xlsx_pack import write_atomic
@@ -38,6 +41,7 @@ _OPTIONS = {"in_memory": False, "strings_to_formulas": False, "strings_to_urls":
             "strings_to_numbers": False}
 _DATE = "yyyy-mm-dd"
 _RISKY = ("=", "+", "-", "@")
+_XML_WRITER = XMLwriter()
 
 
 _WIDE = re.compile("[\u2e80-\U0010ffff]")
@@ -80,6 +84,23 @@ def fit_cell(text: str) -> str:
         return text
     note = f"……（原文共 {len(text)} 字，超过 Excel 单元格上限 {CELL_LIMIT} 字，此处只显示开头；全文见汇总数据 JSON）"
     return text[: CELL_LIMIT - len(note)] + note
+
+
+# What XlsxWriter escapes in an inline string as _xHHHH_ (control characters, non-characters, and
+# a literal escape), looked for first: almost no text holds any.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+
+
+def _inline_string(text: str) -> str:
+    """A cell's text as XlsxWriter writes an inline string, from the end of the cell's start tag."""
+    if len(text) > CELL_LIMIT // 2 and _utf16_len(text) > CELL_LIMIT:
+        text = _utf16_truncate(text, CELL_LIMIT)   # what XlsxWriter does: Excel counts UTF-16 units
+    if _CONTROL.search(text):
+        text = _XML_WRITER._escape_control_characters(text)
+    preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f' t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
 
 
 class _InlineStrings:
@@ -155,27 +176,39 @@ class Book:
             _stream_rows(ws)
         return ws
 
-    def write(self, ws, row: int, col: int, value, fmt=None) -> None:
+    def _prepared(self, ws, value, fmt):
+        """The value and format a cell is written with: ID numbers masked (but on a keep_ids sheet),
+        text whole or cut with a note (fit_cell) and quoted where it starts like a formula, a date
+        given a date format, a number Excel cannot hold (NaN, infinity) and any other value as text."""
         if ws.name not in self._keep_ids:
             value = mask_value(value)
-        if isinstance(value, str) and value.startswith(_RISKY) and (fmt is None or id(fmt) in self._props):
-            fmt = self._quoted(fmt)
+        if isinstance(value, float) and not math.isfinite(value) or \
+                value is not None and not isinstance(value, str | int | float | dt.date):
+            value = str(value)
+        if isinstance(value, str):
+            if value.startswith(_RISKY) and (fmt is None or id(fmt) in self._props):
+                fmt = self._quoted(fmt)
+            return fit_cell(value), fmt
+        if isinstance(value, dt.date) and getattr(fmt, "num_format", "General") in ("General", 0):
+            # a date needs a date format to show as one (an XlsxWriter format without one says General)
+            props = self._props.get(id(fmt), {"valign": "top"})
+            fmt = self.fmt(**{**props, "num_format": _DATE})
+        return value, fmt
+
+    def write(self, ws, row: int, col: int, value, fmt=None) -> None:
+        value, fmt = self._prepared(ws, value, fmt)
         if value is None or value == "":
             if fmt is not None:
                 ws.write_blank(row, col, None, fmt)
         elif isinstance(value, str):
-            ws.write_string(row, col, fit_cell(value), fmt)
+            ws.write_string(row, col, value, fmt)
         elif isinstance(value, bool):
             ws.write_boolean(row, col, value, fmt)
         elif isinstance(value, int | float):
             ws.write_number(row, col, value, fmt)
-        elif isinstance(value, dt.date):
-            if not getattr(fmt, "num_format", None):  # a date needs a date format to show as one
-                fmt = self.fmt(num_format=_DATE, valign="top")
+        else:
             ws.write_datetime(row, col, value if isinstance(value, dt.datetime) else
                               dt.datetime.combine(value, dt.time()), fmt)
-        else:
-            ws.write_string(row, col, str(value), fmt)
 
     def merge(self, ws, first_row: int, first_col: int, last_row: int, last_col: int, value, fmt) -> None:
         ws.merge_range(first_row, first_col, last_row, last_col, "", fmt)
@@ -252,6 +285,11 @@ class Book:
         finally:
             ws.constant_memory, ws.str_table, ws.table_cells = True, shared, cells
         heights = heights or {}
+        # The header row (add_table's cells) goes to the file first, as XlsxWriter's next write would.
+        if first_row + 1 > ws.previous_row:
+            ws._write_single_row(first_row + 1)
+        letters = [column_name(c) for c in range(len(headers))]
+        r = first_row
         for i, values in enumerate(rows):
             r = first_row + 1 + i
             n = max([wrapped_lines(values[c], widths[c]) for c in wrap if c < len(values)] + [1])
@@ -259,15 +297,50 @@ class Book:
                 ws.set_row(r, heights[i])
             elif n > 1:
                 ws.set_row(r, line_height(n))
-            for c, value in enumerate(values):
-                if not _empty(value):
-                    self.write(ws, r, c, value, cols[c])
-            # The row before is in the file now: XlsxWriter would keep its height until the end.
-            ws.row_info.pop(r - 1, None)
-            ws.row_sizes.pop(r - 1, None)
+            self._stream_row(ws, r, values, cols, letters)
+        # Rows up to the table's last are in the file: XlsxWriter now refuses a write there, as it
+        # does for any row before the one it holds.
+        ws.previous_row = r + 1
         if freeze:
             ws.freeze_panes(first_row + 1, 0)
         return last + 1
+
+    def _stream_row(self, ws, r: int, values, cols, letters: list[str]) -> None:
+        """One row of a streamed table, its XML written straight to the sheet's file: the XML
+        XlsxWriter writes for the same cells in constant_memory (inline strings), without its
+        per-cell calls, which cost most of a big master's time. A text is always written as text
+        (XlsxWriter would take one that reads <r>…</r> as rich-text XML)."""
+        cells = []
+        num = str(r + 1)
+        first = last = None
+        for c, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            value, fmt = self._prepared(ws, value, cols[c])
+            if c >= len(letters):
+                letters.extend(column_name(k) for k in range(len(letters), c + 1))
+            head = f'<c r="{letters[c]}{num}"' + (f' s="{fmt._get_xf_index()}"' if fmt is not None else "")
+            if isinstance(value, str):
+                cells.append(head + _inline_string(value))
+            elif isinstance(value, bool):
+                cells.append(f'{head} t="b"><v>{int(value)}</v></c>')
+            else:
+                if isinstance(value, dt.date):
+                    value = ws._convert_date_time(value if isinstance(value, dt.datetime)
+                                                  else dt.datetime.combine(value, dt.time()))
+                cells.append(f"{head}><v>{value:.16G}</v></c>")
+            if first is None:
+                first = c
+            last = c
+        info = ws.row_info.pop(r, None)
+        ws.row_sizes.pop(r, None)
+        if first is not None:
+            ws._check_dimensions(r, first)
+            ws._check_dimensions(r, last)
+            ws._write_row(r, None, info)
+            ws.fh.write("".join(cells) + "</row>")
+        elif info is not None:
+            ws._write_empty_row(r, None, info)
 
     @staticmethod
     def print_setup(ws, header_rows: int, landscape: bool = True, columns: int = 0, keep_left: int = 0) -> None:
