@@ -1,6 +1,7 @@
-"""A streamed table's rows are written as XML by write.xlsx_book (Book._stream_row), not cell by cell
-through XlsxWriter, which cost most of a big master's time (issue 10, §11). They must be what
-XlsxWriter writes for the same cells, read back the same by openpyxl and by LibreOffice, and text
+"""The fast ways of writing a workbook (issue 10, §11). A streamed table's rows are written as XML by
+write.xlsx_book (Book._stream_row), not cell by cell through XlsxWriter, which cost most of a big
+master's time; and a package written again (the master's pivot tables) is deflated once. The rows must be
+what XlsxWriter writes for the same cells, read back the same by openpyxl and by LibreOffice, and text
 must stay text whatever it holds."""
 
 from __future__ import annotations
@@ -149,3 +150,30 @@ def test_libreoffice_reads_the_streamed_rows_as_written(tmp_path, policy):
                 assert h == e, (w, h)
             else:
                 assert h == pytest.approx(e), (w, h)
+
+
+def test_a_package_written_again_is_stored_first_and_deflated_once(tmp_path, policy):
+    """Book.save with a transform (the master's pivot tables) has XlsxWriter store its parts, which the
+    transform deflates as it copies them; without one the parts are deflated; either way XlsxWriter's
+    own setting is back afterwards (the feedback books written after a master are deflated)."""
+    import shutil
+
+    import xlsxwriter.workbook
+
+    seen = {}
+
+    def copy(package, out):
+        seen.update({i.filename: i.compress_type for i in zipfile.ZipFile(package).infolist()})
+        package.seek(0)
+        shutil.copyfileobj(package, out)
+
+    for name, transform in (("再写.xlsx", copy), ("直接.xlsx", None)):
+        book = Book(document_time(policy), "测试")
+        book.table(book.sheet("表", stream=True), "数据表", HEADERS, _rows())
+        book.save(tmp_path / name, transform)
+        assert xlsxwriter.workbook.ZIP_DEFLATED == zipfile.ZIP_DEFLATED
+    assert seen and set(seen.values()) == {zipfile.ZIP_STORED}
+    direct = {i.compress_type for i in zipfile.ZipFile(tmp_path / "直接.xlsx").infolist()}
+    assert direct == {zipfile.ZIP_DEFLATED}
+    ws = openpyxl.load_workbook(tmp_path / "再写.xlsx")["表"]
+    assert ws["A17"].value == "普通"
