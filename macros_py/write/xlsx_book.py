@@ -13,7 +13,10 @@ which the bureau's 500-file merge needs. What this adds to XlsxWriter:
 - the same bytes for the same content (fixed document time; XlsxWriter fixes the zip entry times),
   written to a temporary file and renamed;
 - streamed sheets (`sheet(stream=True)`): rows go to a temporary file as they are written, tables
-  and row heights kept, so that the master's big sheets are never held whole in memory (issue 11).
+  and row heights kept, so that the master's big sheets are never held whole in memory (issue 11);
+  a table's rows there are written as XML by us, the XML XlsxWriter writes for the same cells, without
+  its calls per cell (issue 10);
+- a package that is written again (the master's pivot tables) deflated once, not twice.
 Rows and columns are 0-based, as XlsxWriter counts them.
 """
 
@@ -43,7 +46,6 @@ _OPTIONS = {"in_memory": False, "strings_to_formulas": False, "strings_to_urls":
             "strings_to_numbers": False}
 _DATE = "yyyy-mm-dd"
 _RISKY = ("=", "+", "-", "@")
-_XML_WRITER = XMLwriter()
 
 
 _WIDE = re.compile("[\u2e80-\U0010ffff]")
@@ -98,7 +100,7 @@ def _inline_string(text: str) -> str:
     if len(text) > CELL_LIMIT // 2 and _utf16_len(text) > CELL_LIMIT:
         text = _utf16_truncate(text, CELL_LIMIT)   # what XlsxWriter does: Excel counts UTF-16 units
     if _CONTROL.search(text):
-        text = _XML_WRITER._escape_control_characters(text)
+        text = XMLwriter._escape_control_characters(text)
     preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
