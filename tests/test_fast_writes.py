@@ -110,16 +110,28 @@ def test_openpyxl_reads_every_cell_back_as_written(tmp_path, policy):
     assert not quoted["普通"]
 
 
+INJECTED = '<r><t>注入</t></r></is></c><c r="Z9" t="inlineStr"><is><t>外来</t></is></c><is><r><t>x</t></r>'
+
+
 def test_rich_text_markup_in_a_value_stays_text(tmp_path, policy):
     """XlsxWriter writes a constant_memory string that reads <r>…</r> unescaped, as rich-text XML:
-    a clerk's text like that would break the master or become other cells. Ours is escaped."""
+    a clerk's text like that broke the master (measured: openpyxl could not parse it) or became other
+    cells. In a streamed table (our rows) and in a cell written one by one on a streamed sheet (the
+    master's 附件7 form, 大师身份信息), and on a sheet held whole, it stays the text it is."""
     book = Book(document_time(policy), "测试")
-    ws = book.sheet("表", stream=True)
-    text = '<r><t>注入</t></r></is></c><c r="Z9" t="inlineStr"><is><t>外来</t></is></c><is><r><t>x</t></r>'
-    book.table(ws, "数据表", ["文本"], [[text], ["后一行"]])
+    book.table(book.sheet("表", stream=True), "数据表", ["文本"], [[INJECTED], ["后一行"]])
+    for name, stream in (("逐格", True), ("整表", False)):
+        ws = book.sheet(name, stream=stream)
+        book.write(ws, 0, 0, INJECTED, book.fmt(bold=True))
+        book.write(ws, 1, 0, INJECTED)
+        book.write(ws, 2, 0, "后一行")
     path = book.save(tmp_path / "标记.xlsx")
-    ws = openpyxl.load_workbook(path)["表"]
-    assert ws["A2"].value == text and ws["A3"].value == "后一行" and ws["Z9"].value is None
+    wb = openpyxl.load_workbook(path, rich_text=False)
+    assert wb["表"]["A2"].value == INJECTED and wb["表"]["A3"].value == "后一行" and wb["表"]["Z9"].value is None
+    for name in ("逐格", "整表"):
+        ws = wb[name]
+        assert [ws["A1"].value, ws["A2"].value, ws["A3"].value] == [INJECTED, INJECTED, "后一行"]
+        assert ws["Z9"].value is None and ws["A1"].font.b
 
 
 @requires_libreoffice
@@ -177,3 +189,28 @@ def test_a_package_written_again_is_stored_first_and_deflated_once(tmp_path, pol
     assert direct == {zipfile.ZIP_DEFLATED}
     ws = openpyxl.load_workbook(tmp_path / "再写.xlsx")["表"]
     assert ws["A17"].value == "普通"
+
+
+def test_a_clerks_rich_text_markup_reaches_the_master_and_the_feedback_as_text(tmp_path, policy):
+    """End to end: a county types <r>…</r> markup into 其他荣誉 and into a base's 申报专业. The merge
+    writes the master (its 工作室汇总 table, its 附件7/附件8 forms cell by cell) and the feedback books;
+    every one opens, and holds the text as typed."""
+    from macros_py.jobs.merge import run_merge
+    from macros_py.write.fill import write_filled
+    from macros_py.write.samples import generate
+
+    sample = next(s for s in generate(policy) if not s.breaks and s.data["studios"] and s.data["bases"])
+    data = sample.data
+    data["studios"][0]["other_honours"] = INJECTED
+    data["bases"][0]["majors"] = INJECTED
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    write_filled(inbox / sample.name, data, policy)
+    run_merge(inbox, tmp_path / "出" / "汇总.xlsx", policy, feedback=tmp_path / "出" / "反馈")
+    wb = openpyxl.load_workbook(tmp_path / "出" / "汇总.xlsx", rich_text=False)
+    for sheet in ("工作室汇总", "附件8", "基地汇总", "附件7"):
+        texts = [c.value for row in wb[sheet].iter_rows() for c in row]
+        assert INJECTED in texts, sheet
+        assert "外来" not in texts, sheet
+    for book in (tmp_path / "出" / "反馈").glob("*.xlsx"):
+        openpyxl.load_workbook(book)   # opens: no markup became XML

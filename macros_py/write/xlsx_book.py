@@ -5,7 +5,8 @@ new files that are only written go through here because XlsxWriter writes them 2
 which the bureau's 500-file merge needs. What this adds to XlsxWriter:
 - text is always text: strings are written with write_string, never taken for formulas or links, and
   text that starts like a formula (= + - @) carries Excel's quote prefix, so that editing the cell in
-  Excel keeps it text;
+  Excel keeps it text, and text that reads as rich-text markup (<r>…</r>), which XlsxWriter would
+  write as XML, is written escaped;
 - ID numbers in any text are masked (model.privacy), except on a sheet made with keep_ids=True (the
   master's 大师身份信息, and the hidden sheet whose data is masked before it is written);
 - one cache of cell formats, all in 仿宋_GB2312 五号 unless said otherwise;
@@ -223,7 +224,15 @@ class Book:
             if fmt is not None:
                 ws.write_blank(row, col, None, fmt)
         elif isinstance(value, str):
-            ws.write_string(row, col, value, fmt)
+            if value.startswith("<r>") and value.endswith("</r>"):
+                # XlsxWriter writes such a text unescaped, as rich-text XML (inline on a streamed
+                # sheet, in the shared strings otherwise): a clerk's <r>…</r> would break the
+                # workbook or become other cells. As two runs of the cell's own font it is written
+                # escaped, and reads as the same text.
+                run = fmt if fmt is not None else self.fmt()
+                ws.write_rich_string(row, col, run, value[:1], run, value[1:], *((fmt,) if fmt is not None else ()))
+            else:
+                ws.write_string(row, col, value, fmt)
         elif isinstance(value, bool):
             ws.write_boolean(row, col, value, fmt)
         elif isinstance(value, int | float):
