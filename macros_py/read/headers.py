@@ -167,22 +167,73 @@ _MATCHED: dict[tuple, tuple] = {}
 _MATCHED_MAX = 4096
 
 
-def _best_keys(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]):
-    """The sheet the row heads best and how: None, or (its index, columns, spans, the (columns, spans)
-    of the tables beside it that qualify too). Where several sheets qualify, the first with most
-    recognised columns."""
+def _best_keys(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple:
+    """The tables the row heads: (sheet index, columns, spans) for each, () for none. Where several
+    sheets qualify for the whole row, the first with most recognised columns, with the tables of that
+    sheet beside it; tables of different kinds side by side (附件7 in A–G, 附件8 from J) each head
+    their own columns (_kinds_side_by_side)."""
     ident = (tuple(id(s) for s in sheets), here, up1, up2)
     cached = _MATCHED.get(ident)
     if cached is not None and cached[0] == sheets:
         return cached[1]
+    found = _kinds_side_by_side(here, up1, up2, sheets) or _whole_row(here, up1, up2, sheets)
+    if len(_MATCHED) >= _MATCHED_MAX:
+        _MATCHED.clear()
+    _MATCHED[ident] = (sheets, found)
+    return found
+
+
+def _whole_row(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple:
     best = None
     for i, (sheet, (columns, spans, beside)) in enumerate(zip(sheets, _match_keys(here, up1, up2, sheets), strict=True)):
         if _qualifies(sheet, columns) and (best is None or len(columns) > len(best[1])):
             best = (i, columns, spans, tuple((c, n) for c, n in beside if _qualifies(sheet, c)))
-    if len(_MATCHED) >= _MATCHED_MAX:
-        _MATCHED.clear()
-    _MATCHED[ident] = (sheets, best)
-    return best
+    if best is None:
+        return ()
+    i, columns, spans, beside = best
+    return ((i, columns, spans), *((i, c, n) for c, n in beside))
+
+
+def _blocks(here: tuple, up1: tuple) -> list[tuple[int, int]]:
+    """The runs of columns with header text on the row or the row above it (first, last): a column
+    blank in both separates two tables side by side."""
+    width = max(len(here), len(up1))
+    filled = [bool((c < len(here) and here[c]) or (c < len(up1) and up1[c])) for c in range(width)]
+    runs, start = [], None
+    for c, full in enumerate([*filled, False]):
+        if full and start is None:
+            start = c
+        elif not full and start is not None:
+            runs.append((start, c - 1))
+            start = None
+    return runs
+
+
+def _kinds_side_by_side(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple:
+    """Tables of different kinds side by side on the row, each matched within its own columns; ()
+    when the row does not hold two of them. Matched as one row, the widest table would take the
+    headers the other shares with it (编号, 项目所在地址, 推荐单位) and the other would be lost. A
+    run of header columns that heads no table by itself (a table with a blank column inside it)
+    belongs to the table on its left, or to the first one."""
+    blocks = _blocks(here, up1)
+    if len(blocks) < 2:
+        return ()
+
+    def within(first: int, last: int) -> tuple[tuple, tuple, tuple]:
+        return tuple(tuple(k if first <= c <= last else None for c, k in enumerate(keys)) for keys in (here, up1, up2))
+
+    heads = [_whole_row(*within(a, b), sheets) for a, b in blocks]
+    if len({sheets[found[0][0]].key for found in heads if found}) < 2:
+        return ()
+    regions: list[list[int]] = []
+    for (a, b), found in zip(blocks, heads, strict=True):
+        if found or not regions:
+            regions.append([a, b])
+        else:
+            regions[-1][1] = b
+    if not heads[0]:   # the runs before the first table that heads one belong to it
+        regions = [[regions[0][0], regions[1][1]], *regions[2:]] if len(regions) > 1 else regions
+    return tuple(entry for a, b in regions for entry in _whole_row(*within(a, b), sheets))
 
 
 def _match_keys(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple:
@@ -237,12 +288,8 @@ def _qualifies(sheet: Sheet, columns: dict[str, int]) -> bool:
 
 def _best(grid: Grid, row: int, sheets: tuple[Sheet, ...]) -> list[HeaderHit]:
     """The row as the header of the sheet it heads best, with the tables beside the first one."""
-    best = _best_keys(*_row_keys(grid, row), sheets)
-    if best is None:
-        return []
-    i, columns, spans, beside = best
-    key = sheets[i].key
-    return [HeaderHit(grid, key, row, dict(c), spans=dict(n)).shown() for c, n in ((columns, spans), *beside)]
+    return [HeaderHit(grid, sheets[i].key, row, dict(c), spans=dict(n)).shown()
+            for i, c, n in _best_keys(*_row_keys(grid, row), sheets)]
 
 
 def scan_grid(grid: Grid, sheets: tuple[Sheet, ...], start: int = 0, stop: int | None = None) -> list[HeaderHit]:
