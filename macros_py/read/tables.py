@@ -47,7 +47,7 @@ def table_of(hit: HeaderHit) -> Table:
     sheet_col = hit.columns
     anchor_col = min(sheet_col.values()) if sheet_col else 0
     return Table(hit.sheet_key, hit.grid.name, hit.row + 1, dict(hit.headers), dict(sheet_col),
-                 a1(hit.row, anchor_col))
+                 a1(max(hit.row, 0), anchor_col))   # a continuation at the top of its sheet: row -1
 
 
 def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,

@@ -11,6 +11,7 @@ from macros_py.model.submission import HIDDEN_SHEET, LAYOUT_TEMPLATE, Record, Sk
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import LABEL, Schema, Sheet
 from macros_py.policy.values import converter, parse_number
+from macros_py.read.continued import continuations
 from macros_py.read.grid import Grid, column_name
 from macros_py.read.headers import HeaderHit, locate_all
 from macros_py.read.shown_columns import prefer_shown
@@ -128,6 +129,10 @@ def read_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: Submissi
     for hit in hits:   # before any table's columns are used (the bounds of a table beside another)
         for header, cell, shown in prefer_shown(hit):
             sub.hidden_columns.append((hit.grid.name, cell, header, shown))
+    if printed:
+        more = continuations(grids, hits, schema, policy, set(stops or ()), sub)
+        order = {id(g): i for i, g in enumerate(grids)}
+        hits = sorted([*hits, *more], key=lambda h: (order[id(h.grid)], h.row))
     for hit in hits:
         sheet = schema.sheet(hit.sheet_key)
         table = table_of(hit)

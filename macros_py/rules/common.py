@@ -51,6 +51,10 @@ def template_form(ctx: RuleContext) -> None:
                  year=sub.template_year or "未知", current=ctx.schema.version, current_year=ctx.policy.year)
     if sub.has_vba:
         ctx.emit("C-TEMPLATE", "vba")
+    for sheet, cell, previous in sub.continued:
+        ctx.emit("C-TEMPLATE", "continued", sheet=sheet, cell=cell, previous=previous)
+    for sheet in sub.unread_sheets:
+        ctx.emit("C-TEMPLATE", "unread", sheet=sheet)
 
 
 @rule("C-EMPTY")

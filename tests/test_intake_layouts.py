@@ -1,0 +1,153 @@
+"""Intake (issue 10 §2): tables laid out as clerks lay them out, merged by the real `shenbao merge` from
+forms typed by hand (tests/clerk_typed.py's typing helpers). Every project lands in the master, in its
+own columns, under the recommender who stamped it; what is not read is said.
+
+- 附件7 and 附件8 side by side on one sheet (附件7 in A–G, 附件8 from J, a blank column or two between):
+  both are read, each in its own columns. Before, 附件8 (more columns) took the whole row, its 编号,
+  项目所在地址 and 推荐单位 from 附件7's columns, and 附件7 was lost;
+- 附件7 continued on a second sheet without a header (附件7（续）, or any name): its rows are read in
+  the first sheet's columns, and the file is told (C-TEMPLATE continued) where;
+- a visible sheet with content that no reader takes: C-TEMPLATE unread, never silence; so is a
+  continuation typed in other columns than the header's (its name column holds 政府办), not misread;
+- a table with blank columns inside it is still one table, and two 附件7 side by side still two.
+"""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from clerk_typed import FOOTER, Names, type_annex7, type_annex8
+from conftest import merge_corpus
+
+
+def _rows(wb, sheet: str, file: str) -> list[dict]:
+    rows = list(wb[sheet].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if r[rows[0].index("来源文件")] == file]
+
+
+def _findings(summary, file: str, rule: str) -> list[dict]:
+    return [f for f in summary["findings"] if f["file"] == file and f["rule"] == rule]
+
+
+def _beside(ws, studios, left: int, line: str) -> None:
+    """附件8 typed on a scratch sheet, then moved to start at column `left` of `ws`."""
+    scratch = ws.parent.create_sheet("scratch")
+    type_annex8(scratch, studios, line=line)
+    for row in scratch.iter_rows():
+        for c in row:
+            if c.value is not None:
+                ws.cell(c.row, c.column + left - 1, c.value)
+    ws.parent.remove(scratch)
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory):
+    root = tmp_path_factory.mktemp("layouts")
+    inbox = root / "收件"
+    inbox.mkdir()
+    n = Names()
+    for _ in range(20):      # units of their own, not the other corpora's
+        n.bases(1)
+    typed = {}
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    typed["beside_bases"], typed["beside_studios"] = n.bases(2), n.studios(2)
+    type_annex7(ws, typed["beside_bases"], line="推荐单位：广灵县人社局")
+    _beside(ws, typed["beside_studios"], left=10, line="推荐单位：广灵县人社局")
+    wb.save(inbox / "广灵_左7右8.xlsx")
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件7"
+    typed["continued"] = n.bases(5)
+    _, at, _ = type_annex7(ws, typed["continued"][:3], line="推荐单位：天镇县人社局", footer=False)
+    rest = wb.create_sheet("Sheet2")
+    rest.cell(1, 1, "附件7（续）")
+    for i, base in enumerate(typed["continued"][3:]):
+        for key, col in at.items():
+            value = 4 + i if key == "seq" else base.get(key)
+            if value:
+                rest.cell(2 + i, col, value)
+    rest.cell(4, 1, FOOTER)
+    notes = wb.create_sheet("说明")
+    notes.cell(1, 1, "以上项目均经我局审核，材料真实。")
+    notes.cell(2, 1, "联系人：张三")
+    notes.cell(2, 3, "电话：0352-1234567")
+    wb.save(inbox / "天镇_续页.xlsx")
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件7"
+    typed["shifted"] = n.bases(4)
+    type_annex7(ws, typed["shifted"][:2], line="推荐单位：浑源县人社局", footer=False)
+    rest = wb.create_sheet("附件7（续）")
+    for i, base in enumerate(typed["shifted"][2:]):     # typed without the 编号 column: all one left
+        for col, key in enumerate(("unit", "attribute", "address", "recommender", "majors"), start=1):
+            if base.get(key):
+                rest.cell(1 + i, col, base[key])
+    wb.save(inbox / "浑源_续页错列.xlsx")
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件7"
+    typed["gaps"] = n.bases(2)
+    type_annex7(ws, typed["gaps"], line="推荐单位：阳高县人社局", gaps=(4, 8))
+    wb.save(inbox / "阳高_空列.xlsx")
+
+    summary, wb = merge_corpus(inbox, root / "out")
+    return summary, wb, typed
+
+
+def test_annex7_and_annex8_side_by_side_are_both_read_each_in_its_columns(merged):
+    summary, wb, typed = merged
+    bases = _rows(wb, "基地汇总", "广灵_左7右8.xlsx")
+    assert sorted(r["项目单位"] for r in bases) == sorted(b["unit"] for b in typed["beside_bases"])
+    assert {r["推荐单位"] for r in bases} == {"广灵县人力资源和社会保障局"}
+    studios = _rows(wb, "工作室汇总", "广灵_左7右8.xlsx")
+    want = {s["leader"]: s for s in typed["beside_studios"]}
+    assert sorted(r["领办人"] for r in studios) == sorted(want)
+    for r in studios:     # the studio's own address, not the 附件7 row's beside it
+        assert r["项目所在地址"] == want[r["领办人"]]["address"]
+        assert r["推荐单位"] == "广灵县人力资源和社会保障局"
+    files = {f["name"]: f for f in summary["files"]}
+    assert files["广灵_左7右8.xlsx"]["rows_merged"] == 4
+
+
+def test_a_continuation_sheet_without_a_header_is_read_and_said(merged):
+    summary, wb, typed = merged
+    bases = _rows(wb, "基地汇总", "天镇_续页.xlsx")
+    assert sorted(r["项目单位"] for r in bases) == sorted(b["unit"] for b in typed["continued"])
+    assert {r["推荐单位"] for r in bases} == {"天镇县人力资源和社会保障局"}
+    said = _findings(summary, "天镇_续页.xlsx", "C-TEMPLATE")
+    continued = [f for f in said if "续页" in f["message"]]
+    assert [(f["severity"], f["sheet"], f["cell"]) for f in continued] == [("提示", "Sheet2", "B2")]
+    assert "“附件7”的表头" in continued[0]["message"]
+    # the footer typed under the continued rows ends them, as it ends a table
+    assert not [r for r in summary["rejected"] if r["file"] == "天镇_续页.xlsx" and r["sheet"] == "Sheet2"
+                and r["kind"] != "非项目行"]
+
+
+def test_a_sheet_with_content_that_nothing_reads_is_said(merged):
+    summary, _, _ = merged
+    unread = [f for f in _findings(summary, "天镇_续页.xlsx", "C-TEMPLATE") if "没有读取" in f["message"]]
+    assert [(f["severity"], f["sheet"]) for f in unread] == [("警告", "说明")]
+
+
+def test_a_continuation_in_other_columns_is_not_misread_but_said(merged):
+    """Rows typed one column to the left of the header's: the name column holds a 属性 choice, so
+    the sheet is not read in the header's columns (that would put 属性 under 项目单位); it is named."""
+    summary, wb, typed = merged
+    bases = _rows(wb, "基地汇总", "浑源_续页错列.xlsx")
+    assert sorted(r["项目单位"] for r in bases) == sorted(b["unit"] for b in typed["shifted"][:2])
+    said = _findings(summary, "浑源_续页错列.xlsx", "C-TEMPLATE")
+    assert [(f["severity"], f["sheet"]) for f in said] == [("警告", "附件7（续）")]
+
+
+def test_blank_columns_inside_one_table_keep_it_one_table(merged):
+    summary, wb, typed = merged
+    bases = _rows(wb, "基地汇总", "阳高_空列.xlsx")
+    assert sorted(r["项目单位"] for r in bases) == sorted(b["unit"] for b in typed["gaps"])
+    assert sorted(r["申报专业"] for r in bases) == sorted(b["majors"] for b in typed["gaps"])
+    assert not _findings(summary, "阳高_空列.xlsx", "C-TEMPLATE")
