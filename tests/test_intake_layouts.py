@@ -71,10 +71,15 @@ def merged(tmp_path_factory):
             if value:
                 rest.cell(2 + i, col, value)
     rest.cell(4, 1, FOOTER)
-    notes = wb.create_sheet("说明")
+    notes = wb.create_sheet("说明")     # a note of a few lines: no table, not named
     notes.cell(1, 1, "以上项目均经我局审核，材料真实。")
     notes.cell(2, 1, "联系人：张三")
     notes.cell(2, 3, "电话：0352-1234567")
+    other = wb.create_sheet("拟推荐")   # a list in rows that no header names: named
+    for r, (unit, who, when) in enumerate((("某某职业学校", "李四", "3月"), ("某某技工学校", "王五", "4月")), start=1):
+        other.cell(r, 1, unit)
+        other.cell(r, 2, who)
+        other.cell(r, 3, when)
     wb.save(inbox / "天镇_续页.xlsx")
 
     wb = openpyxl.Workbook()
@@ -132,7 +137,7 @@ def test_a_continuation_sheet_without_a_header_is_read_and_said(merged):
 def test_a_sheet_with_content_that_nothing_reads_is_said(merged):
     summary, _, _ = merged
     unread = [f for f in _findings(summary, "天镇_续页.xlsx", "C-TEMPLATE") if "没有读取" in f["message"]]
-    assert [(f["severity"], f["sheet"]) for f in unread] == [("警告", "说明")]
+    assert [(f["severity"], f["sheet"]) for f in unread] == [("警告", "拟推荐")]
 
 
 def test_a_continuation_in_other_columns_is_not_misread_but_said(merged):

@@ -5,7 +5,8 @@ the header. No header is found there, so without this the rows would be lost wit
 sheet with no table of its own, after a sheet whose last table is a table of rows, is read in that
 table's columns where its first project-like row fills the table's name column and at least
 MIN_COLUMNS of its columns, with only title lines above it. The file is told (C-TEMPLATE, case
-continued), and so is any other sheet with content that no reader took (case unread).
+continued), and so is any other sheet with rows like a table's that no reader took (case unread): a
+cover or a note of a few lines is no table and is not named.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def continuations(grids: list[Grid], hits: list[HeaderHit], schema: Schema, poli
         if sheet is not None and not sheet.block and link_col is not None and not last.grid.hidden:
             start = _first_row(grid, last, link_col, _choices(sheet, policy))
         if start is None:
-            sub.unread_sheets.append(grid.name)
+            if any(len(grid.row_texts(r)) >= MIN_COLUMNS for r in range(grid.height)):
+                sub.unread_sheets.append(grid.name)    # rows like a table's (a cover or a note is not)
             last = None
             continue
         hit = HeaderHit(grid, last.sheet_key, start - 1, dict(last.columns), dict(last.headers))
