@@ -5,6 +5,7 @@ own columns, under the recommender who stamped it; what is not read is said.
 - 附件7 and 附件8 side by side on one sheet (附件7 in A–G, 附件8 from J, a blank column or two between):
   both are read, each in its own columns. Before, 附件8 (more columns) took the whole row, its 编号,
   项目所在地址 and 推荐单位 from 附件7's columns, and 附件7 was lost;
+- 附件8 beside 附件7 with its header one line lower (on 附件7's first data row): both whole;
 - 附件7 continued on a second sheet without a header (附件7（续）, or any name): its rows are read in
   the first sheet's columns, and the file is told (C-TEMPLATE continued) where;
 - a visible sheet with content that no reader takes: C-TEMPLATE unread, never silence; so is a
@@ -57,6 +58,20 @@ def merged(tmp_path_factory):
     type_annex7(ws, typed["beside_bases"], line="推荐单位：广灵县人社局")
     _beside(ws, typed["beside_studios"], left=10, line="推荐单位：广灵县人社局")
     wb.save(inbox / "广灵_左7右8.xlsx")
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    typed["lower_bases"], typed["lower_studios"] = n.bases(3), n.studios(2)
+    type_annex7(ws, typed["lower_bases"], line="推荐单位：灵丘县人社局")
+    scratch = wb.create_sheet("scratch")     # 附件8 beside it, its header one line lower
+    type_annex8(scratch, typed["lower_studios"], top=2, line="推荐单位：灵丘县人社局")
+    for row in scratch.iter_rows():
+        for c in row:
+            if c.value is not None:
+                ws.cell(c.row, c.column + 9, c.value)
+    wb.remove(scratch)
+    wb.save(inbox / "灵丘_错行并排.xlsx")
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -118,6 +133,17 @@ def test_annex7_and_annex8_side_by_side_are_both_read_each_in_its_columns(merged
         assert r["推荐单位"] == "广灵县人力资源和社会保障局"
     files = {f["name"]: f for f in summary["files"]}
     assert files["广灵_左7右8.xlsx"]["rows_merged"] == 4
+
+
+def test_annex8_beside_annex7_with_its_header_a_line_lower_leaves_annex7_whole(merged):
+    """Its header row is 附件7's first data row: matched with 附件7's header above, 编号 and 推荐单位
+    went to 附件8, whose table then began over 附件7 and ended it before its first row."""
+    summary, wb, typed = merged
+    bases = _rows(wb, "基地汇总", "灵丘_错行并排.xlsx")
+    assert sorted(r["项目单位"] for r in bases) == sorted(b["unit"] for b in typed["lower_bases"])
+    studios = _rows(wb, "工作室汇总", "灵丘_错行并排.xlsx")
+    assert sorted(r["领办人"] for r in studios) == sorted(s["leader"] for s in typed["lower_studios"])
+    assert {r["推荐单位"] for r in bases + studios} == {"灵丘县人力资源和社会保障局"}
 
 
 def test_a_continuation_sheet_without_a_header_is_read_and_said(merged):

@@ -176,6 +176,7 @@ def _best_keys(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -
     cached = _MATCHED.get(ident)
     if cached is not None and cached[0] == sheets:
         return cached[1]
+    here, up1, up2 = _without_borrowed(here, up1, up2, sheets)
     found = _kinds_side_by_side(here, up1, up2, sheets) or _whole_row(here, up1, up2, sheets)
     if len(_MATCHED) >= _MATCHED_MAX:
         _MATCHED.clear()
@@ -207,6 +208,27 @@ def _blocks(here: tuple, up1: tuple) -> list[tuple[int, int]]:
             runs.append((start, c - 1))
             start = None
     return runs
+
+
+def _without_borrowed(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple[tuple, tuple, tuple]:
+    """The row without the runs of columns (_blocks) where the row itself holds no header text, only
+    the rows above it: there this row is a table's first data row under its header, beside a table
+    whose header is one row lower (附件8 beside 附件7, one line further down). Matched with the
+    header above, those columns (编号, 推荐单位) went to the other table, which then ran over both."""
+    blocks = _blocks(here, up1)
+    if len(blocks) < 2:
+        return here, up1, up2
+    exact, without = _lookup(sheets)
+
+    def own(first: int, last: int) -> bool:
+        return any(here[c] and (here[c] in exact or bare(here[c]) in without)
+                   for c in range(first, min(last + 1, len(here))))
+
+    kept = [(a, b) for a, b in blocks if own(a, b)]
+    if not kept or len(kept) == len(blocks):
+        return here, up1, up2
+    return tuple(tuple(k if any(a <= c <= b for a, b in kept) else None for c, k in enumerate(keys))
+                 for keys in (here, up1, up2))
 
 
 def _kinds_side_by_side(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple:
