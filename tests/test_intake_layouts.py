@@ -26,14 +26,22 @@ def _rows(wb, sheet: str, file: str) -> list[dict]:
     return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if r[rows[0].index("来源文件")] == file]
 
 
+def _landed(wb, file: str, bases: list[dict], studios: list[dict] = ()) -> tuple[list[dict], list[dict]]:
+    """The master's rows of `file`, once asserted to be the units and leaders typed, no more, no less."""
+    base_rows, studio_rows = _rows(wb, "基地汇总", file), _rows(wb, "工作室汇总", file)
+    assert sorted(r["项目单位"] for r in base_rows) == sorted(b["unit"] for b in bases)
+    assert sorted(r["领办人"] for r in studio_rows) == sorted(s["leader"] for s in studios)
+    return base_rows, studio_rows
+
+
 def _findings(summary, file: str, rule: str) -> list[dict]:
     return [f for f in summary["findings"] if f["file"] == file and f["rule"] == rule]
 
 
-def _beside(ws, studios, left: int, line: str) -> None:
+def _beside(ws, studios, left: int, line: str, top: int = 1) -> None:
     """附件8 typed on a scratch sheet, then moved to start at column `left` of `ws`."""
     scratch = ws.parent.create_sheet("scratch")
-    type_annex8(scratch, studios, line=line)
+    type_annex8(scratch, studios, top=top, line=line)
     for row in scratch.iter_rows():
         for c in row:
             if c.value is not None:
@@ -64,13 +72,7 @@ def merged(tmp_path_factory):
     ws.title = "汇总"
     typed["lower_bases"], typed["lower_studios"] = n.bases(3), n.studios(2)
     type_annex7(ws, typed["lower_bases"], line="推荐单位：灵丘县人社局")
-    scratch = wb.create_sheet("scratch")     # 附件8 beside it, its header one line lower
-    type_annex8(scratch, typed["lower_studios"], top=2, line="推荐单位：灵丘县人社局")
-    for row in scratch.iter_rows():
-        for c in row:
-            if c.value is not None:
-                ws.cell(c.row, c.column + 9, c.value)
-    wb.remove(scratch)
+    _beside(ws, typed["lower_studios"], left=10, line="推荐单位：灵丘县人社局", top=2)   # a line lower
     wb.save(inbox / "灵丘_错行并排.xlsx")
 
     wb = openpyxl.Workbook()
@@ -122,12 +124,9 @@ def merged(tmp_path_factory):
 
 def test_annex7_and_annex8_side_by_side_are_both_read_each_in_its_columns(merged):
     summary, wb, typed = merged
-    bases = _rows(wb, "基地汇总", "广灵_左7右8.xlsx")
-    assert sorted(r["项目单位"] for r in bases) == sorted(b["unit"] for b in typed["beside_bases"])
+    bases, studios = _landed(wb, "广灵_左7右8.xlsx", typed["beside_bases"], typed["beside_studios"])
     assert {r["推荐单位"] for r in bases} == {"广灵县人力资源和社会保障局"}
-    studios = _rows(wb, "工作室汇总", "广灵_左7右8.xlsx")
     want = {s["leader"]: s for s in typed["beside_studios"]}
-    assert sorted(r["领办人"] for r in studios) == sorted(want)
     for r in studios:     # the studio's own address, not the 附件7 row's beside it
         assert r["项目所在地址"] == want[r["领办人"]]["address"]
         assert r["推荐单位"] == "广灵县人力资源和社会保障局"
@@ -138,18 +137,14 @@ def test_annex7_and_annex8_side_by_side_are_both_read_each_in_its_columns(merged
 def test_annex8_beside_annex7_with_its_header_a_line_lower_leaves_annex7_whole(merged):
     """Its header row is 附件7's first data row: matched with 附件7's header above, 编号 and 推荐单位
     went to 附件8, whose table then began over 附件7 and ended it before its first row."""
-    summary, wb, typed = merged
-    bases = _rows(wb, "基地汇总", "灵丘_错行并排.xlsx")
-    assert sorted(r["项目单位"] for r in bases) == sorted(b["unit"] for b in typed["lower_bases"])
-    studios = _rows(wb, "工作室汇总", "灵丘_错行并排.xlsx")
-    assert sorted(r["领办人"] for r in studios) == sorted(s["leader"] for s in typed["lower_studios"])
+    _, wb, typed = merged
+    bases, studios = _landed(wb, "灵丘_错行并排.xlsx", typed["lower_bases"], typed["lower_studios"])
     assert {r["推荐单位"] for r in bases + studios} == {"灵丘县人力资源和社会保障局"}
 
 
 def test_a_continuation_sheet_without_a_header_is_read_and_said(merged):
     summary, wb, typed = merged
-    bases = _rows(wb, "基地汇总", "天镇_续页.xlsx")
-    assert sorted(r["项目单位"] for r in bases) == sorted(b["unit"] for b in typed["continued"])
+    bases, _ = _landed(wb, "天镇_续页.xlsx", typed["continued"])
     assert {r["推荐单位"] for r in bases} == {"天镇县人力资源和社会保障局"}
     said = _findings(summary, "天镇_续页.xlsx", "C-TEMPLATE")
     continued = [f for f in said if "续页" in f["message"]]
@@ -170,15 +165,13 @@ def test_a_continuation_in_other_columns_is_not_misread_but_said(merged):
     """Rows typed one column to the left of the header's: the name column holds a 属性 choice, so
     the sheet is not read in the header's columns (that would put 属性 under 项目单位); it is named."""
     summary, wb, typed = merged
-    bases = _rows(wb, "基地汇总", "浑源_续页错列.xlsx")
-    assert sorted(r["项目单位"] for r in bases) == sorted(b["unit"] for b in typed["shifted"][:2])
+    _landed(wb, "浑源_续页错列.xlsx", typed["shifted"][:2])
     said = _findings(summary, "浑源_续页错列.xlsx", "C-TEMPLATE")
     assert [(f["severity"], f["sheet"]) for f in said] == [("警告", "附件7（续）")]
 
 
 def test_blank_columns_inside_one_table_keep_it_one_table(merged):
     summary, wb, typed = merged
-    bases = _rows(wb, "基地汇总", "阳高_空列.xlsx")
-    assert sorted(r["项目单位"] for r in bases) == sorted(b["unit"] for b in typed["gaps"])
+    bases, _ = _landed(wb, "阳高_空列.xlsx", typed["gaps"])
     assert sorted(r["申报专业"] for r in bases) == sorted(b["majors"] for b in typed["gaps"])
     assert not _findings(summary, "阳高_空列.xlsx", "C-TEMPLATE")
