@@ -1,6 +1,6 @@
 """Benchmark: `shenbao merge` on 500 submissions against the script a bureau analyst would write.
 
-    python benchmarks/bench_merge.py [--count 500] [--inbox DIR] [--jobs N]
+    python benchmarks/bench_merge.py [--count 500] [--inbox DIR] [--jobs N] [--repeat N]
 
 Generates --count submissions with the sample generator (samples.generate_load: about 3.5 bases and 2
 studios each) into --inbox in the template's layout, and as many in the notice's printed layout into
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -187,19 +188,26 @@ def main_() -> int:
                         help="模板格式收件夹（印制格式的在其旁加 _printed）")
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--only", choices=("template", "printed"), help="只测一种收件夹")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="每种收件夹测几轮（两种交替；共享的 2 核机器上单次的比值可差 30%%，多测几轮看中位数）")
     args = parser.parse_args()
     policy = default_policy()
-    figures = {}
-    for label, printed in (("模板格式", False), ("印制格式（附件7/附件8/表4-2）", True)):
-        if args.only and args.only != ("printed" if printed else "template"):
-            continue
-        inbox = args.inbox.with_name(args.inbox.name + "_printed") if printed else args.inbox
-        paths = make_inbox(inbox, args.count, policy, printed)
-        figures[label] = bench(label, inbox, paths, policy, args.jobs, printed)
+    figures: dict[str, list[dict]] = {}
+    for _ in range(max(args.repeat, 1)):
+        for label, printed in (("模板格式", False), ("印制格式（附件7/附件8/表4-2）", True)):
+            if args.only and args.only != ("printed" if printed else "template"):
+                continue
+            inbox = args.inbox.with_name(args.inbox.name + "_printed") if printed else args.inbox
+            paths = make_inbox(inbox, args.count, policy, printed)
+            figures.setdefault(label, []).append(bench(label, inbox, paths, policy, args.jobs, printed))
     print()
-    for label, f in figures.items():
-        print(f"{label}：merge/朴素 = {f['merge'] / f['naive']:.2f}（≤ 0.5），读取/下限 = {f['read'] / f['floor']:.2f}（≤ 2）；"
-              f"按 CPU 时间 {f['cpu'][0]:.2f} 和 {f['cpu'][1]:.2f}；读取/（安全检查 + 下限）= {f['read'] / f['checked']:.2f}")
+    for label, runs in figures.items():
+        for f in runs:
+            print(f"{label}：merge/朴素 = {f['merge'] / f['naive']:.2f}（≤ 0.5），读取/下限 = {f['read'] / f['floor']:.2f}（≤ 2）；"
+                  f"按 CPU 时间 {f['cpu'][0]:.2f} 和 {f['cpu'][1]:.2f}；读取/（安全检查 + 下限）= {f['read'] / f['checked']:.2f}")
+        if len(runs) > 1:
+            merge, read = (statistics.median(f[a] / f[b] for f in runs) for a, b in (("merge", "naive"), ("read", "floor")))
+            print(f"{label}（{len(runs)} 轮的中位数）：merge/朴素 = {merge:.2f}，读取/下限 = {read:.2f}")
     print(f"峰值内存：本进程 {peak_mb(resource.RUSAGE_SELF):.0f} MB，工作进程中最大 "
           f"{peak_mb(resource.RUSAGE_CHILDREN):.0f} MB（目标 < 500 MB）")
     return 0
