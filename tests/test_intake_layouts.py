@@ -10,7 +10,9 @@ own columns, under the recommender who stamped it; what is not read is said.
   the first sheet's columns, and the file is told (C-TEMPLATE continued) where;
 - a visible sheet with content that no reader takes: C-TEMPLATE unread, never silence; so is a
   continuation typed in other columns than the header's (its name column holds 政府办), not misread;
-- a table with blank columns inside it is still one table, and two 附件7 side by side still two.
+- a table with blank columns inside it is still one table, and two 附件7 side by side still two;
+- 表4-2 of two bases side by side on one sheet: both budgets read, and the second base's tier from its
+  上级财政补助.
 """
 
 from __future__ import annotations
@@ -175,3 +177,34 @@ def test_blank_columns_inside_one_table_keep_it_one_table(merged):
     bases, _ = _landed(wb, "阳高_空列.xlsx", typed["gaps"])
     assert sorted(r["申报专业"] for r in bases) == sorted(b["majors"] for b in typed["gaps"])
     assert not _findings(summary, "阳高_空列.xlsx", "C-TEMPLATE")
+
+
+def test_two_funding_tables_side_by_side_are_both_read(tmp_path, policy):
+    """表4-2 of two bases put side by side on one sheet (the second moved right of the first, its
+    merges with it). Only the row's first '内容' header was looked at: the second base lost its budget
+    and its tier (taken from 上级财政补助), and got a false B-REQ for a budget it had sent."""
+    from macros_py.write.printed import write_printed_submission
+    from macros_py.write.samples import generate
+
+    sample = next(s for s in generate(policy) if not s.breaks and len(s.data["bases"]) >= 2)
+    inbox = tmp_path / "收件"
+    path = write_printed_submission(inbox / "表4-2并排.xlsx", sample.data, policy)
+    wb = openpyxl.load_workbook(path)
+    first, second = [wb[n] for n in wb.sheetnames if n.startswith("表4-2")][:2]
+    shift = first.max_column + 2
+    for row in second.iter_rows():
+        for c in row:
+            if c.value is not None:
+                first.cell(c.row, c.column + shift, c.value)
+    for rng in list(second.merged_cells.ranges):
+        first.merge_cells(start_row=rng.min_row, start_column=rng.min_col + shift,
+                          end_row=rng.max_row, end_column=rng.max_col + shift)
+    wb.remove(second)
+    wb.save(path)
+    summary, master = merge_corpus(inbox, tmp_path / "out")
+    units = [b["unit"] for b in sample.data["bases"][:2]]
+    funded = {r["项目单位"] for r in _rows(master, "经费汇总", "表4-2并排.xlsx")}
+    assert set(units) <= funded
+    tiers = {b["unit"]: b["tier"] for b in summary["bases"]}
+    assert [tiers[u] for u in units] == [b["tier"] for b in sample.data["bases"][:2]]
+    assert not [f for f in _findings(summary, "表4-2并排.xlsx", "B-REQ") if f["severity"] == "错误"]

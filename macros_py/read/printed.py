@@ -38,6 +38,10 @@ class FundingTable:
     columns: dict[str, int] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     unit_col: int | None = None               # a 项目单位 column inside the table, if any
+    # The columns the table owns (first, last): another 表4-2 may stand beside it; its title and
+    # 项目单位 line are looked for there.
+    first_col: int = 0
+    last_col: int = 1 << 30
 
 
 def _sub_headers(sheet: Sheet, policy: Policy) -> dict[str, tuple[bool, str]]:
@@ -91,58 +95,69 @@ def _funding_names(sheet: Sheet, policy: Policy) -> _FundingNames:
 
 def find_funding_tables(grid: Grid, sheet: Sheet, policy: Policy) -> list[FundingTable]:
     found = _funding_names(sheet, policy)
-    content_names, unit_names, subs = found.content, found.units, found.subs
+    content_names, subs = found.content, found.subs
     names = header_names(sheet)
     tables = []
     row = 0
     while row < grid.height:
-        hit = next((c for c, key in enumerate(grid.row_keys(row)) if key in content_names), None)
-        if hit is None:
-            row += 1
-            continue
+        # every '内容' header on the row: 表4-2 of two bases may stand side by side, each to the next
+        hits = [c for c, key in enumerate(grid.row_keys(row)) if key in content_names]
         sub_row = None
-        for s in range(row, min(row + 4, grid.height)):
+        for s in range(row, min(row + 4, grid.height)) if hits else ():
             if sum(1 for k in grid.row_keys(s) if k and k in subs) >= 2:    # a cell's key: norm_key of its text
                 sub_row = s
                 break
         if sub_row is None:
             row += 1
             continue
-        table = FundingTable(row, sub_row, hit)
-        last_amount = None
-        for col, text in grid.row_texts(sub_row):
-            tail = norm_key(text)
-            if tail not in subs:
-                continue
-            is_amount, shown_tail = subs[tail]
-            # A source's header stands over its 金额 column (merged over the 比例 beside it).
-            if is_amount:
-                last_amount = col
-            group_col = col if is_amount else (last_amount if last_amount is not None else col - 1)
-            group = None
-            for g in range(sub_row - 1, row - 1, -1):
-                shown = grid.merged_text(g, group_col, vertical=True)
-                if shown:
-                    group = _group(shown, found.groups)
-                    break
-            key = names.get(norm_key(group + shown_tail)) if group else None
-            if key and key not in table.columns:
-                table.columns[key] = col
-                table.headers[key] = f"{group}{shown_tail}"
-        for g in range(row, sub_row + 1):
-            for col, key in enumerate(grid.row_keys(g)):
-                if key and key in unit_names:
-                    table.unit_col = col
-        if len(table.columns) >= 2:
-            tables.append(table)
+        for n, (hit, end) in enumerate(zip(hits, [*(h - 1 for h in hits[1:]), 1 << 30], strict=True)):
+            table = _funding_table(grid, row, sub_row, (hit if n else 0, hit, end), found, names)
+            if len(table.columns) >= 2:
+                tables.append(table)
         row = sub_row + 1
     return tables
 
 
-def _unit_above(grid: Grid, top: int, floor: int, sheet: Sheet, unit_names: set[str]) -> tuple[str, str] | None:
-    """The base's name in a '项目单位：…' line or in the title above a table: (name, cell)."""
+def _funding_table(grid: Grid, row: int, sub_row: int, where: tuple[int, int, int], found: _FundingNames,
+                   names: dict[str, str]) -> FundingTable:
+    """The 表4-2 whose '内容' header is at (row, hit), where = (first, hit, last) its columns."""
+    subs, unit_names = found.subs, found.units
+    first, hit, end = where
+    table = FundingTable(row, sub_row, hit, first_col=first, last_col=end)
+    last_amount = None
+    for col, text in grid.row_texts(sub_row):
+        tail = norm_key(text)
+        if tail not in subs or not hit <= col <= end:
+            continue
+        is_amount, shown_tail = subs[tail]
+        # A source's header stands over its 金额 column (merged over the 比例 beside it).
+        if is_amount:
+            last_amount = col
+        group_col = col if is_amount else (last_amount if last_amount is not None else col - 1)
+        group = None
+        for g in range(sub_row - 1, row - 1, -1):
+            shown = grid.merged_text(g, group_col, vertical=True)
+            if shown:
+                group = _group(shown, found.groups)
+                break
+        key = names.get(norm_key(group + shown_tail)) if group else None
+        if key and key not in table.columns:
+            table.columns[key] = col
+            table.headers[key] = f"{group}{shown_tail}"
+    for g in range(row, sub_row + 1):
+        for col, key in enumerate(grid.row_keys(g)):
+            if key and key in unit_names and hit <= col <= end:
+                table.unit_col = col
+    return table
+
+
+def _unit_above(grid: Grid, t: FundingTable, floor: int, sheet: Sheet, unit_names: set[str]) -> tuple[str, str] | None:
+    """The base's name in a '项目单位：…' line or in the title above a table, in its columns: (name, cell)."""
+    top = t.top
     for row in range(top - 1, max(floor, top - 6) - 1, -1):
         for col, text in grid.row_texts(row):
+            if not t.first_col <= col <= t.last_col:
+                continue
             for sep in ("：", ":"):
                 if sep in text:
                     label, rest = text.split(sep, 1)
@@ -170,9 +185,12 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
     records: list[Record] = []
     for grid in grids:
         tables = found[grid.name] if found and grid.name in found else find_funding_tables(grid, sheet, policy)
-        floor = 0
+        ends: list[tuple[FundingTable, int]] = []    # each table read and the row after it
         for t in tables:
-            named = _unit_above(grid, t.top, floor, sheet, unit_names)
+            # the row after the last table above this one in its columns (a table beside it is none)
+            floor = max((end for u, end in ends if u.top < t.top and u.first_col <= t.last_col
+                         and t.first_col <= u.last_col), default=0)
+            named = _unit_above(grid, t, floor, sheet, unit_names)
             if named is None and len(tables) == 1 and norm_key(grid.name) in base_units:
                 named = base_units[norm_key(grid.name)], a1(t.top, t.label_col)
             unit, unit_cell = named if named else (None, a1(t.top, t.label_col))
@@ -211,7 +229,7 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
                         typed[key] = value
                 block.append(rec)
                 row += 1
-            floor = row
+            ends.append((t, row))
             # Heads first, then the contents in the policy's order, as compute.derive reads a block.
             order = {label: i for i, label in enumerate(sheet.block)}
             block.sort(key=lambda r: (order[r.content], r.row))
