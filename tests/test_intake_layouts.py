@@ -10,7 +10,8 @@ own columns, under the recommender who stamped it; what is not read is said.
   the first sheet's columns, and the file is told (C-TEMPLATE continued) where;
 - a visible sheet with content that no reader takes: C-TEMPLATE unread, never silence; so is a
   continuation typed in other columns than the header's (its name column holds 政府办), not misread;
-- a table with blank columns inside it is still one table, and two 附件7 side by side still two;
+- a table with blank columns inside it is still one table (two 附件7 side by side stay two:
+  tests/clerk_typed.side_by_side);
 - 表4-2 of two bases side by side on one sheet: both budgets read, and the second base's tier from its
   上级财政补助.
 """
