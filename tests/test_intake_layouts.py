@@ -8,7 +8,8 @@ own columns, under the recommender who stamped it; what is not read is said.
 - 附件8 beside 附件7 with its header one line lower (on 附件7's first data row): both whole;
 - 附件7 continued on a second sheet without a header (附件7（续）, or any name): its rows are read in
   the first sheet's columns, and the file is told (C-TEMPLATE continued) where;
-- a visible sheet with content that no reader takes: C-TEMPLATE unread, never silence; so is a
+- a visible sheet with rows like a table's that no reader takes is named, never silence: a hint
+  (C-TEMPLATE unread_other), or a warning right after a table (unread), where it is most likely a
   continuation typed in other columns than the header's (its name column holds 政府办), not misread;
 - a table with blank columns inside it is still one table (two 附件7 side by side stay two:
   tests/clerk_typed.side_by_side);
@@ -158,10 +159,10 @@ def test_a_continuation_sheet_without_a_header_is_read_and_said(merged):
                 and r["kind"] != "非项目行"]
 
 
-def test_a_sheet_with_content_that_nothing_reads_is_said(merged):
+def test_a_sheet_with_rows_that_nothing_reads_is_said(merged):
     summary, _, _ = merged
     unread = [f for f in _findings(summary, "天镇_续页.xlsx", "C-TEMPLATE") if "没有读取" in f["message"]]
-    assert [(f["severity"], f["sheet"]) for f in unread] == [("警告", "拟推荐")]
+    assert [(f["severity"], f["sheet"]) for f in unread] == [("提示", "拟推荐")]   # no table right before it
 
 
 def test_a_continuation_in_other_columns_is_not_misread_but_said(merged):
@@ -171,6 +172,7 @@ def test_a_continuation_in_other_columns_is_not_misread_but_said(merged):
     _landed(wb, "浑源_续页错列.xlsx", typed["shifted"][:2])
     said = _findings(summary, "浑源_续页错列.xlsx", "C-TEMPLATE")
     assert [(f["severity"], f["sheet"]) for f in said] == [("警告", "附件7（续）")]
+    assert "紧接在“附件7”之后" in said[0]["message"]
 
 
 def test_blank_columns_inside_one_table_keep_it_one_table(merged):

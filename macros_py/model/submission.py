@@ -217,9 +217,10 @@ class Submission:
     merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
     # Printed layout (read.continued): sheets read as the continuation of the table on the sheet before
     # them, without a header of their own: (sheet, first data cell, the sheet whose header was used);
-    # and visible sheets with content that no reader took.
+    # and visible sheets with rows like a table's that no reader took: (sheet, the sheet with a table
+    # right before it, or None).
     continued: list[tuple[str, str, str]] = field(default_factory=list)
-    unread_sheets: list[str] = field(default_factory=list)
+    unread_sheets: list[tuple[str, str | None]] = field(default_factory=list)
     # Cells whose text was longer than the reader reads, cut to `text_limit` characters: (sheet, A1, length).
     long_texts: list[tuple[str, str, int]] = field(default_factory=list)
     text_limit: int = 100_000

@@ -5,8 +5,10 @@ the header. No header is found there, so without this the rows would be lost wit
 sheet with no table of its own, after a sheet whose last table is a table of rows, is read in that
 table's columns where its first project-like row fills the table's name column and at least
 MIN_COLUMNS of its columns, with only title lines above it. The file is told (C-TEMPLATE, case
-continued), and so is any other sheet with rows like a table's that no reader took (case unread): a
-cover or a note of a few lines is no table and is not named.
+continued), and so is any other sheet with rows like a table's that no reader took: as a warning
+right after a table (case unread: most likely its continuation, typed in other columns), else as a
+hint (case unread_other: a form or a list of another kind). A cover or a note of a few lines is no
+table and is not named.
 """
 
 from __future__ import annotations
@@ -69,7 +71,10 @@ def continuations(grids: list[Grid], hits: list[HeaderHit], schema: Schema, poli
             start = _first_row(grid, last, link_col, _choices(sheet, policy))
         if start is None:
             if any(len(grid.row_texts(r)) >= MIN_COLUMNS for r in range(grid.height)):
-                sub.unread_sheets.append(grid.name)    # rows like a table's (a cover or a note is not)
+                # rows like a table's (a cover or a note is not): right after a table of rows, most
+                # likely its continuation in other columns
+                after = last.grid.name if sheet is not None and not sheet.block and not last.grid.hidden else None
+                sub.unread_sheets.append((grid.name, after))
             last = None
             continue
         hit = HeaderHit(grid, last.sheet_key, start - 1, dict(last.columns), dict(last.headers))

@@ -262,8 +262,11 @@ _SPECS = (
           version=Case(WARNING, "模板版本为 {version}（{year} 年度），与当前的 {current}（{current_year} 年度）不同。",
                        "请使用市人社局下发的最新标准化申报工作簿重新填报。"),
           vba=Case(INFO, "工作簿含有 VBA 宏工程；只读取了数据，没有运行任何宏。", "报送文件不需要宏，可另存为 .xlsx 后报送。"),
-          unread=Case(WARNING, "工作表“{sheet}”有内容，但找不到附件7、附件8 或表4-2 的表头，没有读取。",
-                      "其中如有项目，请在该表上方加上与附件7/附件8 相同的表头后重新报送；如无项目，可删除该表。"),
+          unread=Case(WARNING, "工作表“{sheet}”紧接在“{previous}”之后，像是它的续页，但各列与它的表头对不上"
+                      "（项目单位或领办人一列不是名称），没有读取。",
+                      "把这些行接到“{previous}”的表中，或在该表上方加上与“{previous}”相同的表头后重新报送。"),
+          unread_other=Case(INFO, "工作表“{sheet}”有内容，但找不到附件7、附件8 或表4-2 的表头，没有读取。",
+                            "其中如有项目，请在该表上方加上与附件7/附件8 相同的表头后重新报送。"),
           continued=Case(INFO, "工作表“{sheet}”没有表头，按前一工作表“{previous}”的表头作为续页读取（从 {cell} 起）。",
                          "请核对该表各列与“{previous}”的表头一一对应；最好把续页的行接在原表下面。")),
     _spec("C-LATE", WARNING, BUREAU, "逾期报送",

@@ -53,8 +53,11 @@ def template_form(ctx: RuleContext) -> None:
         ctx.emit("C-TEMPLATE", "vba")
     for sheet, cell, previous in sub.continued:
         ctx.emit("C-TEMPLATE", "continued", sheet=sheet, cell=cell, previous=previous)
-    for sheet in sub.unread_sheets:
-        ctx.emit("C-TEMPLATE", "unread", sheet=sheet)
+    for sheet, previous in sub.unread_sheets:
+        if previous:
+            ctx.emit("C-TEMPLATE", "unread", sheet=sheet, previous=previous)
+        else:
+            ctx.emit("C-TEMPLATE", "unread_other", sheet=sheet)
 
 
 @rule("C-EMPTY")
