@@ -176,8 +176,12 @@ def _best_keys(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -
     cached = _MATCHED.get(ident)
     if cached is not None and cached[0] == sheets:
         return cached[1]
-    here, up1, up2 = _without_borrowed(here, up1, up2, sheets)
-    found = _kinds_side_by_side(here, up1, up2, sheets) or _whole_row(here, up1, up2, sheets)
+    blocks = _own_blocks(here, up1, sheets)
+    if blocks:
+        rows = _within((here, up1, up2), blocks)
+        found = _kinds_side_by_side(rows, blocks, sheets) or _whole_row(*rows, sheets)
+    else:
+        found = _whole_row(here, up1, up2, sheets)
     if len(_MATCHED) >= _MATCHED_MAX:
         _MATCHED.clear()
     _MATCHED[ident] = (sheets, found)
@@ -195,9 +199,18 @@ def _whole_row(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -
     return ((i, columns, spans), *((i, c, n) for c, n in beside))
 
 
-def _blocks(here: tuple, up1: tuple) -> list[tuple[int, int]]:
-    """The runs of columns with header text on the row or the row above it (first, last): a column
-    blank in both separates two tables side by side."""
+def _within(rows: tuple[tuple, ...], runs: list[tuple[int, int]]) -> tuple[tuple, ...]:
+    """The rows' keys in the columns of `runs` (first, last) only, None elsewhere."""
+    return tuple(tuple(k if any(a <= c <= b for a, b in runs) else None for c, k in enumerate(keys)) for keys in rows)
+
+
+def _own_blocks(here: tuple, up1: tuple, sheets: tuple[Sheet, ...]) -> list[tuple[int, int]]:
+    """Where the row holds two tables or more: the runs of columns (first, last) with header text on
+    the row or the row above it (a column blank in both separates two tables side by side), without
+    the runs where the row itself holds no header text, only the row above it. There this row is a
+    table's first data row under its header, beside a table whose header is one row lower (附件8
+    beside 附件7, one line further down): matched with the header above, those columns (编号,
+    推荐单位) went to the other table, which then ran over both. [] for a row of one run."""
     width = max(len(here), len(up1))
     filled = [bool((c < len(here) and here[c]) or (c < len(up1) and up1[c])) for c in range(width)]
     runs, start = [], None
@@ -207,55 +220,30 @@ def _blocks(here: tuple, up1: tuple) -> list[tuple[int, int]]:
         elif not full and start is not None:
             runs.append((start, c - 1))
             start = None
-    return runs
-
-
-def _without_borrowed(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple[tuple, tuple, tuple]:
-    """The row without the runs of columns (_blocks) where the row itself holds no header text, only
-    the rows above it: there this row is a table's first data row under its header, beside a table
-    whose header is one row lower (附件8 beside 附件7, one line further down). Matched with the
-    header above, those columns (编号, 推荐单位) went to the other table, which then ran over both."""
-    blocks = _blocks(here, up1)
-    if len(blocks) < 2:
-        return here, up1, up2
+    if len(runs) < 2:
+        return []
     exact, without = _lookup(sheets)
-
-    def own(first: int, last: int) -> bool:
-        return any(here[c] and (here[c] in exact or bare(here[c]) in without)
-                   for c in range(first, min(last + 1, len(here))))
-
-    kept = [(a, b) for a, b in blocks if own(a, b)]
-    if not kept or len(kept) == len(blocks):
-        return here, up1, up2
-    return tuple(tuple(k if any(a <= c <= b for a, b in kept) else None for c, k in enumerate(keys))
-                 for keys in (here, up1, up2))
+    own = [(a, b) for a, b in runs if any(here[c] and (here[c] in exact or bare(here[c]) in without)
+                                          for c in range(a, min(b + 1, len(here))))]
+    return own or runs
 
 
-def _kinds_side_by_side(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple:
+def _kinds_side_by_side(rows: tuple[tuple, tuple, tuple], blocks: list[tuple[int, int]],
+                        sheets: tuple[Sheet, ...]) -> tuple:
     """Tables of different kinds side by side on the row, each matched within its own columns; ()
     when the row does not hold two of them. Matched as one row, the widest table would take the
     headers the other shares with it (编号, 项目所在地址, 推荐单位) and the other would be lost. A
     run of header columns that heads no table by itself (a table with a blank column inside it)
     belongs to the table on its left, or to the first one."""
-    blocks = _blocks(here, up1)
-    if len(blocks) < 2:
-        return ()
-
-    def within(first: int, last: int) -> tuple[tuple, tuple, tuple]:
-        return tuple(tuple(k if first <= c <= last else None for c, k in enumerate(keys)) for keys in (here, up1, up2))
-
-    heads = [_whole_row(*within(a, b), sheets) for a, b in blocks]
+    heads = [_whole_row(*_within(rows, [run]), sheets) for run in blocks]
     if len({sheets[found[0][0]].key for found in heads if found}) < 2:
         return ()
-    regions: list[list[int]] = []
+    regions = [[a, b] for (a, b), found in zip(blocks, heads, strict=True) if found]
     for (a, b), found in zip(blocks, heads, strict=True):
-        if found or not regions:
-            regions.append([a, b])
-        else:
-            regions[-1][1] = b
-    if not heads[0]:   # the runs before the first table that heads one belong to it
-        regions = [[regions[0][0], regions[1][1]], *regions[2:]] if len(regions) > 1 else regions
-    return tuple(entry for a, b in regions for entry in _whole_row(*within(a, b), sheets))
+        if not found:
+            region = next((r for r in reversed(regions) if r[0] < a), regions[0])
+            region[0], region[1] = min(region[0], a), max(region[1], b)
+    return tuple(entry for a, b in regions for entry in _whole_row(*_within(rows, [(a, b)]), sheets))
 
 
 def _match_keys(here: tuple, up1: tuple, up2: tuple, sheets: tuple[Sheet, ...]) -> tuple:
