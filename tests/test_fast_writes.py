@@ -7,14 +7,17 @@ must stay text whatever it holds."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import zipfile
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from macros_py.write.template import document_time
-from macros_py.write.xlsx_book import CELL_LIMIT, Book
+from macros_py.write.xlsx_book import CELL_LIMIT, Book, text_width, wrapped_lines
 from tests.conftest import requires_libreoffice
 
 HEADERS = ["文本", "数字", "其他"]
@@ -214,3 +217,15 @@ def test_a_clerks_rich_text_markup_reaches_the_master_and_the_feedback_as_text(t
         assert "外来" not in texts, sheet
     for book in (tmp_path / "出" / "反馈").glob("*.xlsx"):
         openpyxl.load_workbook(book)   # opens: no markup became XML
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.none(), st.text(max_size=80), st.integers(), st.floats(allow_nan=False)),
+       st.floats(min_value=0, max_value=120))
+def test_a_row_height_is_measured_the_same_without_measuring_short_cells(value, width):
+    """wrapped_lines answers 1 for a text too short to wrap at any character width, without measuring
+    it: the same answer as measuring every part."""
+    usable = max(width - 0.8, 1.0)
+    measured = 1 if value is None or value == "" else \
+        sum(max(1, math.ceil(text_width(part) / usable)) for part in str(value).split("\n"))
+    assert wrapped_lines(value, width) == measured

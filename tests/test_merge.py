@@ -289,6 +289,22 @@ def test_parallel_reading_gives_the_same_master(inbox, merged, tmp_path):
     assert (tmp_path / "汇总.xlsx").read_bytes() == (out / "汇总.xlsx").read_bytes()
 
 
+def test_two_processes_write_every_feedback_workbook_once(inbox, merged, tmp_path):
+    """With two processes the feedback workbooks are shared between them (jobs.merge._Shares): each
+    is written once, all of them, the same bytes as one process writes, and no temporary is left."""
+    out, _ = merged
+    code = main(["merge", str(inbox.path), "-o", str(tmp_path / "汇总.xlsx"), "--jobs", "2",
+                 "--feedback", str(tmp_path / "反馈"), "--summary-json", str(tmp_path / "summary.json"),
+                 "--html", str(tmp_path / "report.html")])
+    assert code == 0
+    one = {p.name: p.read_bytes() for p in (out / "反馈").iterdir()}
+    two = {p.name: p.read_bytes() for p in (tmp_path / "反馈").iterdir()}
+    assert len(one) > 5 and two == one
+    assert (tmp_path / "汇总.xlsx").read_bytes() == (out / "汇总.xlsx").read_bytes()
+    assert json.loads((tmp_path / "summary.json").read_text(encoding="utf-8")) == merged[1]
+    assert not [p for p in tmp_path.rglob(".~shenbao-*")]
+
+
 def test_console_prints_the_reconciliation(inbox, tmp_path, capsys):
     main(["merge", str(inbox.path), "-o", str(tmp_path / "汇总.xlsx"), "--jobs", "1"])
     text = capsys.readouterr().out
@@ -401,3 +417,28 @@ def test_the_receipt_register_is_bounded_and_its_problems_are_listed_twenty_at_m
         fh.truncate(MAX_REGISTER_BYTES + 1)
     received, problems = read_register(tmp_path)
     assert received == {} and len(problems) == 1 and "超过 4 MB 的上限" in problems[0]
+
+
+def _take_all(shares, queue):
+    taken = []
+    while (i := shares.front()) is not None:
+        taken.append(i)
+    queue.put(taken)
+
+
+def test_the_feedback_plan_is_shared_between_two_processes_without_a_gap_or_a_repeat():
+    import multiprocessing
+
+    from macros_py.jobs.merge import _Shares
+
+    context = multiprocessing.get_context("fork")
+    shares, queue = _Shares(context, 2000), context.Queue()
+    worker = context.Process(target=_take_all, args=(shares, queue))
+    worker.start()
+    mine = []
+    while (i := shares.back()) is not None:
+        mine.append(i)
+    theirs = queue.get(timeout=60)
+    worker.join(timeout=60)
+    assert sorted(mine + theirs) == list(range(2000))
+    assert theirs == sorted(theirs) and mine == sorted(mine, reverse=True)   # front from 0, back from the end

@@ -158,21 +158,27 @@ def stale_feedback(outdir: str | Path, plan: list) -> list[Path]:
 
 def write_feedback(outdir: str | Path, summary: MergeSummary, policy: Policy,
                    places: dict[tuple, str] | None = None, *, force: bool = False,
-                   place: Callable[[Path], Path] | None = None, plan: list | None = None) -> list[Path]:
+                   place: Callable[[Path], Path] | None = None, plan: list | None = None,
+                   take: Callable[[], int | None] | None = None) -> list[Path]:
     """One workbook per recommender with a kept or unusable file; returns the paths written.
     `places`: (file, sheet, row) → project name (write.master.project_places), to name each finding's
     project. `place(target)` gives where to write each for now (a temporary, staging.OutputSet.path);
-    `plan` is feedback_targets' first result, when the caller has it already."""
-    by_file = defaultdict(list)
-    for f in summary.findings:
-        if f["file"]:
-            by_file[f["file"]].append(Finding.from_dict(f))
+    `plan` is feedback_targets' first result, when the caller has it already. `take()` gives the
+    index in the plan of the next workbook to write, None when none is left (so two processes share
+    one plan, each taking the next when it has written one); without it, all are written in order."""
     if plan is None:
         plan, _ = feedback_targets(outdir, summary, force=force)
+    if take is None:
+        take = iter([*range(len(plan)), None]).__next__
+    by_file = defaultdict(list)     # the findings as the summary holds them, made Findings per workbook
+    for f in summary.findings:
+        if f["file"]:
+            by_file[f["file"]].append(f)
     place = place or (lambda target: target)
     out = []
-    for target, who, files in plan:
-        _write_one(place(target), summary, policy, who, files, [f for fs in files for f in by_file[fs.name]],
-                   places or {})
+    while (i := take()) is not None:
+        target, who, files = plan[i]
+        findings = [Finding.from_dict(f) for fs in files for f in by_file[fs.name]]
+        _write_one(place(target), summary, policy, who, files, findings, places or {})
         out.append(target)
     return out

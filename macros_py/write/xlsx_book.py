@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import math
 import os
 import re
@@ -65,7 +66,10 @@ def wrapped_lines(value, width: float) -> int:
     if value is None or value == "":
         return 1
     usable = max(width - 0.8, 1.0)
-    return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(value).split("\n"))
+    text = str(value)
+    if 1.7 * len(text) <= usable and "\n" not in text:
+        return 1        # no character is wider than 1.7: most cells, without measuring them
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
 
 
 def line_height(n: int) -> float:
@@ -162,7 +166,9 @@ class Book:
         many small books of one run (a feedback file per recommender): creating and removing a dozen
         temporary files per book cost more than writing it. A big book (the master) keeps the files,
         which hold its XML out of memory."""
-        self._buffer = tempfile.TemporaryFile()   # the package as XlsxWriter writes it
+        # the package as XlsxWriter writes it: a small book's in memory (a file made and removed per
+        # book was a tenth of a feedback book's time)
+        self._buffer = io.BytesIO() if in_memory else tempfile.TemporaryFile()
         self.wb = xlsxwriter.Workbook(self._buffer, {**_OPTIONS, "in_memory": in_memory})
         self.wb.set_properties({"created": when, "author": "shenbao", "title": title or ""})
         if output:
