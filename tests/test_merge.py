@@ -419,6 +419,33 @@ def test_the_receipt_register_is_bounded_and_its_problems_are_listed_twenty_at_m
     assert received == {} and len(problems) == 1 and "超过 4 MB 的上限" in problems[0]
 
 
+def _write_two_then_die():
+    """The second process killed after it has taken three feedback workbooks and written two."""
+    import os
+
+    from macros_py.jobs import merge as jobs
+
+    job = jobs._FORKED[0]
+    taken = [job.shares.front() for _ in range(3)]
+    jobs._write_feedback(job, iter([*taken[:2], None]).__next__)
+    os._exit(3)
+
+
+def test_a_second_process_that_dies_loses_no_output(inbox, merged, tmp_path, monkeypatch, capsys):
+    from macros_py.jobs import merge as jobs
+
+    out, _ = merged
+    monkeypatch.setattr(jobs, "_write_forked", _write_two_then_die)
+    code = main(["merge", str(inbox.path), "-o", str(tmp_path / "汇总.xlsx"), "--jobs", "2",
+                 "--feedback", str(tmp_path / "反馈"), "--summary-json", str(tmp_path / "summary.json")])
+    assert code == 0
+    assert "第二个进程意外退出" in capsys.readouterr().out
+    one = {p.name: p.read_bytes() for p in (out / "反馈").iterdir()}
+    assert {p.name: p.read_bytes() for p in (tmp_path / "反馈").iterdir()} == one
+    assert json.loads((tmp_path / "summary.json").read_text(encoding="utf-8")) == merged[1]
+    assert not [p for p in tmp_path.rglob(".~shenbao-*")]
+
+
 def _take_all(shares, queue):
     taken = []
     while (i := shares.front()) is not None:

@@ -15,7 +15,7 @@ or the new outputs with the new ledger, never a mix (write/staging.py):
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from macros_py.model.summary import MergeSummary
@@ -185,6 +185,20 @@ def _start_side(job: SideOutputs):
     return future
 
 
+def _side_result(job: SideOutputs, pending, notes: list[str]) -> list[Path]:
+    """The second process's outputs once this one has written its share of the feedback workbooks.
+    Should that process die (killed, out of memory), this one writes what it had left to write."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    mine = _write_feedback(job, job.shares.back) if job.shares else []
+    try:
+        return pending.result() + mine[::-1]
+    except BrokenProcessPool:
+        notes.append("注意：第二个进程意外退出，它未写完的汇总 JSON、HTML 报告和反馈工作簿已由本进程重新写出。")
+        rest = replace(job, plan=job.plan[:len(job.plan) - len(mine)], shares=None)
+        return _write_side(rest) + mine[::-1]
+
+
 def run_merge(inbox: str | Path, master: str | Path, policy: Policy, *, ledger: str | Path | None = None,
               feedback: str | Path | None = None, summary_json: str | Path | None = None,
               html: str | Path | None = None, jobs: int | None = None, force: bool = False) -> MergeOutputs:
@@ -252,11 +266,7 @@ def _run(inbox: Path, master: Path, policy: Policy, ledger_path: Path, paths: di
         run_.currents, run_.findings = [], []
         staging.step("master")
         try:
-            if pending is None:
-                written = _write_side(side)
-            else:
-                mine = _write_feedback(side, side.shares.back) if side.shares else []
-                written = pending.result() + mine[::-1]
+            written = _write_side(side) if pending is None else _side_result(side, pending, notes)
         finally:
             _FORKED.clear()
         if feedback:
