@@ -57,7 +57,7 @@ from macros_py.model.submission import (
 )
 from macros_py.model.summary import MergeSummary
 from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy, load_policy
-from macros_py.policy.recommenders import Resolved, stamp_of
+from macros_py.policy.recommenders import Resolved, file_name_hint, stamp_of
 from macros_py.read.archive import is_archive
 from macros_py.rules import bureau as rules_bureau
 from macros_py.rules.bureau import Current
@@ -200,7 +200,8 @@ def _who(out: Outcome, policy: Policy, desk: Desk) -> tuple[Resolved | None, boo
     written = stamp.found or ("、".join(stamp.several) if stamp.several else None)
     key = decisions.key_recommender(written, out.sub.sha256)
     what = (f"推荐单位“{written}”不在政策文件的名单中，也不是登记的简称：是哪个推荐单位？" if written
-            else "文件没有写推荐单位（推荐单位行和各行的推荐单位列都是空的）：是哪个推荐单位？")
+            else "文件没有写推荐单位（推荐单位行和各行的推荐单位列都是空的）"
+            + file_name_hint(out.item.relpath, policy) + "：是哪个推荐单位？")
     options = [r.name for r in policy.recommenders] + [decisions.AS_OUTSIDER, decisions.REFUSE]
     where = f"{out.sub.recommender_sheet}!{out.sub.recommender_cell}" if out.sub.recommender_cell else ""
     verdict = desk.ask(key, decisions.RECOMMENDER, what, options, file=out.item.relpath, where=where,

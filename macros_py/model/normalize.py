@@ -1,7 +1,7 @@
 """Text normalisation applied before any comparison (RULES.md "Normalisation").
 
 Trim and fold white space (full-width space and line breaks too), full-width digits and letters to
-half-width, bracket variants to one form, trailing 公章 marks dropped.
+half-width, bracket variants to one form, a leading apostrophe and trailing 公章 marks dropped.
 """
 
 from __future__ import annotations
@@ -45,10 +45,16 @@ def clean_text(value) -> str:
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if not _NEEDS_WORK.search(text):
-        return text
+        return _unquoted(text)
     if _WIDE.search(text):
         text = text.translate(_HALFWIDTH)
-    return " ".join(text.split())
+    return _unquoted(" ".join(text.split()))
+
+
+def _unquoted(text: str) -> str:
+    """Without a leading apostrophe: Excel's mark for "keep this as text" ('0101, '110101…), which an
+    export or a CSV import leaves in the cell as a character; no name or number begins with one."""
+    return text[1:].lstrip() if text[:1] == "'" and len(text) > 1 else text
 
 
 def norm_key(value) -> str:

@@ -203,6 +203,9 @@ class Submission:
     recommender: str | None = None
     recommender_sheet: str | None = None  # where the recommender is (or should be) written
     recommender_cell: str | None = None
+    # every 推荐单位 line that names someone, above the file's tables and at the top of its sheets:
+    # (name, sheet, cell), the one above first; two names that differ are C-RECOMMENDER two_lines
+    recommender_lines: list[tuple[str, str, str]] = field(default_factory=list)
     sheets: dict[str, list[Record] | PackedRows] = field(default_factory=dict)
     tables: dict[str, list[Table]] = field(default_factory=dict)  # printed 表4-2: one Table per base
     has_vba: bool = False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from macros_py.model.normalize import clean_text, norm_key
 from macros_py.model.submission import Submission
@@ -106,6 +107,24 @@ def resolve(name: str | None, policy: Policy) -> Resolved | None:
         county = _county_of(full, policy)
         return Resolved(full, CHANNEL_COUNTY if county else CHANNEL_CITY, True, county)
     return Resolved(written, CHANNEL_UNKNOWN, False, None)
+
+
+def named_in(text: str | None, policy: Policy) -> str | None:
+    """The recommender a text (a file's name) names somewhere in it: the longest full name or alias
+    it holds, else the county bureau of the one county it names; None. A hint for a person, never a
+    decision: a file is the stamping unit's, and a file's name is only what someone typed."""
+    key = norm_key(text or "")
+    best = max((k for k in policy.aliases if len(k) >= 3 and k in key), key=len, default=None)
+    if best is not None:
+        return policy.aliases[best]
+    counties = [c for c in policy.get("region.counties") if c in key]
+    return counties[0] + policy.get("recommenders.county_suffix") if len(counties) == 1 else None
+
+
+def file_name_hint(name: str, policy: Policy) -> str:
+    """What a file's name suggests, said as a hint (named_in), or nothing."""
+    who = named_in(PurePath(name).stem, policy)
+    return f"（文件名“{PurePath(name).name}”看来是“{who}”的报送，未据此汇总）" if who else ""
 
 
 def stamp_of(sub: Submission, policy: Policy) -> Stamp:

@@ -342,6 +342,21 @@ def _date_number_doubt(raw):
     return None
 
 
+def settle_by_id(values: dict, doubts: dict) -> None:
+    """A 出生年月 typed as the number 1975.1 (dot_month: 1975.10 whose 0 was lost, or January) on a
+    row whose ID number says October: read as October, and the doubt becomes the note that says so."""
+    doubt = doubts.get("birth")
+    number = values.get("id_number")
+    if doubt is None or doubt[0] != "dot_month" or not isinstance(number, str | int):
+        return
+    digits = str(number).strip()
+    birth = values.get("birth")
+    if len(digits) == 18 and digits[:17].isdigit() and isinstance(birth, dt.date) \
+            and digits[6:12] == f"{birth.year}10":
+        values["birth"] = dt.date(birth.year, 10, 1)
+        doubts["birth"] = ("dot_month_id", {**doubt[1], "read": f"{birth.year}-10"})
+
+
 def size_doubt(text):
     """工作室规模 typed in prose: (case, params) when the area or head count read from it is uncertain."""
     text = clean_text(text)

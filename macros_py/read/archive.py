@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from macros_py.read.archive_readers import ENCRYPTED_MEMBER, Member, Reader, Unopenable, names_in, open_reader
-from macros_py.read.safety import DEFAULT_LIMITS, WORKBOOK_SUFFIXES, Limits
+from macros_py.read.safety import DEFAULT_LIMITS, SUBMISSION_SUFFIXES, WORKBOOK_SUFFIXES, Limits
 
 SEP = " › "
 ARCHIVE_SUFFIXES = frozenset({".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".arj"})
@@ -122,7 +122,7 @@ def _member_reason(member: Member, base: str, limits: Limits, nested: bool) -> s
     if not base or base.startswith(("~$", "._")) or base.lower() in {"thumbs.db", "desktop.ini", ".ds_store"} \
             or member.name.startswith("__MACOSX/"):
         return "系统或临时文件，已跳过"
-    if suffix not in WORKBOOK_SUFFIXES and not nested:
+    if suffix not in SUBMISSION_SUFFIXES and not nested:
         return f"不是 Excel 工作簿（扩展名 {suffix or '无'}），未读取"
     if member.encrypted:
         return ENCRYPTED_MEMBER
@@ -166,7 +166,7 @@ def _entries(reader: Reader, path: Path, shown: str, into: Path, limits: Limits)
         nested = os.path.splitext(base)[1].lower() in ARCHIVE_SUFFIXES
         plan.append((shown + SEP + member.name, member, _member_reason(member, base, limits, nested), nested))
     books = [m for _, m, _, nested in plan if not nested and os.path.splitext(_safe_base(m.name))[1].lower()
-             in WORKBOOK_SUFFIXES]
+             in SUBMISSION_SUFFIXES]
     if books and not any(m.readable for m in books):
         return [Entry(shown, None, f"压缩包内有：{_listing([m.name for m in books])}，本机无法解压 {reader.kind}"
                                    + _NO_TOOL)]

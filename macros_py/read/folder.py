@@ -13,7 +13,7 @@ from macros_py.model.errors import UsageError
 from macros_py.read.archive import archive_listing, is_archive, open_archive
 from macros_py.read.own_output import WHAT as OWN_WHAT
 from macros_py.read.own_output import own_output
-from macros_py.read.safety import LOCK_FILE_REASON, WORKBOOK_SUFFIXES
+from macros_py.read.safety import LOCK_FILE_REASON, SUBMISSION_SUFFIXES
 
 REGISTER_NAME = "收文登记.csv"
 # The filled review example `shenbao samples` writes beside the samples (macros_py/review/example.py):
@@ -62,7 +62,7 @@ def discover(inbox: str | Path, unpack: Path | None = None) -> list[InboxItem]:
             items.append(InboxItem(path, rel, "own", OWN_WHAT[ours]))
         elif is_archive(path):
             items += _archive_items(path, rel, unpack, len(items))
-        elif path.suffix.lower() in WORKBOOK_SUFFIXES:
+        elif path.suffix.lower() in SUBMISSION_SUFFIXES:
             items.append(InboxItem(path, rel, "workbook"))
         else:
             items.append(InboxItem(path, rel, "other",

@@ -22,7 +22,7 @@ from macros_py.policy.schema import Schema, Sheet
 from macros_py.policy.values import converter, is_blank, parse_size, size_doubt
 from macros_py.read.grid import Grid, a1, column_name
 from macros_py.read.headers import header_names
-from macros_py.read.tables import find_recommender, is_footer, recompute
+from macros_py.read.tables import find_recommender, is_footer, recommender_lines, recompute
 from macros_py.read.template import hidden_block_rows, preamble_top, read_tables
 from macros_py.read.tiers import infer_tiers
 
@@ -291,6 +291,7 @@ def read_printed(grids: list[Grid], schema: Schema, policy: Policy, sub: Submiss
         found = below if below and below[0] else found
     if found:
         sub.recommender, sub.recommender_sheet, sub.recommender_cell = found
+    sub.recommender_lines = recommender_lines(visible, hits)
     if not sub.tables:
         return False
     infer_tiers(sub, policy)

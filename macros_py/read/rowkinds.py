@@ -46,6 +46,7 @@ _SEALED = re.compile(r"[（(]\s*(盖章|公章|签章|签字|签名)\s*[)）]")
 _DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九○]{4})?\s*年\s*\d{0,2}\s*月\s*\d{0,2}\s*日?$")
 _SEAL_ONLY = re.compile(r"^[（(]?\s*(盖章|公章|签章|章|签字|印章)\s*[)）]?$")
 _REMARK = re.compile(r"^(备注|注|说明|填表说明|填报说明|附注|注意|特别说明)\s*\d*\s*[:：、]")
+_REMARK_LABEL = re.compile(r"^(备注|注|说明|填表说明|填报说明|附注|注意|特别说明)\s*\d*\s*[:：、]?$")
 NOTICE_FOOTER = "此表由推荐单位填写"
 _ENUM = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|"
                    r"第[一二三四五六七八九十\d]+(类|部分|批|组)|\d{1,2}\s*[、．]|[A-Za-z]\s*[、.．]\D|[ⅠⅡⅢⅣⅤ]+\s*[、.．]?)")
@@ -118,6 +119,9 @@ def row_kind(grid: Grid, row: int, cells: list[tuple[int, str]], *, link_col: in
     for first in (lead, rest[0][1]):
         if first is not None and _marker(first):
             return _marker(first)
+        if first is not None and _REMARK_LABEL.match(norm_key(first).strip(_FRAME)):
+            # 注 | 以上单位均已公示无异议: the label in a cell of its own, its text in the next
+            return f"表下的备注或说明（“{_shorten(' '.join(t for _, t in rest))}”）"
     if sum(1 for _, t in rest if _is_role(t)) >= 2:
         return f"签名或联系栏（“{_shorten(' '.join(t for _, t in rest))}”）"
     real_name = link is not None and _marker(link) is None

@@ -61,6 +61,10 @@ DEFAULT_LIMITS = Limits()
 
 # What the readers take by its name: the rest of a folder is listed with a reason, never read.
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"})
+# What a folder's or an archive's file is taken as a submission by: a workbook, or a table saved as
+# CSV, which is no workbook but was sent as one: it is 无法使用 with the reason, so that the county is
+# told to save it as .xlsx, not passed over as a stray file.
+SUBMISSION_SUFFIXES = WORKBOOK_SUFFIXES | {".csv"}
 LOCK_FILE_REASON = "Excel/WPS 打开工作簿时生成的临时锁定文件（~$ 开头），不是报送文件，已跳过。"
 
 
@@ -79,6 +83,9 @@ def sniff(name: str, data_head: bytes, size: int, limits: Limits = DEFAULT_LIMIT
     if data_head.startswith(CFB_MAGIC):
         return "cfb"
     text_like = data_head[:512]
+    if name.lower().endswith(".csv"):
+        raise UnusableFileError("这是 CSV 文本文件，不是 Excel 工作簿：格式、合并单元格和推荐单位行都已丢失，无法可靠读取。"
+                                "请用 Excel 或 WPS 打开原表格，“另存为”Excel 工作簿（.xlsx）后重新报送。")
     if b"," in text_like or b"\t" in text_like or _looks_like_text(text_like):
         raise UnusableFileError("这不是 Excel 工作簿，而是文本文件（可能是改了扩展名的 CSV）。"
                                 "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再报送。")

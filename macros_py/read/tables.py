@@ -25,8 +25,8 @@ from macros_py.model.submission import (
 from macros_py.policy.compute import derive
 from macros_py.policy.load import Policy
 from macros_py.policy.recommenders import LINE_LABELS, line_name
-from macros_py.policy.schema import FORMULA, LABEL, TEXT, Schema, Sheet
-from macros_py.policy.values import converter, is_blank, value_doubt
+from macros_py.policy.schema import FORMULA, LABEL, MAJOR_SEPARATORS, TEXT, Schema, Sheet
+from macros_py.policy.values import converter, is_blank, settle_by_id, value_doubt
 from macros_py.read.grid import Grid, a1, column_name
 from macros_py.read.headers import HeaderHit, header_names
 from macros_py.read.rowkinds import is_notice_footer, row_kind
@@ -119,6 +119,10 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
                     if not computed:
                         values[key] = None
                     continue
+            if key == "majors" and isinstance(raw, str) and "\n" in raw:
+                # one major a line (Alt+Enter) is a list as much as 中式烹调师、电工; cleaning the
+                # text would fold the breaks into spaces and make them one major
+                raw = MAJOR_SEPARATORS[0].join(part for part in raw.splitlines() if part.strip())
             value = convert(name_text(raw) if key in names else raw)
             if value is not None and example is not None and norm_key(value) == example:
                 value = None  # the notice's guidance text ("可写简称", "XX㎡ XX人"), not data
@@ -140,6 +144,8 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
                 in_use = True
         if not in_use:
             continue
+        if doubts:
+            settle_by_id(values, doubts)
         rec = Record(sheet.key, grid.name, row + 1, values, cells_at, typed, doubts=doubts)
         withdrawn = _withdrawn(grid, row, cells, link_col) or _noted(values.get("note"))
         if withdrawn:
@@ -275,6 +281,23 @@ def find_recommender(grids: list[Grid], rows: int = 12, *, anywhere: bool = Fals
                 if top:
                     empty = empty or found    # an empty line under the table awaits no name
     return empty
+
+
+def recommender_lines(grids: list[Grid], hits, rows: int = 12, above: int = 6) -> list[tuple[str, str, str]]:
+    """Every 推荐单位 line that names someone (find_recommender's lines): at the top of each visible
+    sheet, and over each table (a second form stamped by another unit, on its own sheet or under the
+    first table), in the order of the sheets and rows, each cell once."""
+    wanted: dict[str, set[int]] = {g.name: set(range(min(rows, g.height))) for g in grids if not g.hidden}
+    for hit in hits:
+        if hit.grid.name in wanted:
+            wanted[hit.grid.name].update(range(max(0, hit.row - above), hit.row))
+    found: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for grid in (g for g in grids if g.name in wanted):
+        for row in sorted(wanted[grid.name]):
+            line = _line_at(grid, row)
+            if line and line[0]:
+                found.setdefault((line[1], line[2]), line)
+    return list(found.values())
 
 
 def recompute(sub: Submission, policy: Policy, schema: Schema) -> None:

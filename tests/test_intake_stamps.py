@@ -1,0 +1,174 @@
+"""Intake (issue 10 §3, §5, §7): files as clerks made them that a red-team round found misread, merged by
+the real `shenbao merge`. Who stamped the form, rows that are not projects, and values read as meant:
+
+- no 推荐单位 anywhere (line and column empty), only the file's name says who: C-RECOMMENDER `missing`
+  names the recommender the name suggests, as a hint; the projects are not merged under it;
+- one file holding two recommenders' forms (two sheets, or two blocks on one sheet, each with its own
+  推荐单位 line): C-RECOMMENDER `two_lines` names both lines, at the second; no `differs` warning
+  saying the second form's line is the first's;
+- a remark with its label in a cell of its own (注 | 以上单位均已公示无异议) is a 非项目行, not a base;
+- 申报专业 typed one a line (Alt+Enter) is a list of majors, not one major;
+- a unit's name with Excel's keep-as-text apostrophe left in it ('大同…学校) is the name without it;
+- 出生年月 typed 1975.10 and stored as the number 1975.1: read as October where the row's ID number
+  says October (C-VALUE dot_month_id, a hint), and no S-ID disagreement;
+- a table saved as CSV is 无法使用 with the reason (save it as .xlsx), as `check` says, not passed over.
+"""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from clerk_typed import Names, type_annex7
+from conftest import merge_corpus
+from stdnum.cn import ric
+
+from macros_py.model.submission import NOT_PROJECT
+from macros_py.write.fill import write_filled
+from macros_py.write.samples import generate
+
+TIANZHEN, GUANGLING = "天镇县人力资源和社会保障局", "广灵县人力资源和社会保障局"
+ENERGY, UNION = "大同市能源局", "大同市总工会"
+
+
+def _with_birth(number: str, year: int, month: int) -> str:
+    body = number[:6] + f"{year}{month:02d}12" + number[14:17]
+    return body + ric.calc_check_digit(body + "0")   # stdnum wants the number with a check digit
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory, policy):
+    root = tmp_path_factory.mktemp("stamps")
+    inbox = root / "收件"
+    inbox.mkdir()
+    n = Names()
+    for _ in range(60):      # units and leaders of their own, not the other corpora's
+        n.bases(1)
+    typed = {}
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件7"
+    typed["nameless"] = n.bases(2)
+    type_annex7(ws, typed["nameless"])                      # 推荐单位：（公章）, the column empty too
+    wb.save(inbox / "阳高县人社局_申报汇总.xlsx")
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    typed["tianzhen"], typed["guangling"] = n.bases(2), n.bases(2)
+    for bases, who, short in ((typed["tianzhen"], TIANZHEN, "天镇"), (typed["guangling"], GUANGLING, "广灵")):
+        for base in bases:
+            base["recommender"] = who
+        type_annex7(wb.create_sheet(f"附件7（{short}）"), bases, line=f"推荐单位：{who}（公章）")
+    wb.save(inbox / "天镇广灵.xlsx")
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件7"
+    typed["energy"], typed["union"] = n.bases(2), n.bases(2)
+    _, _, end = type_annex7(ws, typed["energy"], line=f"推荐单位：{ENERGY}（公章）", footer=False)
+    type_annex7(ws, typed["union"], top=end + 1, line=f"推荐单位：{UNION}（公章）")
+    wb.save(inbox / "能源局总工会.xlsx")
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件7"
+    typed["remark"] = n.bases(3)
+    typed["remark"][1]["majors"] = "中式烹调师\n工业机器人系统运维员\n健康管理师"
+    first, at, end = type_annex7(ws, typed["remark"], line="推荐单位：大同市农业农村局", footer=False)
+    ws.cell(first + 2, at["unit"], "'" + typed["remark"][2]["unit"])
+    ws.cell(end, 1, "注")
+    ws.cell(end, 2, "以上单位均已公示无异议")
+    typed["remark_row"] = end
+    wb.save(inbox / "农业局.xlsx")
+
+    sample = next(s for s in generate(policy) if not s.breaks and len(s.data["masters"]) >= 2)
+    masters = sample.data["masters"]
+    masters[0]["id_number"] = _with_birth(masters[0]["id_number"], 1975, 10)
+    path = write_filled(inbox / "卫健委_出生年月.xlsx", sample.data, policy)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["大师信息"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == masters[0]["leader"])
+    head = {ws.cell(row - 1 - k, c).value: c for k in range(3) for c in range(1, ws.max_column + 1)}
+    ws.cell(row, head["身份证号"], masters[0]["id_number"])
+    ws.cell(row, head["出生年月"], 1975.1)                 # 1975.10 typed in a General cell
+    wb.save(path)
+    typed["id_row"], typed["id_leader"] = row, masters[0]["leader"]
+
+    (inbox / "左云县_附件7.csv").write_bytes("编号,项目单位,属性\n1,大同市左云县职业学校,政府办\n".encode("gbk"))
+    summary, wb = merge_corpus(inbox, root)
+    return summary, wb, typed
+
+
+def _units(summary, file: str) -> list[tuple[str, str]]:
+    return sorted((b["unit"], b["recommender"]) for b in summary["bases"] if b["file"] == file)
+
+
+def _findings(summary, file: str, rule: str) -> list[dict]:
+    return [f for f in summary["findings"] if f["file"] == file and f["rule"] == rule]
+
+
+def test_a_file_that_names_no_recommender_is_told_what_its_name_suggests(merged):
+    summary, _, typed = merged
+    file = "阳高县人社局_申报汇总.xlsx"
+    assert [u for u, _ in _units(summary, file)] == sorted(b["unit"] for b in typed["nameless"])
+    assert {r for _, r in _units(summary, file)} != {"阳高县人力资源和社会保障局"}   # a hint, not a decision
+    [finding] = _findings(summary, file, "C-RECOMMENDER")
+    assert finding["severity"] == "错误" and "都没有填写推荐单位" in finding["message"]      # case missing
+    assert "阳高县人力资源和社会保障局" in finding["message"] and "未据此汇总" in finding["message"]
+    question = next(q for q in summary["questions"] if q["file"] == file and q["kind"] == "推荐单位不明")
+    assert "阳高县人力资源和社会保障局" in question["what"]
+
+
+@pytest.mark.parametrize(("file", "first", "second", "where"), [
+    ("天镇广灵.xlsx", TIANZHEN, GUANGLING, ("附件7（广灵）", "A3")),
+    ("能源局总工会.xlsx", ENERGY, UNION, ("附件7", None)),
+])
+def test_two_recommenders_forms_in_one_file_are_named_both(merged, file, first, second, where):
+    summary, _, _ = merged
+    # case two_lines, and no differs saying that the second form's line is the first's
+    [finding] = _findings(summary, file, "C-RECOMMENDER")
+    assert "不同推荐单位的推荐单位行" in finding["message"]
+    assert finding["severity"] == "错误" and first in finding["message"] and second in finding["message"]
+    assert finding["sheet"] == where[0] and (where[1] is None or finding["cell"] == where[1])
+    assert {r for _, r in _units(summary, file)} == {first}        # merged under the first line, as said
+    assert len(_units(summary, file)) == 4
+
+
+def test_a_remark_with_its_label_in_a_cell_of_its_own_is_no_base(merged):
+    summary, wb, typed = merged
+    file = "农业局.xlsx"
+    units = [u for u, _ in _units(summary, file)]
+    assert units == sorted(b["unit"] for b in typed["remark"])       # three bases, the apostrophe gone
+    assert "以上单位均已公示无异议" not in units
+    [row] = [r for r in summary["rejected"] if r["file"] == file and r["row"] == typed["remark_row"]]
+    assert row["kind"] == NOT_PROJECT and "备注或说明" in row["reason"]
+    assert not [f for f in summary["findings"] if f["file"] == file and f["rule"] == "B-REQ"
+                and f["row"] == typed["remark_row"]]
+
+
+def test_majors_typed_one_a_line_are_several_majors(merged):
+    summary, wb, typed = merged
+    base = next(b for b in summary["bases"] if b["unit"] == typed["remark"][1]["unit"])
+    assert base["majors"] == ["中式烹调师", "工业机器人系统运维员", "健康管理师"]
+    row = int("".join(ch for ch in base["cell"] if ch.isdigit()))
+    assert not [f for f in _findings(summary, "农业局.xlsx", "B-MAJORS") if f["row"] == row]
+
+
+def test_a_birth_month_typed_as_a_number_is_read_as_the_id_number_says(merged):
+    summary, wb, typed = merged
+    file = "卫健委_出生年月.xlsx"
+    values = [f for f in _findings(summary, file, "C-VALUE") if f["row"] == typed["id_row"]]
+    assert [f["severity"] for f in values] == ["提示"]                              # case dot_month_id
+    assert "同一行的身份证号为 10 月，按 1975-10 读取" in values[0]["message"]
+    assert not [f for f in _findings(summary, file, "S-ID") if f["row"] == typed["id_row"]]
+    rows = list(wb["大师身份信息"].iter_rows(values_only=True))
+    [shown] = [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if r[0] == typed["id_leader"]]
+    birth = shown["出生年月"]
+    assert (birth.year, birth.month) == (1975, 10) if hasattr(birth, "year") else "1975-10" in str(birth)
+
+
+def test_a_table_saved_as_csv_is_unusable_with_its_reason(merged):
+    summary, _, _ = merged
+    [file] = [f for f in summary["files"] if f["name"] == "左云县_附件7.csv"]
+    assert file["status"] == "无法使用" and "另存为" in file["reason"] and ".xlsx" in file["reason"]
+    assert [f["rule"] for f in summary["findings"] if f["file"] == "左云县_附件7.csv"] == ["C-TEMPLATE"]
