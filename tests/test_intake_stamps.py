@@ -5,7 +5,7 @@ the real `shenbao merge`. Who stamped the form, rows that are not projects, and 
   names the recommender the name suggests, as a hint; the projects are not merged under it;
 - one file holding two recommenders' forms (two sheets, or two blocks on one sheet, each with its own
   推荐单位 line): C-RECOMMENDER `two_lines` names both lines, at the second; no `differs` warning
-  saying the second form's line is the first's;
+  saying the second form's line is the first's (a 填报单位 line naming a unit, not a recommender, is none);
 - a remark with its label in a cell of its own (注 | 以上单位均已公示无异议) is a 非项目行, not a base;
 - 申报专业 typed one a line (Alt+Enter) is a list of majors, not one major;
 - a unit's name with Excel's keep-as-text apostrophe left in it ('大同…学校) is the name without it;
@@ -72,6 +72,14 @@ def merged(tmp_path_factory, policy):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "附件7"
+    typed["education"], typed["own_part"] = n.bases(1), n.bases(2)
+    _, _, end = type_annex7(ws, typed["education"], line="推荐单位：大同市教育局（公章）", footer=False)
+    type_annex7(ws, typed["own_part"], top=end + 1, line=f"填报单位：{typed['own_part'][0]['unit']}")
+    wb.save(inbox / "教育局.xlsx")
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件7"
     typed["remark"] = n.bases(3)
     typed["remark"][1]["majors"] = "中式烹调师\n工业机器人系统运维员\n健康管理师"
     first, at, end = type_annex7(ws, typed["remark"], line="推荐单位：大同市农业农村局", footer=False)
@@ -132,6 +140,13 @@ def test_two_recommenders_forms_in_one_file_are_named_both(merged, file, first, 
     assert finding["sheet"] == where[0] and (where[1] is None or finding["cell"] == where[1])
     assert {r for _, r in _units(summary, file)} == {first}        # merged under the first line, as said
     assert len(_units(summary, file)) == 4
+
+
+def test_a_line_naming_a_unit_that_is_no_recommender_is_no_second_seal(merged):
+    summary, _, typed = merged
+    assert {r for _, r in _units(summary, "教育局.xlsx")} == {"大同市教育局"}
+    assert len(_units(summary, "教育局.xlsx")) == 3
+    assert not _findings(summary, "教育局.xlsx", "C-RECOMMENDER")
 
 
 def test_a_remark_with_its_label_in_a_cell_of_its_own_is_no_base(merged):

@@ -50,7 +50,8 @@ def _other_lines(ctx: RuleContext, line: str) -> set[str]:
     others: dict[str, tuple[str, str, str]] = {}
     for name, sheet, cell in ctx.sub.recommender_lines:
         who = resolve(name, ctx.policy)
-        if who is not None and who.name != line:
+        # only a recommender of the policy: a 填报单位：XX学校 over a base's own part is no second seal
+        if who is not None and who.expected and who.name != line:
             others.setdefault(who.name, (name, sheet, cell))
     if others:
         shown = [f"{ctx.sub.recommender_sheet}!{ctx.sub.recommender_cell} 写“{line}”"] + \
