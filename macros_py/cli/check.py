@@ -78,6 +78,7 @@ def run_check(args) -> int:
 def _run(args, policy, targets, created) -> int:
     from macros_py.check.engine import check_paths
     from macros_py.model.errors import NothingToDo
+    from macros_py.read.safety import is_workbook_name
     from macros_py.report.text import render_text
     from macros_py.write import outputs as o
     from macros_py.write.staging import OutputSet
@@ -87,7 +88,7 @@ def _run(args, policy, targets, created) -> int:
 
     report = check_paths(args.files, policy, max_findings=args.max_findings, jobs=default_jobs())
     print(render_text(report, details=not args.brief))
-    if not any(f.status != FILE_IGNORED for f in report.files):
+    if not any(f.status != FILE_IGNORED and is_workbook_name(f.path) for f in report.files):
         raise NothingToDo(f"{'、'.join(args.files)} 中没有任何工作簿（.xlsx/.xlsm/.xls），没有校验任何文件。")
 
     lines = []

@@ -59,6 +59,7 @@ from macros_py.model.summary import MergeSummary
 from macros_py.policy.load import CHANNEL_CITY, CHANNEL_COUNTY, Policy, load_policy
 from macros_py.policy.recommenders import Resolved, file_name_hint, stamp_of
 from macros_py.read.archive import is_archive
+from macros_py.read.safety import is_workbook_name
 from macros_py.rules import bureau as rules_bureau
 from macros_py.rules.bureau import Current
 
@@ -322,8 +323,8 @@ def merge(inbox: str | Path, master: str | Path, *, ledger_path: str | Path | No
         items = discover(inbox, Path(unpack))
         workbooks = [i for i in items if i.kind == "workbook"]
         # An archive that could not be opened was still sent in: the master lists it with its reason.
-        if not workbooks and not any(is_archive(i.path) for i in items):
-            others = [f"{i.relpath}（{i.reason}）" for i in items if i.kind != "register"]
+        if not any(is_workbook_name(i.path.name) for i in workbooks) and not any(is_archive(i.path) for i in items):
+            others = [f"{i.relpath}（{i.reason or 'CSV 文本文件，不是 Excel 工作簿'}）" for i in items if i.kind != "register"]
             raise NothingToDo(f"收件文件夹 {inbox} 中没有任何工作簿（.xlsx/.xlsm/.xls），没有生成汇总工作簿。"
                               + ("其中只有：" + "；".join(others[:10]) + ("……" if len(others) > 10 else "")
                                  if others else "文件夹是空的。") + "请检查文件夹是否选对。")

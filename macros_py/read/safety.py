@@ -15,6 +15,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.parsers import expat
 
 from macros_py.model.errors import UnusableFileError
@@ -65,6 +66,11 @@ WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
 # CSV, which is no workbook but was sent as one: it is 无法使用 with the reason, so that the county is
 # told to save it as .xlsx, not passed over as a stray file.
 SUBMISSION_SUFFIXES = WORKBOOK_SUFFIXES | {".csv"}
+
+
+def is_workbook_name(name: str) -> bool:
+    """A workbook by its name (a folder holding only CSV files holds no workbook: nothing to do)."""
+    return Path(name).suffix.lower() in WORKBOOK_SUFFIXES
 LOCK_FILE_REASON = "Excel/WPS 打开工作簿时生成的临时锁定文件（~$ 开头），不是报送文件，已跳过。"
 
 
