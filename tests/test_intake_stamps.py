@@ -72,10 +72,10 @@ def merged(tmp_path_factory, policy):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "附件7"
-    typed["education"], typed["own_part"] = n.bases(1), n.bases(2)
-    _, _, end = type_annex7(ws, typed["education"], line="推荐单位：大同市教育局（公章）", footer=False)
+    typed["culture"], typed["own_part"] = n.bases(1), n.bases(2)
+    _, _, end = type_annex7(ws, typed["culture"], line="推荐单位：大同市文旅局（公章）", footer=False)
     type_annex7(ws, typed["own_part"], top=end + 1, line=f"填报单位：{typed['own_part'][0]['unit']}")
-    wb.save(inbox / "教育局.xlsx")
+    wb.save(inbox / "文旅局.xlsx")
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -92,7 +92,7 @@ def merged(tmp_path_factory, policy):
     sample = next(s for s in generate(policy) if not s.breaks and len(s.data["masters"]) >= 2)
     masters = sample.data["masters"]
     masters[0]["id_number"] = _with_birth(masters[0]["id_number"], 1975, 10)
-    path = write_filled(inbox / "卫健委_出生年月.xlsx", sample.data, policy)
+    path = write_filled(inbox / f"出生年月_{sample.name}", sample.data, policy)
     wb = openpyxl.load_workbook(path)
     ws = wb["大师信息"]
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == masters[0]["leader"])
@@ -100,7 +100,7 @@ def merged(tmp_path_factory, policy):
     ws.cell(row, head["身份证号"], masters[0]["id_number"])
     ws.cell(row, head["出生年月"], 1975.1)                 # 1975.10 typed in a General cell
     wb.save(path)
-    typed["id_row"], typed["id_leader"] = row, masters[0]["leader"]
+    typed["id_row"], typed["id_leader"], typed["id_file"] = row, masters[0]["leader"], path.name
 
     (inbox / "左云县_附件7.csv").write_bytes("编号,项目单位,属性\n1,大同市左云县职业学校,政府办\n".encode("gbk"))
     summary, wb = merge_corpus(inbox, root)
@@ -144,9 +144,9 @@ def test_two_recommenders_forms_in_one_file_are_named_both(merged, file, first, 
 
 def test_a_line_naming_a_unit_that_is_no_recommender_is_no_second_seal(merged):
     summary, _, typed = merged
-    assert {r for _, r in _units(summary, "教育局.xlsx")} == {"大同市教育局"}
-    assert len(_units(summary, "教育局.xlsx")) == 3
-    assert not _findings(summary, "教育局.xlsx", "C-RECOMMENDER")
+    assert {r for _, r in _units(summary, "文旅局.xlsx")} == {"大同市文化和旅游局"}
+    assert len(_units(summary, "文旅局.xlsx")) == 3
+    assert not _findings(summary, "文旅局.xlsx", "C-RECOMMENDER")
 
 
 def test_a_remark_with_its_label_in_a_cell_of_its_own_is_no_base(merged):
@@ -171,7 +171,7 @@ def test_majors_typed_one_a_line_are_several_majors(merged):
 
 def test_a_birth_month_typed_as_a_number_is_read_as_the_id_number_says(merged):
     summary, wb, typed = merged
-    file = "卫健委_出生年月.xlsx"
+    file = typed["id_file"]
     values = [f for f in _findings(summary, file, "C-VALUE") if f["row"] == typed["id_row"]]
     assert [f["severity"] for f in values] == ["提示"]                              # case dot_month_id
     assert "同一行的身份证号为 10 月，按 1975-10 读取" in values[0]["message"]
@@ -187,3 +187,72 @@ def test_a_table_saved_as_csv_is_unusable_with_its_reason(merged):
     [file] = [f for f in summary["files"] if f["name"] == "左云县_附件7.csv"]
     assert file["status"] == "无法使用" and "另存为" in file["reason"] and ".xlsx" in file["reason"]
     assert [f["rule"] for f in summary["findings"] if f["file"] == "左云县_附件7.csv"] == ["C-TEMPLATE"]
+
+
+# ---------------------------------------------------------------- 表4-2 amounts in 元
+
+def _funding_sheets(wb):
+    return [ws for ws in wb if ws.title.startswith("表4-2")]
+
+
+def _amount_cells(ws):
+    """The amount cells under each 金额（万元） header of a printed 表4-2, and the headers."""
+    heads = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "金额" in c.value]
+    cells = []
+    for head in heads:
+        r = head.row + 1
+        while isinstance(ws.cell(r, head.column).value, int | float):
+            cells.append(ws.cell(r, head.column))
+            r += 1
+    return heads, cells
+
+
+@pytest.fixture(scope="module")
+def yuan(tmp_path_factory, policy):
+    """The same bases sent three ways: as printed (万元), with the amount headers in 元 and the numbers
+    in 元, and with 万元 headers but every amount typed '250000元'."""
+    from macros_py.write.printed import write_printed_submission
+
+    root = tmp_path_factory.mktemp("yuan")
+    samples = [s for s in generate(policy) if not s.breaks and len(s.data["bases"]) >= 2][:3]
+    out = {}
+    for way, sample in zip(("as_printed", "header_yuan", "cells_yuan"), samples, strict=True):
+        inbox = root / way
+        inbox.mkdir()
+        path = write_printed_submission(inbox / f"{way}.xlsx", sample.data, policy)
+        wb = openpyxl.load_workbook(path)
+        for ws in _funding_sheets(wb):
+            heads, cells = _amount_cells(ws)
+            for cell in cells:
+                if way == "header_yuan":
+                    cell.value = cell.value * 10000
+                elif way == "cells_yuan":
+                    cell.value = f"{round(cell.value * 10000)}元"
+            if way == "header_yuan":
+                for head in heads:
+                    head.value = head.value.replace("万元", "元")
+        wb.save(path)
+        plain = root / f"{way}_plain"
+        plain.mkdir()
+        write_printed_submission(plain / f"{way}.xlsx", sample.data, policy)
+        expected, _ = merge_corpus(plain, root / f"{way}_plain_out")
+        got, _ = merge_corpus(inbox, root / f"{way}_out")
+        out[way] = (expected, got)
+    return out
+
+
+@pytest.mark.parametrize("way", ["header_yuan", "cells_yuan"])
+def test_amounts_in_yuan_are_read_as_wan(yuan, way):
+    expected, got = yuan[way]
+    money = lambda s: sorted((b["unit"], b["tier"], tuple(sorted(b["funding"].items())), b["total"])  # noqa: E731
+                             for b in s["bases"])
+    assert money(got) == money(expected)
+    assert all(b["total"] > 0 and b["tier"] for b in got["bases"])
+    errors = [f for f in got["findings"] if f["rule"] in ("B-SUMS", "B-SHARES", "B-SUBSIDY") and f["severity"] == "错误"]
+    assert not errors
+    said = [f for f in got["findings"] if f["rule"] == "C-VALUE"]
+    if way == "header_yuan":      # once a table, at its first amount header
+        assert len(said) == len(got["bases"]) and all("以元为单位" in f["message"] for f in said)
+        assert all(f["severity"] == "提示" for f in said)
+    else:                          # each cell that says 元, at the cell
+        assert said and all("单位是“元”" in f["message"] for f in said)

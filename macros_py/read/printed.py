@@ -19,7 +19,7 @@ from macros_py.model.normalize import clean_text, norm_key
 from macros_py.model.submission import LAYOUT_PRINTED, Record, Submission, Table
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import Schema, Sheet
-from macros_py.policy.values import converter, is_blank, parse_size, size_doubt
+from macros_py.policy.values import converter, is_blank, parse_size, size_doubt, value_doubt
 from macros_py.read.grid import Grid, a1, column_name
 from macros_py.read.headers import header_names
 from macros_py.read.tables import find_recommender, is_footer, recommender_lines, recompute
@@ -38,19 +38,24 @@ class FundingTable:
     columns: dict[str, int] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     unit_col: int | None = None               # a 项目单位 column inside the table, if any
+    in_yuan: dict[str, str] = field(default_factory=dict)   # amount columns headed in 元: key -> header
     # The columns the table owns (first, last): another 表4-2 may stand beside it; its title and
     # 项目单位 line are looked for there.
     first_col: int = 0
     last_col: int = 1 << 30
 
 
-def _sub_headers(sheet: Sheet, policy: Policy) -> dict[str, tuple[bool, str]]:
-    """'金额（万元）', '比例（%）' as the schema's source columns end: normalised -> (is amount, shown)."""
+def _sub_headers(sheet: Sheet, policy: Policy) -> dict[str, tuple[bool, str, float]]:
+    """'金额（万元）', '比例（%）' as the schema's source columns end: normalised -> (is amount, shown,
+    the factor to 万元). An amount headed in 元 (金额（元）, as some counties' finance offices print
+    the form) is the same column, its numbers divided by 10,000."""
     out = {}
     for i, source in enumerate(policy.funding["sources"]):
         for key in (f"amount{i}", f"share{i}"):
             tail = sheet.column(key).header[len(source):]
-            out[norm_key(tail)] = (key.startswith("amount"), tail)
+            out[norm_key(tail)] = (key.startswith("amount"), tail, 1.0)
+            if "万元" in tail:
+                out.setdefault(norm_key(tail.replace("万元", "元")), (True, tail, 1e-4))
     return out
 
 
@@ -72,7 +77,7 @@ class _FundingNames:
     """What find_funding_tables looks for, from the schema's 表4-2 sheet and the policy's sources."""
     content: frozenset[str]                      # the '内容' header, normalised
     units: frozenset[str]                        # the 项目单位 header
-    subs: dict[str, tuple[bool, str]]            # _sub_headers
+    subs: dict[str, tuple[bool, str, float]]     # _sub_headers
     groups: tuple[tuple[str, str], ...]          # _group
 
 
@@ -91,6 +96,11 @@ def _funding_names(sheet: Sheet, policy: Policy) -> _FundingNames:
                          *((norm_key(source), source) for source in policy.funding["sources"])))
     _FUNDING_NAMES[(id(sheet), id(policy))] = (sheet, policy, out)
     return out
+
+
+def _in_wan(yuan: float) -> float:
+    wan = round(yuan / 10000, 6)
+    return int(wan) if float(wan).is_integer() else wan
 
 
 def find_funding_tables(grid: Grid, sheet: Sheet, policy: Policy) -> list[FundingTable]:
@@ -129,7 +139,7 @@ def _funding_table(grid: Grid, row: int, sub_row: int, where: tuple[int, int, in
         tail = norm_key(text)
         if tail not in subs or not hit <= col <= end:
             continue
-        is_amount, shown_tail = subs[tail]
+        is_amount, shown_tail, factor = subs[tail]
         # A source's header stands over its 金额 column (merged over the 比例 beside it).
         if is_amount:
             last_amount = col
@@ -144,6 +154,8 @@ def _funding_table(grid: Grid, row: int, sub_row: int, where: tuple[int, int, in
         if key and key not in table.columns:
             table.columns[key] = col
             table.headers[key] = f"{group}{shown_tail}"
+            if factor != 1.0:
+                table.in_yuan[key] = f"{group}{text}"
     for g in range(row, sub_row + 1):
         for col, key in enumerate(grid.row_keys(g)):
             if key and key in unit_names and hit <= col <= end:
@@ -200,8 +212,8 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
             sub.tables.setdefault(sheet.key, []).append(table)
             block: list[Record] = []
             # Each column once: its key, place, letter, whether a content row types it, its converter.
-            readers = [(key, col, column_name(col), sheet.column(key).is_input, converter(sheet.column(key), policy))
-                       for key, col in t.columns.items()]
+            readers = [(key, col, column_name(col), sheet.column(key).is_input, converter(sheet.column(key), policy),
+                        sheet.column(key)) for key, col in t.columns.items()]
             label_letter = column_name(t.label_col)
             row = t.sub_row + 1
             while row < grid.height:
@@ -220,9 +232,17 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
                 rec.values["unit"] = own_unit or unit
                 rec.cells["unit"] = a1(row, t.unit_col) if own_unit else unit_cell
                 values, cells, typed = rec.values, rec.cells, rec.typed
-                for key, col, letter, is_input, convert in readers:
+                for key, col, letter, is_input, convert, column in readers:
                     cells[key] = letter + number
-                    value = convert(grid.get(row, col))
+                    raw = grid.get(row, col)
+                    value = convert(raw)
+                    doubt = value_doubt(raw, value, column) if type(raw) is str and value is not None else None
+                    if doubt is not None:       # 100000元 under 金额（万元）: 10 万元, said at its cell
+                        doubt[1].setdefault("raw", raw.strip())
+                        rec.doubts[key] = doubt
+                        value = doubt[1].pop("_value", value)
+                    elif key in t.in_yuan and isinstance(value, int | float) and not isinstance(value, bool):
+                        value = _in_wan(value)
                     if not head and is_input:
                         values[key] = value
                     elif value is not None:
@@ -230,6 +250,11 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
                 block.append(rec)
                 row += 1
             ends.append((t, row))
+            if t.in_yuan and block:
+                # said once for the table, at its first amount header
+                key, header = next(iter(t.in_yuan.items()))
+                block[0].doubts.setdefault(f"{key}_unit", ("yuan_table", {
+                    "raw": header, "_column": key, "cell": a1(t.sub_row, t.columns[key])}))
             # Heads first, then the contents in the policy's order, as compute.derive reads a block.
             order = {label: i for i, label in enumerate(sheet.block)}
             block.sort(key=lambda r: (order[r.content], r.row))

@@ -53,5 +53,6 @@ def interpreted(ctx: RuleContext) -> None:
                 if case == "long" and (rec.sheet, rec.cells.get(key)) in cut:
                     continue  # said once, as too_long
                 raw = params.get("raw", rec.values.get(key) if key not in rec.typed else rec.typed.get(key))
-                ctx.emit("C-VALUE", case, rec=rec, key=key, value=raw,
+                # a doubt about a whole column (its unit) names the column, at its header's cell
+                ctx.emit("C-VALUE", case, rec=rec, key=params.get("_column", key), value=raw,
                          **{k: v for k, v in params.items() if not k.startswith("_") and k != "raw"})
