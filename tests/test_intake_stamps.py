@@ -11,14 +11,17 @@ the real `shenbao merge`. Who stamped the form, rows that are not projects, and 
 - a unit's name with Excel's keep-as-text apostrophe left in it ('大同…学校) is the name without it;
 - 出生年月 typed 1975.10 and stored as the number 1975.1: read as October where the row's ID number
   says October (C-VALUE dot_month_id, a hint), and no S-ID disagreement;
-- a table saved as CSV is 无法使用 with the reason (save it as .xlsx), as `check` says, not passed over.
+- a table saved as CSV is 无法使用 with the reason (save it as .xlsx), as `check` says, not passed over;
+- 表4-2 amounts in 元 (the headers say 金额（元）, or each cell says 元) are read in 万元;
+- a table pasted as a picture is said (C-TEMPLATE picture), and a workbook of pictures only is 无法使用
+  with that reason.
 """
 
 from __future__ import annotations
 
 import openpyxl
 import pytest
-from clerk_typed import Names, type_annex7
+from clerk_typed import H8, Names, type_annex7
 from conftest import merge_corpus
 from stdnum.cn import ric
 
@@ -256,3 +259,59 @@ def test_amounts_in_yuan_are_read_as_wan(yuan, way):
         assert all(f["severity"] == "提示" for f in said)
     else:                          # each cell that says 元, at the cell
         assert said and all("单位是“元”" in f["message"] for f in said)
+
+
+# ---------------------------------------------------------------- a table pasted as a picture
+
+def _png(width: int = 40, height: int = 20) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def _pasted(path, studios=None) -> None:
+    """附件7 pasted as a screenshot (its label, and a picture), and 附件8 typed in cells, or not at all."""
+    import io
+
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("附件7")
+    ws.write(0, 0, "附件7")
+    ws.insert_image(2, 0, "附件7.png", {"image_data": io.BytesIO(_png())})
+    if studios:
+        ws = wb.add_worksheet("附件8")
+        ws.write(0, 0, "附件8")
+        ws.write(1, 0, "市级技能大师工作室项目申报汇总表")
+        ws.write(2, 0, "推荐单位：大同市交通运输局（公章）")
+        keys = ("seq", "recommender", "leader", "unit", "nature", "address", "category", "occupation", "level",
+                "honours", "other", "size")
+        for c, text in enumerate(H8):
+            ws.write(3, c, text)
+        for r, studio in enumerate(studios, start=4):
+            for c, key in enumerate(keys):
+                value = r - 3 if key == "seq" else studio.get(key)
+                if value:
+                    ws.write(r, c, value)
+    wb.close()
+
+
+def test_a_table_pasted_as_a_picture_is_said_not_passed_over(tmp_path):
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    studios = Names().studios(2)
+    _pasted(inbox / "交通局.xlsx", studios)
+    _pasted(inbox / "只有图片.xlsx")
+    summary, _ = merge_corpus(inbox, tmp_path)
+    [picture] = [f for f in summary["findings"] if f["file"] == "交通局.xlsx" and f["rule"] == "C-TEMPLATE"]
+    assert picture["severity"] == "警告" and picture["sheet"] == "附件7" and "只有图片" in picture["message"]
+    assert sorted(s["leader"] for s in summary["studios"] if s["file"] == "交通局.xlsx") == \
+        sorted(s["leader"] for s in studios)                        # 附件8 read as ever
+    [only] = [f for f in summary["files"] if f["name"] == "只有图片.xlsx"]
+    assert only["status"] == "无法使用" and "只有图片" in only["reason"]

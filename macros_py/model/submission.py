@@ -224,6 +224,7 @@ class Submission:
     # right before it, or None).
     continued: list[tuple[str, str, str]] = field(default_factory=list)
     unread_sheets: list[tuple[str, str | None]] = field(default_factory=list)
+    picture_sheets: list[str] = field(default_factory=list)   # a table pasted as a picture (C-TEMPLATE picture)
     # Cells whose text was longer than the reader reads, cut to `text_limit` characters: (sheet, A1, length).
     long_texts: list[tuple[str, str, int]] = field(default_factory=list)
     text_limit: int = 100_000

@@ -167,6 +167,9 @@ def _struck_strings(read) -> set[int]:
     return {i for i, item in enumerate(root.iter(f"{_NS_MAIN}si")) if _all_struck(item)}
 
 
+_PICTURE = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?pic[\s>]")   # a picture of a drawing (xdr:pic)
+
+
 def _sheet_paths(read) -> dict[str, str]:
     """Worksheet name -> its part in the package."""
     try:
@@ -352,6 +355,26 @@ class FlagReader:
         flags = _scan(xml, self._struck, self._strings, strike)
         flags.hidden_cols = cols
         return flags
+
+    def pictures(self, name: str) -> int:
+        """How many pictures the sheet's drawing holds (a table pasted as a screenshot); 0 when it has
+        none, or when they cannot be read."""
+        if not self._open() or name not in self._paths:
+            return 0
+        part = self._paths[name]
+        folder, _, base = part.rpartition("/")
+        try:
+            rels = ElementTree.fromstring(self._part(f"{folder}/_rels/{base}.rels"))
+            count = 0
+            for rel in rels.iter(f"{_NS_PKG}Relationship"):
+                if rel.get("Type", "").endswith("/drawing") and rel.get("TargetMode") != "External":
+                    target = rel.get("Target", "")
+                    drawing = target.lstrip("/") if target.startswith("/") else \
+                        posixpath.normpath(posixpath.join(folder, target))
+                    count += len(_PICTURE.findall(self._part(drawing)))
+            return count
+        except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+            return 0
 
     def close(self) -> None:
         if self._zf is not None:

@@ -313,6 +313,11 @@ class OdsFlagReader:
         stream_parse(zf, "content.xml", parser)
         return sheets.tables
 
+    @staticmethod
+    def pictures(name: str) -> int:
+        """Pictures on a sheet are not looked for in an .ods (its frames are in content.xml)."""
+        return 0
+
     def get(self, name: str) -> SheetFlags:
         self._open()
         if name in self._tables:

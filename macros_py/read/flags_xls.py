@@ -117,6 +117,11 @@ class XlsFlagReader:
         except (struct.error, IndexError, ValueError):
             return SheetFlags()
 
+    @staticmethod
+    def pictures(name: str) -> int:
+        """Pictures on a sheet are not looked for in a BIFF file (its drawings are an Escher stream)."""
+        return 0
+
     def _scan(self, start: int) -> SheetFlags:
         data, end, unpack = self._data, len(self._data), struct.unpack_from
         flags, struck_xfs, depth = SheetFlags(), self._struck_xfs, 0

@@ -179,13 +179,36 @@ def _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy, long
                                     "请使用市人社局下发的标准化申报工作簿重新填报。")
     elif not read_printed(grids, schema, policy, sub):
         what = "（.xls）" if kind == KIND_XLS else ""
+        pictured = pictured_sheets(grids, sub, flags)
+        if pictured:
+            raise UnusableFileError(f"工作簿{what}中没有可识别的表格，工作表“{'”“'.join(pictured)}”里只有图片"
+                                    "（粘贴或截图的表格）：图片里的内容无法读取。请在单元格中按通知附件7/附件8 的表头"
+                                    "填写（或使用标准化申报工作簿）后重新报送。")
         raise UnusableFileError(f"工作簿{what}中没有可识别的表格：既不是本项目的标准化申报工作簿，"
                                 "也找不到附件7、附件8 或表4-2 格式的表头。请使用标准化申报工作簿，"
                                 "或按通知附件7/附件8 的表头填写。")
+    sub.picture_sheets = pictured_sheets(grids, sub, flags)
     note = not_projects_note(sub)
     if note:
         sub.notes.append(note)
     return sub
+
+
+_FEW_CELLS = 6   # a label, a title, a 推荐单位 line over a pasted picture: no table of cells
+
+
+def pictured_sheets(grids: list[Grid], sub: Submission, flags) -> list[str]:
+    """The visible sheets no table was read from that hold a picture and hardly a cell: a table pasted
+    as a screenshot, whose projects cannot be read (said, C-TEMPLATE picture)."""
+    used = {t.sheet for tables in sub.tables.values() for t in tables} | {name for name, _ in sub.unread_sheets}
+    out = []
+    for grid in grids:
+        if grid.hidden or grid.name in used:
+            continue
+        filled = sum(1 for line in grid.rows for v in line if v is not None and v != "")
+        if filled <= _FEW_CELLS and flags is not None and flags.pictures(grid.name):
+            out.append(grid.name)
+    return out
 
 
 def not_projects_note(sub: Submission, shown: int = 8) -> str | None:

@@ -58,6 +58,8 @@ def template_form(ctx: RuleContext) -> None:
             ctx.emit("C-TEMPLATE", "unread", sheet=sheet, previous=previous)
         else:
             ctx.emit("C-TEMPLATE", "unread_other", sheet=sheet)
+    for sheet in sub.picture_sheets:
+        ctx.emit("C-TEMPLATE", "picture", sheet=sheet)
 
 
 @rule("C-EMPTY")
