@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from clerk_typed import H8, Names, type_annex7
+from clerk_typed import H8, Names, type_annex7, type_annex8
 from conftest import merge_corpus
 from stdnum.cn import ric
 
@@ -315,3 +315,25 @@ def test_a_table_pasted_as_a_picture_is_said_not_passed_over(tmp_path):
         sorted(s["leader"] for s in studios)                        # 附件8 read as ever
     [only] = [f for f in summary["files"] if f["name"] == "只有图片.xlsx"]
     assert only["status"] == "无法使用" and "只有图片" in only["reason"]
+
+
+def test_a_master_with_a_title_after_the_name_is_the_same_master(tmp_path):
+    """邵鑫（高级技师）, 段霞秀 首席技师 and 梁 桂勇 in one county's 附件8, the same three masters plainly
+    in another's: S-DUP for all three, the names shown as typed."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    plain = Names().studios(3)
+    titled = [dict(s) for s in plain]
+    for studio, leader in zip(titled, (f"{plain[0]['leader']}（高级技师）", f"{plain[1]['leader']} 首席技师",
+                                       f"{plain[2]['leader'][0]} {plain[2]['leader'][1:]}"), strict=True):
+        studio["leader"] = leader
+    for name, studios, who in (("浑源.xlsx", titled, "浑源县人社局"), ("灵丘.xlsx", plain, "灵丘县人社局")):
+        wb = openpyxl.Workbook()
+        wb.active.title = "附件8"
+        type_annex8(wb.active, studios, line=f"推荐单位：{who}")
+        wb.save(inbox / name)
+    summary, _ = merge_corpus(inbox, tmp_path)
+    dup = {(f["file"], f["value"]) for f in summary["findings"] if f["rule"] == "S-DUP"}
+    assert dup == {("浑源.xlsx", s["leader"]) for s in titled} | {("灵丘.xlsx", s["leader"]) for s in plain}
+    assert sorted(s["leader"] for s in summary["studios"] if s["file"] == "浑源.xlsx") == \
+        sorted(s["leader"] for s in titled)

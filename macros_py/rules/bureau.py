@@ -51,6 +51,18 @@ def unit_key(name) -> str:
     return _GENERIC.sub("", norm_key(name))
 
 
+# A grade or title typed after a master's name (邵鑫（高级技师）, 段霞秀 首席技师): the same person.
+_TITLE = re.compile(r"[（(][^（）()]*[)）]$|(首席技师|特级技师|高级技师|技师|高级工程师|工程师|副教授|教授|技能大师|大师|劳模|同志)$")
+
+
+def person_key(name) -> str:
+    """Two spellings of one person compare equal: normalised (张 三 is 张三), without a grade or title
+    after the name; a name that would be left shorter than two characters is kept whole."""
+    key = norm_key(name)
+    bare = _TITLE.sub("", key)
+    return bare if len(bare) >= 2 else key
+
+
 def _finding(rule: str, case: str, cur: Current | None, rec: Record | None, key: str | None, **params) -> Finding:
     """A finding through the catalog, placed at `key` of `rec` when there is one (else file-wide)."""
     value = rec.values.get(key) if rec is not None and key else params.get("value")
@@ -225,15 +237,15 @@ def duplicate_masters(currents: list[Current]) -> tuple[list[Finding], list[Dupl
     uf, index = _Groups(), {}
     entries = {}
     for i, cur in enumerate(currents):
-        ids = {norm_key(m.values.get("leader")): m for m in cur.sub.rows("masters") if not is_blank(m.values.get("leader"))}
+        ids = {person_key(m.values.get("leader")): m for m in cur.sub.rows("masters") if not is_blank(m.values.get("leader"))}
         for rec in cur.sub.rows("studios"):
             if is_blank(rec.values.get("leader")):
                 continue
             member = (i, rec.row)
-            entries[member] = (cur, rec, ids.get(norm_key(rec.values["leader"])))
+            entries[member] = (cur, rec, ids.get(person_key(rec.values["leader"])))
             uf.find(member)
             master = entries[member][2]
-            keys = [norm_key(rec.values["leader"]) + "|" + unit_key(rec.values.get("unit"))]
+            keys = [person_key(rec.values["leader"]) + "|" + unit_key(rec.values.get("unit"))]
             if master is not None and not is_blank(master.values.get("id_number")):
                 keys.append("ID|" + norm_key(master.values["id_number"]))
             for key in keys:
@@ -248,7 +260,7 @@ def duplicate_masters(currents: list[Current]) -> tuple[list[Finding], list[Dupl
         by_id = len({norm_key(x.values.get("id_number")) for _, _, x in members if x is not None}) == 1 and all(
             x is not None for _, _, x in members)
         groups.append(DuplicateGroup("S-DUP", ERROR, "身份证号相同" if by_id else "姓名和申报单位相同",
-                                     norm_key(members[0][1].values["leader"]),
+                                     person_key(members[0][1].values["leader"]),
                                      [_studio_member(cur, rec, master) for cur, rec, master in members]))
         files = [cur.sub.name for cur, _, _ in members]
         for cur, rec, _ in members:
