@@ -14,7 +14,9 @@ the real `shenbao merge`. Who stamped the form, rows that are not projects, and 
 - a table saved as CSV is 无法使用 with the reason (save it as .xlsx), as `check` says, not passed over;
 - 表4-2 amounts in 元 (the headers say 金额（元）, or each cell says 元) are read in 万元;
 - a table pasted as a picture is said (C-TEMPLATE picture), and a workbook of pictures only is 无法使用
-  with that reason.
+  with that reason;
+- a master with a grade or title after the name (邵鑫（高级技师）) is the same master for S-DUP;
+- a 表4-2 naming its base by a short form is asked about (B-REQ unknown_unit names the close base).
 """
 
 from __future__ import annotations
@@ -337,3 +339,29 @@ def test_a_master_with_a_title_after_the_name_is_the_same_master(tmp_path):
     assert dup == {("浑源.xlsx", s["leader"]) for s in titled} | {("灵丘.xlsx", s["leader"]) for s in plain}
     assert sorted(s["leader"] for s in summary["studios"] if s["file"] == "浑源.xlsx") == \
         sorted(s["leader"] for s in titled)
+
+
+def test_a_budget_naming_its_base_by_a_short_form_is_told_which_base_it_may_be(tmp_path, policy):
+    """表4-2 says 大同二技校 for 附件7's 大同市第二技工学校: B-REQ unknown_unit asks whether it is that
+    base (the base of 附件7 with no budget whose name is closest); the budget is not attached by guess."""
+    from macros_py.write.printed import write_printed_submission
+
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    sample = next(s for s in generate(policy) if not s.breaks and len(s.data["bases"]) >= 2)
+    data = sample.data
+    data["bases"][0]["unit"] = "大同市第二技工学校"
+    data["funding"][0]["unit"] = "大同市第二技工学校"
+    path = write_printed_submission(inbox / "简称.xlsx", data, policy)
+    wb = openpyxl.load_workbook(path)
+    for ws in _funding_sheets(wb):
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and "大同市第二技工学校" in cell.value:
+                    cell.value = cell.value.replace("大同市第二技工学校", "大同二技校")
+    wb.save(path)
+    summary, _ = merge_corpus(inbox, tmp_path)
+    asked = [f["message"] for f in summary["findings"] if f["rule"] == "B-REQ" and "大同二技校" in f["message"]]
+    assert asked and all("名称相近的是“大同市第二技工学校”" in m for m in asked)
+    base = next(b for b in summary["bases"] if b["unit"] == "大同市第二技工学校")
+    assert base["funding"] in ({}, None) or not any(base["funding"].values())

@@ -8,6 +8,8 @@ Where a finding points (the cell a clerk must change):
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from macros_py.model.normalize import norm_key
 from macros_py.model.submission import LAYOUT_TEMPLATE, WITHDRAWN
 from macros_py.policy.compute import NOT_REACHED, split_majors
@@ -57,7 +59,8 @@ def required(ctx: RuleContext) -> None:
             if is_blank(unit):
                 ctx.emit("B-REQ", "missing", rec=rec, key="unit")
             elif known is not None and norm_key(unit) not in known and norm_key(unit) not in withdrawn:
-                ctx.emit("B-REQ", "unknown_unit", rec=rec, key="unit", bases=ctx.title("bases"))
+                ctx.emit("B-REQ", "unknown_unit", rec=rec, key="unit", bases=ctx.title("bases"),
+                         near=_near_base(ctx, sheet_key, unit))
         if sheet_key == "majors":
             for rec in ctx.rows("majors"):
                 if is_blank(rec.values.get("major")):
@@ -72,6 +75,20 @@ def required(ctx: RuleContext) -> None:
             unit = rec.values.get("unit")
             if not is_blank(unit) and norm_key(unit) not in present:
                 ctx.emit("B-REQ", "no_row", rec=rec, key="unit", other=ctx.title(sheet_key), what=what)
+
+
+def _near_base(ctx: RuleContext, sheet_key: str, unit: str) -> str:
+    """The 附件7 base a row of `sheet_key` naming an unknown unit most likely means, said as a question:
+    the base with no row of its own there whose name is closest (大同二技校 → 大同市第二技工学校, a
+    short form; 大同北岳集团职工培训中心 without 有限公司); nothing where none is close. Never applied."""
+    present = ctx.index(sheet_key, "unit")
+    alone = [r.values["unit"] for r in ctx.rows("bases")
+             if isinstance(r.values.get("unit"), str) and norm_key(r.values["unit"]) not in present]
+    key = norm_key(unit)
+    scored = sorted(((SequenceMatcher(None, key, norm_key(name)).ratio(), name) for name in alone), reverse=True)
+    if not scored or scored[0][0] < 0.6 or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return ""
+    return f"（“{ctx.title('bases')}”中名称相近的是“{scored[0][1]}”，是否为同一单位？）"
 
 
 def _closed_list(ctx: RuleContext, rule_id: str, key: str, list_name: str) -> None:

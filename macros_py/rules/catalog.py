@@ -57,7 +57,7 @@ _SPECS = (
     _spec("B-REQ", ERROR, COUNTY, "基地必填项",
           missing=(_MISSING, "请填写“{column}”。"),
           recommender=("推荐单位未填写。", "在{sheet}的 {cell} 填写或选择推荐单位（县区人社局或市直主管部门）。"),
-          unknown_unit=("项目单位“{value}”不在“{bases}”中。", "从下拉框选择附件7 已填的项目单位，或先在“{bases}”补填该基地。"),
+          unknown_unit=("项目单位“{value}”不在“{bases}”中{near}。", "从下拉框选择附件7 已填的项目单位，或先在“{bases}”补填该基地。"),
           no_row=("基地“{value}”在“{other}”中没有对应的{what}。", "在“{other}”为该基地补填{what}。"),
           columns=("“{sheet}”缺少必填的列：{columns}。", "按通知的表头补上这些列并填写。")),
     _spec("B-ATTR", ERROR, COUNTY, "属性",
