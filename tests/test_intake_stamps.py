@@ -16,7 +16,8 @@ the real `shenbao merge`. Who stamped the form, rows that are not projects, and 
 - a table pasted as a picture is said (C-TEMPLATE picture), and a workbook of pictures only is 无法使用
   with that reason;
 - a master with a grade or title after the name (邵鑫（高级技师）) is the same master for S-DUP;
-- a 表4-2 naming its base by a short form is asked about (B-REQ unknown_unit names the close base).
+- a 表4-2 naming its base by a short form is asked about (B-REQ unknown_unit names the close base);
+- an option written as the beginning of one option (类别 工艺) is that option, said (C-VALUE abbrev).
 """
 
 from __future__ import annotations
@@ -365,3 +366,23 @@ def test_a_budget_naming_its_base_by_a_short_form_is_told_which_base_it_may_be(t
     assert asked and all("名称相近的是“大同市第二技工学校”" in m for m in asked)
     base = next(b for b in summary["bases"] if b["unit"] == "大同市第二技工学校")
     assert base["funding"] in ({}, None) or not any(base["funding"].values())
+
+
+def test_an_option_written_short_is_read_as_the_one_option_it_begins(tmp_path):
+    """类别 工艺 / 创新 is 工艺传承 / 创新创优 (C-VALUE abbrev, at the cell); 高级 begins two 职业技能等级
+    (高级技师, 高级工) and stays as typed."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    studios = Names().studios(3)
+    studios[0]["category"], studios[1]["category"], studios[2]["level"] = "工艺", "创新", "高级"
+    wb = openpyxl.Workbook()
+    wb.active.title = "附件8"
+    first = type_annex8(wb.active, studios, line="推荐单位：左云县人社局")
+    wb.save(inbox / "左云.xlsx")
+    summary, _ = merge_corpus(inbox, tmp_path)
+    got = {s["leader"]: s for s in summary["studios"]}
+    assert got[studios[0]["leader"]]["category"] == "工艺传承" and got[studios[1]["leader"]]["category"] == "创新创优"
+    said = {f["cell"]: f for f in summary["findings"] if f["rule"] == "C-VALUE"}
+    assert {c for c, f in said.items() if "选项的开头" in f["message"]} == {f"G{first}", f"G{first + 1}"}
+    assert all(said[c]["severity"] == "提示" for c in (f"G{first}", f"G{first + 1}"))
+    assert got[studios[2]["leader"]]["level"] == "高级"

@@ -150,6 +150,11 @@ def converter(col: Column, policy: Policy, *, nonblank: bool = False) -> Callabl
                     found = folded.get(_TIER_WORDS.sub("", key))
                 if found is None:
                     found = loose.get(_loose(key))
+                if found is None and len(key) >= 2:
+                    # the option's beginning, where it begins one option only: 工艺 is 工艺传承 (said,
+                    # C-VALUE abbrev); 高级 begins 高级技师 and 高级工, and is no option
+                    starts = [o for k, o in folded.items() if k.startswith(key)]
+                    found = starts[0] if len(starts) == 1 else None
                 return text if found is None else found
             return text
     else:
@@ -231,6 +236,10 @@ def value_doubt(raw, value, col: Column):
             return _number_doubt(raw, value, col)
         if kind in (DATE, MONTH):
             return _date_text_doubt(raw, value)
+        if kind == CHOICE and type(value) is str and value != raw:
+            typed = norm_key(raw)
+            if typed != norm_key(value) and norm_key(value).startswith(typed):
+                return "abbrev", {"read": value}
         return None
     if kind in (DATE, MONTH):
         if isinstance(raw, int | float) and not isinstance(raw, bool):

@@ -8,7 +8,7 @@ Where a finding points (the cell a clerk must change):
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
+from difflib import get_close_matches
 
 from macros_py.model.normalize import norm_key
 from macros_py.model.submission import LAYOUT_TEMPLATE, WITHDRAWN
@@ -84,11 +84,9 @@ def _near_base(ctx: RuleContext, sheet_key: str, unit: str) -> str:
     present = ctx.index(sheet_key, "unit")
     alone = [r.values["unit"] for r in ctx.rows("bases")
              if isinstance(r.values.get("unit"), str) and norm_key(r.values["unit"]) not in present]
-    key = norm_key(unit)
-    scored = sorted(((SequenceMatcher(None, key, norm_key(name)).ratio(), name) for name in alone), reverse=True)
-    if not scored or scored[0][0] < 0.6 or len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return ""
-    return f"（“{ctx.title('bases')}”中名称相近的是“{scored[0][1]}”，是否为同一单位？）"
+    names = {norm_key(name): name for name in alone}
+    close = get_close_matches(norm_key(unit), list(names), n=1, cutoff=0.6)
+    return f"（“{ctx.title('bases')}”中名称相近的是“{names[close[0]]}”，是否为同一单位？）" if close else ""
 
 
 def _closed_list(ctx: RuleContext, rule_id: str, key: str, list_name: str) -> None:
