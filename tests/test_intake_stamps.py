@@ -17,7 +17,8 @@ the real `shenbao merge`. Who stamped the form, rows that are not projects, and 
   with that reason;
 - a master with a grade or title after the name (邵鑫（高级技师）) is the same master for S-DUP;
 - a 表4-2 naming its base by a short form is asked about (B-REQ unknown_unit names the close base);
-- an option written as the beginning of one option (类别 工艺) is that option, said (C-VALUE abbrev).
+- an option written as the beginning of one option (类别 工艺) is that option, said (C-VALUE abbrev);
+- a 推荐单位 line printed only in the page header or in a text box is read, and said (C-RECOMMENDER page).
 """
 
 from __future__ import annotations
@@ -293,16 +294,21 @@ def _pasted(path, studios=None) -> None:
         ws.write(0, 0, "附件8")
         ws.write(1, 0, "市级技能大师工作室项目申报汇总表")
         ws.write(2, 0, "推荐单位：大同市交通运输局（公章）")
-        keys = ("seq", "recommender", "leader", "unit", "nature", "address", "category", "occupation", "level",
-                "honours", "other", "size")
-        for c, text in enumerate(H8):
-            ws.write(3, c, text)
-        for r, studio in enumerate(studios, start=4):
-            for c, key in enumerate(keys):
-                value = r - 3 if key == "seq" else studio.get(key)
-                if value:
-                    ws.write(r, c, value)
+        _rows8(ws, studios)
     wb.close()
+
+
+def _rows8(ws, studios, top: int = 3) -> None:
+    """附件8's header at row `top` (0-based) of an XlsxWriter sheet, the studios under it."""
+    keys = ("seq", "recommender", "leader", "unit", "nature", "address", "category", "occupation", "level",
+            "honours", "other", "size")
+    for c, text in enumerate(H8):
+        ws.write(top, c, text)
+    for n, studio in enumerate(studios, start=1):
+        for c, key in enumerate(keys):
+            value = n if key == "seq" else studio.get(key)
+            if value:
+                ws.write(top + n, c, value)
 
 
 def test_a_table_pasted_as_a_picture_is_said_not_passed_over(tmp_path):
@@ -386,3 +392,35 @@ def test_an_option_written_short_is_read_as_the_one_option_it_begins(tmp_path):
     assert {c for c, f in said.items() if "选项的开头" in f["message"]} == {f"G{first}", f"G{first + 1}"}
     assert all(said[c]["severity"] == "提示" for c in (f"G{first}", f"G{first + 1}"))
     assert got[studios[2]["leader"]]["level"] == "高级"
+
+
+def test_a_recommender_printed_in_the_page_header_or_a_text_box_is_read(tmp_path):
+    """推荐单位 typed only in the page header (页眉) of 附件7, or only in a text box over the table: the
+    projects land under it, and the file is told where it was found (C-RECOMMENDER page, a hint)."""
+    import xlsxwriter
+
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    n = Names()
+    header_bases, box_studios = n.bases(2), n.studios(2)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件7"
+    type_annex7(ws, header_bases, line=None)
+    ws.oddHeader.center.text = "推荐单位：灵丘县人社局（公章）"
+    wb.save(inbox / "页眉.xlsx")
+
+    book = xlsxwriter.Workbook(str(inbox / "文本框.xlsx"))
+    ws = book.add_worksheet("附件8")
+    ws.write(0, 0, "附件8")
+    ws.insert_textbox(1, 0, "市级技能大师工作室项目申报汇总表\n推荐单位：广灵县人力资源和社会保障局（公章）",
+                      {"width": 600, "height": 40})
+    _rows8(ws, box_studios)
+    book.close()
+
+    summary, _ = merge_corpus(inbox, tmp_path)
+    assert {b["recommender"] for b in summary["bases"] if b["file"] == "页眉.xlsx"} == {"灵丘县人力资源和社会保障局"}
+    assert {s["recommender"] for s in summary["studios"] if s["file"] == "文本框.xlsx"} == {"广灵县人力资源和社会保障局"}
+    for file, place in (("页眉.xlsx", "页眉"), ("文本框.xlsx", "文本框")):
+        [said] = [f for f in summary["findings"] if f["file"] == file and f["rule"] == "C-RECOMMENDER"]
+        assert said["severity"] == "提示" and f"的{place}里" in said["message"]

@@ -203,6 +203,7 @@ class Submission:
     recommender: str | None = None
     recommender_sheet: str | None = None  # where the recommender is (or should be) written
     recommender_cell: str | None = None
+    recommender_place: str | None = None   # 页眉, 页脚 or 文本框: the line printed outside the cells
     # every 推荐单位 line that names someone, above the file's tables and at the top of its sheets:
     # (name, sheet, cell), the one above first; two names that differ are C-RECOMMENDER two_lines
     recommender_lines: list[tuple[str, str, str]] = field(default_factory=list)

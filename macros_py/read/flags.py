@@ -170,6 +170,32 @@ def _struck_strings(read) -> set[int]:
 _PICTURE = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?pic[\s>]")   # a picture of a drawing (xdr:pic)
 
 
+_HEADER_FOOTER = re.compile(rb"<(?:\w+:)?headerFooter\b.*?</(?:\w+:)?headerFooter>", re.S)
+# Excel's codes in a page header: &L &C &R (a section: a new line), &"font,style", &12 (a size), &P &N &D
+# &T &F &A &Z &G (fields), &B &I &U &E &S &X &Y &K…, and && for an ampersand
+_SECTION = re.compile(r"&[LCR]")
+_CODE = re.compile(r'&"[^"]*"|&\d+|&K[0-9A-Fa-f]{6}|&[PNDTFAZGBIUESXYHO]')
+_NS_DRAW = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def _page_codes(text: str) -> str:
+    text = text.replace("&&", "\0")
+    return _CODE.sub("", _SECTION.sub("\n", text)).replace("\0", "&").strip()
+
+
+def _text_boxes(xml: bytes) -> list[list[str]]:
+    """Each shape's text of a drawing, paragraph by paragraph."""
+    root = ElementTree.fromstring(xml)
+    boxes = []
+    for body in root.iter():
+        if not body.tag.endswith("}txBody"):
+            continue
+        paragraphs = ["".join(t.text or "" for t in p.iter(f"{_NS_DRAW}t")) for p in body.iter(f"{_NS_DRAW}p")]
+        if any(p.strip() for p in paragraphs):
+            boxes.append(paragraphs)
+    return boxes
+
+
 def _sheet_paths(read) -> dict[str, str]:
     """Worksheet name -> its part in the package."""
     try:
@@ -375,6 +401,35 @@ class FlagReader:
             return count
         except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
             return 0
+
+    def page_texts(self, name: str) -> list[tuple[str, str]]:
+        """What the sheet prints outside its cells, as (where, text): its page header and footer
+        (页眉, 页脚: Excel's &-codes taken out, each section a line) and its text boxes (文本框, each
+        paragraph a line). Where a clerk sometimes puts the 推荐单位 line."""
+        if not self._open() or name not in self._paths:
+            return []
+        out = []
+        try:
+            part = self._paths[name]
+            xml = self._part(part)
+            block = _HEADER_FOOTER.search(xml)
+            if block is not None:
+                for item in ElementTree.fromstring(block.group(0)):
+                    text = _page_codes(item.text or "")
+                    if text.strip():
+                        out.append(("页眉" if item.tag.endswith("Header") else "页脚", text))
+            folder, _, base = part.rpartition("/")
+            rels = ElementTree.fromstring(self._part(f"{folder}/_rels/{base}.rels"))   # KeyError: no drawing
+            for rel in rels.iter(f"{_NS_PKG}Relationship"):
+                if rel.get("Type", "").endswith("/drawing") and rel.get("TargetMode") != "External":
+                    target = rel.get("Target", "")
+                    drawing = target.lstrip("/") if target.startswith("/") else \
+                        posixpath.normpath(posixpath.join(folder, target))
+                    for paragraphs in _text_boxes(self._part(drawing)):
+                        out.append(("文本框", "\n".join(paragraphs)))
+        except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+            return out
+        return out
 
     def close(self) -> None:
         if self._zf is not None:

@@ -314,6 +314,11 @@ class OdsFlagReader:
         return sheets.tables
 
     @staticmethod
+    def page_texts(name: str) -> list[tuple[str, str]]:
+        """A page header, a footer or a text box is not read from this format."""
+        return []
+
+    @staticmethod
     def pictures(name: str) -> int:
         """Pictures on a sheet are not looked for in an .ods (its frames are in content.xml)."""
         return 0

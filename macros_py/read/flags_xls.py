@@ -118,6 +118,11 @@ class XlsFlagReader:
             return SheetFlags()
 
     @staticmethod
+    def page_texts(name: str) -> list[tuple[str, str]]:
+        """A page header, a footer or a text box is not read from this format."""
+        return []
+
+    @staticmethod
     def pictures(name: str) -> int:
         """Pictures on a sheet are not looked for in a BIFF file (its drawings are an Escher stream)."""
         return 0

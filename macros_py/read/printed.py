@@ -22,7 +22,13 @@ from macros_py.policy.schema import Schema, Sheet
 from macros_py.policy.values import converter, is_blank, parse_size, size_doubt, value_doubt
 from macros_py.read.grid import Grid, a1, column_name
 from macros_py.read.headers import header_names
-from macros_py.read.tables import find_recommender, is_footer, recommender_lines, recompute
+from macros_py.read.tables import (
+    find_recommender,
+    is_footer,
+    recommender_in_page,
+    recommender_lines,
+    recompute,
+)
 from macros_py.read.template import hidden_block_rows, preamble_top, read_tables
 from macros_py.read.tiers import infer_tiers
 
@@ -314,6 +320,9 @@ def read_printed(grids: list[Grid], schema: Schema, policy: Policy, sub: Submiss
         # (推荐单位（盖章）：X, with the date) names the recommender
         below = find_recommender(visible, anywhere=True)
         found = below if below and below[0] else found
+        printed = recommender_in_page(visible) if not (found and found[0]) else None
+        if printed is not None:
+            found, sub.recommender_place = printed
     if found:
         sub.recommender, sub.recommender_sheet, sub.recommender_cell = found
     sub.recommender_lines = recommender_lines(visible, hits)

@@ -283,6 +283,20 @@ def find_recommender(grids: list[Grid], rows: int = 12, *, anywhere: bool = Fals
     return empty
 
 
+def recommender_in_page(grids: list[Grid]) -> tuple[tuple[str, str, None], str] | None:
+    """A 推荐单位 line printed outside the cells (the page header or footer, a text box: Grid.flag_source
+    page_texts), where a file has none in its cells: ((name, sheet, no cell), where it is)."""
+    for grid in grids:
+        source = grid.flag_source
+        for where, text in source.page_texts(grid.name) if source is not None else ():
+            for line in text.split("\n"):
+                rest = _line_label(line.strip())
+                name = line_name(rest) if rest else None
+                if name:
+                    return (name, grid.name, None), where
+    return None
+
+
 def recommender_lines(grids: list[Grid], hits, rows: int = 12, above: int = 6) -> list[tuple[str, str, str]]:
     """Every 推荐单位 line that names someone (find_recommender's lines): at the top of each visible
     sheet, and over each table (a second form stamped by another unit, on its own sheet or under the

@@ -70,6 +70,9 @@ def known_recommender(ctx: RuleContext) -> None:
         ctx.emit("C-RECOMMENDER", "several", sheet=sheet, cell=cell, value="、".join(stamp.several))
     elif stamp.known and stamp.source == "line":
         _column_differs(ctx, stamp.who.name, _other_lines(ctx, stamp.who.name))
+    if stamp.found and stamp.source == "line" and ctx.sub.recommender_place:
+        ctx.emit("C-RECOMMENDER", "page", sheet=ctx.sub.recommender_sheet, value=stamp.found,
+                 place=ctx.sub.recommender_place)
     elif stamp.found and not stamp.known:
         if stamp.source == "line":
             sheet, cell, where = ctx.sub.recommender_sheet, ctx.sub.recommender_cell, "推荐单位行"
