@@ -18,7 +18,8 @@ the real `shenbao merge`. Who stamped the form, rows that are not projects, and 
 - a master with a grade or title after the name (邵鑫（高级技师）) is the same master for S-DUP;
 - a 表4-2 naming its base by a short form is asked about (B-REQ unknown_unit names the close base);
 - an option written as the beginning of one option (类别 工艺) is that option, said (C-VALUE abbrev);
-- a 推荐单位 line printed only in the page header or in a text box is read, and said (C-RECOMMENDER page).
+- a 推荐单位 line printed only in the page header or in a text box is read, and said (C-RECOMMENDER page);
+- one unit on two rows with other values (two campuses) is told which columns differ (C-ROWDUP differs).
 """
 
 from __future__ import annotations
@@ -424,3 +425,24 @@ def test_a_recommender_printed_in_the_page_header_or_a_text_box_is_read(tmp_path
     for file, place in (("页眉.xlsx", "页眉"), ("文本框.xlsx", "文本框")):
         [said] = [f for f in summary["findings"] if f["file"] == file and f["rule"] == "C-RECOMMENDER"]
         assert said["severity"] == "提示" and f"的{place}里" in said["message"]
+
+
+def test_a_project_typed_twice_with_other_values_is_told_what_differs(tmp_path):
+    """The same unit on two rows of 附件7, once per campus (another address, other majors): C-ROWDUP names
+    the columns that differ and says the second row's were not merged; a row typed twice alike says
+    it is the same row."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    bases = Names().bases(2)
+    campus = dict(bases[0], address="大同市平城区南郊校区1号", majors="电工、钳工")
+    wb = openpyxl.Workbook()
+    wb.active.title = "附件7"
+    first, at, _ = type_annex7(wb.active, [bases[0], campus, bases[1], dict(bases[1])],
+                               line="推荐单位：浑源县人社局")
+    wb.save(inbox / "浑源.xlsx")
+    summary, _ = merge_corpus(inbox, tmp_path)
+    said = {f["row"]: f["message"] for f in summary["findings"] if f["rule"] == "C-ROWDUP"}
+    assert set(said) == {first + 1, first + 3}
+    assert "“项目所在地址”、“申报专业”不同" in said[first + 1] and "没有汇总" in said[first + 1]
+    assert said[first + 3].startswith(f"与第 {first + 2} 行重复")
+    assert sorted(b["unit"] for b in summary["bases"]) == sorted(b["unit"] for b in bases)

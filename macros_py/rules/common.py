@@ -26,7 +26,7 @@ def duplicate_rows(ctx: RuleContext) -> None:
                      and not is_blank(r.values.get(sheet.row_key[0]))]
             if len(ctx.index(sheet.key, sheet.row_key[0])) == len(named):
                 continue
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple, object] = {}
         for rec in ctx.rows(sheet.key):
             if sheet.block and not rec.head:
                 continue
@@ -35,11 +35,30 @@ def duplicate_rows(ctx: RuleContext) -> None:
                 continue
             key = tuple(norm_key(v) for v in values)
             if key in seen:
+                first = seen[key]
                 what = "，".join(f"{ctx.header(sheet.key, k)}“{v}”" for k, v in zip(sheet.row_key, values, strict=True))
-                ctx.emit("C-ROWDUP", "dup", rec=rec, key=sheet.row_key[-1] if sheet.key == "majors" else sheet.row_key[0],
-                         first_row=seen[key], what=what)
+                at = sheet.row_key[-1] if sheet.key == "majors" else sheet.row_key[0]
+                differs = _differing(ctx, sheet, first, rec)
+                if differs:
+                    # two campuses, or a row typed twice and corrected in one: the second row's own
+                    # values are not merged, so the clerk is told which they are
+                    ctx.emit("C-ROWDUP", "differs", rec=rec, key=at, first_row=first.row, what=what, differs=differs)
+                else:
+                    ctx.emit("C-ROWDUP", "dup", rec=rec, key=at, first_row=first.row, what=what)
             else:
-                seen[key] = rec.row
+                seen[key] = rec
+
+
+def _differing(ctx: RuleContext, sheet, first, second) -> str:
+    """The columns two rows of the same project both fill with different values (the typed ones)."""
+    out = []
+    for col in sheet.columns:
+        a, b = first.values.get(col.key), second.values.get(col.key)
+        if col.key in sheet.row_key or col.key == "seq" or is_blank(a) or is_blank(b):
+            continue
+        if norm_key(str(a)) != norm_key(str(b)):
+            out.append(f"“{ctx.header(sheet.key, col.key)}”")
+    return "、".join(out)
 
 
 @rule("C-TEMPLATE")
