@@ -19,7 +19,8 @@ the real `shenbao merge`. Who stamped the form, rows that are not projects, and 
 - a 表4-2 naming its base by a short form is asked about (B-REQ unknown_unit names the close base);
 - an option written as the beginning of one option (类别 工艺) is that option, said (C-VALUE abbrev);
 - a 推荐单位 line printed only in the page header or in a text box is read, and said (C-RECOMMENDER page);
-- one unit on two rows with other values (two campuses) is told which columns differ (C-ROWDUP differs).
+- one unit on two rows with other values (two campuses) is told which columns differ (C-ROWDUP differs);
+- a 表4-2 without its 合计 line is the sum of its contents (C-VALUE no_total), and counts no extra row.
 """
 
 from __future__ import annotations
@@ -446,3 +447,30 @@ def test_a_project_typed_twice_with_other_values_is_told_what_differs(tmp_path):
     assert "“项目所在地址”、“申报专业”不同" in said[first + 1] and "没有汇总" in said[first + 1]
     assert said[first + 3].startswith(f"与第 {first + 2} 行重复")
     assert sorted(b["unit"] for b in summary["bases"]) == sorted(b["unit"] for b in bases)
+
+
+def test_a_budget_without_its_total_line_is_the_sum_of_its_contents(tmp_path, policy):
+    """表4-2 typed without its 合计 line: the base's budget is its contents added up (C-VALUE no_total, a
+    hint at the table), the same as the printed form's; no row is counted that the file does not have."""
+    from macros_py.write.printed import write_printed_submission
+
+    sample = next(s for s in generate(policy) if not s.breaks and len(s.data["bases"]) >= 2)
+    plain, cut = tmp_path / "原表", tmp_path / "收件"
+    plain.mkdir()
+    cut.mkdir()
+    write_printed_submission(plain / "表.xlsx", sample.data, policy)
+    path = write_printed_submission(cut / "表.xlsx", sample.data, policy)
+    wb = openpyxl.load_workbook(path)
+    ws = _funding_sheets(wb)[0]
+    [total] = [c.row for row in ws.iter_rows() for c in row if c.column == 1 and "".join(str(c.value).split()) == "合计"]
+    ws.delete_rows(total)
+    wb.save(path)
+    expected, _ = merge_corpus(plain, tmp_path / "o1")
+    got, master = merge_corpus(cut, tmp_path / "o2")
+    money = {b["unit"]: (b["funding"], b["total"], b["tier"]) for b in expected["bases"]}
+    assert {b["unit"]: (b["funding"], b["total"], b["tier"]) for b in got["bases"]} == money
+    said = [f for f in got["findings"] if f["rule"] == "C-VALUE" and "没有“合计”行" in f["message"]]
+    assert len(said) == 1 and said[0]["sheet"] == ws.title and said[0]["severity"] == "提示"
+    assert got["rows_read"] == expected["rows_read"] - 1 == got["rows_merged"] + got["rows_rejected"]
+    made = [r for r in master["经费汇总"].iter_rows(values_only=True) if r[3] == "合计" and r[-1] is None]
+    assert len(made) == 1                       # the computed 合计 shows, without a row of the file

@@ -86,7 +86,7 @@ def fill_cards(summary: MergeSummary, currents: list[Current], findings: list[Fi
     for p in projects(currents, findings):
         worst = p.worst.severity if p.worst else None
         v = p.main.values
-        rows = [[r.sheet, r.row] for r in [p.main, *(x for part in p.parts.values() for x in part)]]
+        rows = [[r.sheet, r.row] for r in [p.main, *(x for part in p.parts.values() for x in part)] if not r.made]
         if p.kind == "studio":
             summary.studios.append(StudioCard(
                 leader=str(v.get("leader") or ""), unit=str(v.get("unit") or ""), recommender=p.cur.recommender,

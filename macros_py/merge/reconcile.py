@@ -54,6 +54,8 @@ def reconcile(outcomes: list[Outcome], status: dict) -> tuple[dict[str, Counter]
         keep = attached_ok(out.sub, sheets) if state == MERGED else {}
         for sheet_key, records in sheets.items():
             for rec in records:
+                if rec.made:
+                    continue
                 c["read"] += 1
                 if state == MERGED and (sheet_key not in keep or rec.row in keep[sheet_key]):
                     c["merged"] += 1

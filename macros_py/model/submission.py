@@ -30,6 +30,9 @@ class Record:
     head: bool = False                   # funding: the block's 合计 row
     header_row: int | None = None        # the (last) header row of the table it was read from
     derived: dict[str, str] = field(default_factory=dict)   # key -> where a value not typed came from
+    # A row the file does not have, made by the reader (a 表4-2 without its 合计 line gets one, computed):
+    # never counted as a row read, nor shown as one of the project's rows.
+    made: bool = False
     # Values the reader had to interpret (C-VALUE): key -> (message case, params with what was read).
     doubts: dict[str, tuple[str, dict]] = field(default_factory=dict)
 

@@ -261,6 +261,14 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
                 key, header = next(iter(t.in_yuan.items()))
                 block[0].doubts.setdefault(f"{key}_unit", ("yuan_table", {
                     "raw": header, "_column": key, "cell": a1(t.sub_row, t.columns[key])}))
+            if block and not any(r.head for r in block):
+                # no 合计 line: the contents are the budget all the same; the 合计 is computed from
+                # them (compute.derive), as for any 表4-2, and the file is told
+                head = Record(sheet.key, grid.name, block[0].row, content=sheet.block[0], head=True, made=True)
+                head.values.update(content=sheet.block[0], unit=block[0].values.get("unit"))
+                head.cells.update(content=a1(t.top, t.label_col), unit=block[0].cells.get("unit"))
+                head.doubts["content"] = ("no_total", {"raw": sheet.block[0], "read": "各项内容之和"})
+                block.append(head)
             # Heads first, then the contents in the policy's order, as compute.derive reads a block.
             order = {label: i for i, label in enumerate(sheet.block)}
             block.sort(key=lambda r: (order[r.content], r.row))

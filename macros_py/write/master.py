@@ -149,7 +149,7 @@ def _parts_sheet(book: Book, policy, bases: Iterable[Project], count: int, title
     and source, each made as it is written (and kept in `source`, if given, as its pivot cache reads it)."""
     ws = book.sheet(title, stream=True)
     cols = _columns(policy, sheet_key)
-    rows = ([p.cur.recommender, *(_value(c, rec) for c in cols), p.cur.sub.name, rec.row]
+    rows = ([p.cur.recommender, *(_value(c, rec) for c in cols), p.cur.sub.name, None if rec.made else rec.row]
             for p in bases for rec in p.parts.get(sheet_key, []))
     if source is not None:
         rows = map(source.add, rows)
