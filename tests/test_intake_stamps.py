@@ -20,7 +20,8 @@ the real `shenbao merge`. Who stamped the form, rows that are not projects, and 
 - an option written as the beginning of one option (类别 工艺) is that option, said (C-VALUE abbrev);
 - a 推荐单位 line printed only in the page header or in a text box is read, and said (C-RECOMMENDER page);
 - one unit on two rows with other values (two campuses) is told which columns differ (C-ROWDUP differs);
-- a 表4-2 without its 合计 line is the sum of its contents (C-VALUE no_total), and counts no extra row.
+- a 表4-2 without its 合计 line is the sum of its contents (C-VALUE no_total), and counts no extra row;
+- a base named with a full-width space inside is matched on every sheet (经费汇总 shows its tier).
 """
 
 from __future__ import annotations
@@ -474,3 +475,25 @@ def test_a_budget_without_its_total_line_is_the_sum_of_its_contents(tmp_path, po
     assert got["rows_read"] == expected["rows_read"] - 1 == got["rows_merged"] + got["rows_rejected"]
     made = [r for r in master["经费汇总"].iter_rows(values_only=True) if r[3] == "合计" and r[-1] is None]
     assert len(made) == 1                       # the computed 合计 shows, without a row of the file
+
+
+def test_a_name_with_a_full_width_space_is_one_base_on_every_sheet(tmp_path, policy):
+    """附件7 names a base 大同市　XX学校 (a full-width space typed inside) and its 表4-2 without it: one
+    base, its budget attached and 经费汇总 showing its tier, as for any base."""
+    from macros_py.write.printed import write_printed_submission
+
+    sample = next(s for s in generate(policy) if not s.breaks and len(s.data["bases"]) >= 2)
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    path = write_printed_submission(inbox / "空格.xlsx", sample.data, policy)
+    wb = openpyxl.load_workbook(path)
+    unit = sample.data["bases"][0]["unit"]
+    [cell] = [c for row in wb["附件7"].iter_rows() for c in row if c.value == unit]
+    cell.value = unit[:3] + "\u3000" + unit[3:]
+    wb.save(path)
+    summary, master = merge_corpus(inbox, tmp_path)
+    [base] = [b for b in summary["bases"] if b["unit"].replace(" ", "") == unit]
+    assert base["tier"] and base["total"] > 0
+    rows = list(master["经费汇总"].iter_rows(values_only=True))
+    tiers = {r[rows[0].index("申报档次")] for r in rows[1:] if str(r[1]).replace(" ", "") == unit}
+    assert tiers == {base["tier"]}

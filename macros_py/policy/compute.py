@@ -117,27 +117,35 @@ def _lookup(rows, key, value, field):
     return None if hit is None or blank(hit.get(field)) else hit[field]
 
 
+def _excel_key(value) -> str:
+    return str(value).casefold()
+
+
 class _Index:
     """_first_match over one column, built once: the reader derives hundreds of rows per file, and a
-    scan per lookup made derive quadratic. Same answers: the first row, case-insensitively."""
+    scan per lookup made derive quadratic. Same answers: the first row, case-insensitively (or under
+    `fold`, derive's)."""
 
-    def __init__(self, rows: Iterable[dict], key: str):
+    def __init__(self, rows: Iterable[dict], key: str, fold=_excel_key):
+        self.fold = fold
         self.first: dict[str, dict] = {}
         for row in rows:
             if not blank(row.get(key)):
-                self.first.setdefault(str(row[key]).casefold(), row)
+                self.first.setdefault(fold(row[key]), row)
 
     def lookup(self, value, field):
         if blank(value):
             return None
-        hit = self.first.get(str(value).casefold())
+        hit = self.first.get(self.fold(value))
         return None if hit is None or blank(hit.get(field)) else hit[field]
 
 
-def derive(sheets: dict[str, list[dict]], recommender: str | None, policy: Policy) -> None:
+def derive(sheets: dict[str, list[dict]], recommender: str | None, policy: Policy, *, fold=_excel_key) -> None:
     """Fill every formula column of every row in place. `sheets` maps sheet keys to rows; each row
     carries its inputs and `_row` (its Excel row); funding rows carry `content` and `_head`
-    (True on a block's 合计 row)."""
+    (True on a block's 合计 row). `fold`: how a row names its base or master: as the template's
+    formulas match (Excel's MATCH: case aside, exactly), or, for a printed form, which has no formulas,
+    as every other comparison does (norm_key: 大同市　天镇县… is 大同市天镇县…)."""
     bases, studios = sheets.get("bases", []), sheets.get("studios", [])
     majors = sheets.get("majors", [])
     contents = policy.funding["contents"]
@@ -148,7 +156,7 @@ def derive(sheets: dict[str, list[dict]], recommender: str | None, policy: Polic
         row["seq"] = row["_row"] - row.get("_header_row", 3) if has else None
         row["recommender"] = recommender if has else None
 
-    base_index = _Index(bases, "unit")
+    base_index = _Index(bases, "unit", fold)
     for row in sheets.get("conditions", []):
         row["attribute"] = base_index.lookup(row.get("unit"), "attribute")
         row["tier"] = base_index.lookup(row.get("unit"), "tier")
@@ -162,13 +170,13 @@ def derive(sheets: dict[str, list[dict]], recommender: str | None, policy: Polic
         row["total"] = sum([num(row.get(f"content{i}")) for i in range(len(contents))])
 
     funding = sheets.get("funding", [])
-    by_unit: dict[str, list[dict]] = {}  # majors per unit (case-insensitive, as _same compares)
+    by_unit: dict[str, list[dict]] = {}  # majors per unit, as `fold` names it
     for m in majors:
         if not blank(m.get("unit")):
-            by_unit.setdefault(str(m["unit"]).casefold(), []).append(m)
+            by_unit.setdefault(fold(m["unit"]), []).append(m)
 
     def majors_of(unit) -> list[dict]:
-        return [] if blank(unit) else by_unit.get(str(unit).casefold(), [])
+        return [] if blank(unit) else by_unit.get(fold(unit), [])
 
     amount_keys = [f"amount{i}" for i in range(len(sources))]
     share_keys = [f"share{i}" for i in range(len(sources))]
@@ -201,7 +209,7 @@ def derive(sheets: dict[str, list[dict]], recommender: str | None, policy: Polic
         row["size"] = (f"{excel_text(row['area'])}㎡ {excel_text(row['members'])}人"
                        if not (blank(row.get("area")) or blank(row.get("members"))) else None)
 
-    studio_index = _Index(studios, "leader")
+    studio_index = _Index(studios, "leader", fold)
     for row in sheets.get("masters", []):
         for field in ("unit", "nature", "area"):
             row[field] = studio_index.lookup(row.get("leader"), field)

@@ -14,6 +14,7 @@ from macros_py.model.submission import (
     FILTERED,
     HIDDEN_ROW,
     HIDDEN_SHEET,
+    LAYOUT_PRINTED,
     NOT_PROJECT,
     NOTED,
     STRUCK,
@@ -332,7 +333,7 @@ def recompute(sub: Submission, policy: Policy, schema: Schema) -> None:
             if rec.content is not None:
                 data["content"] = rec.content
             out.append(data)
-    derive(rows, sub.recommender, policy)
+    derive(rows, sub.recommender, policy, **({"fold": norm_key} if sub.layout == LAYOUT_PRINTED else {}))
     for records in sub.sheets.values():
         for rec in records:
             data = rec.values
