@@ -262,3 +262,24 @@ def test_xls_is_read_like_the_xlsx(tmp_path, policy):
     assert sub.layout == "template" and sub.recommender == "平城区人力资源和社会保障局"
     got = {(f.rule, f.sheet, f.cell) for f in check_submission(sub, policy)}
     assert got == {("B-SUBSIDY", "经费预算", "D5"), ("B-MAJOR-BUDGET", "经费预算", "M6")}
+
+
+@requires_libreoffice
+def test_a_workbook_renamed_to_another_format_is_read_by_its_content(tmp_path, policy):
+    """An .xls (or a WPS .et) renamed .xlsx, and an .xlsx renamed .xls: read by what the bytes are, as
+    the same file with its own extension is, and told so; before, calamine went by the extension and
+    the file was 损坏."""
+    from macros_py.write.libreoffice import convert
+
+    (xls,) = convert([SAMPLE], tmp_path, fmt="xls")
+    as_xlsx = tmp_path / "改名.xlsx"
+    shutil.copy(xls, as_xlsx)
+    as_xls = tmp_path / "改名.xls"
+    shutil.copy(SAMPLE, as_xls)
+    for renamed, original in ((as_xlsx, xls), (as_xls, SAMPLE)):
+        sub, same = read_submission(renamed, policy), read_submission(original, policy)
+        assert sub.recommender == same.recommender == "平城区人力资源和社会保障局"
+        assert {k: len(v) for k, v in sub.sheets.items()} == {k: len(v) for k, v in same.sheets.items()}
+        assert any("已按内容读取" in note for note in sub.notes)
+        assert {(f.rule, f.sheet, f.cell) for f in check_submission(sub, policy)} == \
+            {(f.rule, f.sheet, f.cell) for f in check_submission(same, policy)}

@@ -22,6 +22,7 @@ from macros_py.read.grid import Grid, cut_long_texts
 from macros_py.read.printed import read_printed
 from macros_py.read.safety import (
     DEFAULT_LIMITS,
+    KIND_OOXML,
     KIND_OTHER_ZIP,
     KIND_XLS,
     Limits,
@@ -61,7 +62,8 @@ def flag_source(path: Path, container: str, kind: str, facts: ZipFacts | None, l
 
 
 def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset(),
-               flags: FlagSource | None = None, longest_text: int | None = None) -> list[Grid]:
+               flags: FlagSource | None = None, longest_text: int | None = None, *,
+               by_content: bool = False) -> list[Grid]:
     """Every worksheet as a Grid; chart sheets, unreadable sheets and the sheets named in `skip` are left out.
     longest_text: how long a cell's text can be at most, when known (ZipFacts.largest_part): texts are
     only looked at for cutting (cut_long_texts) when that passes the limit."""
@@ -69,7 +71,11 @@ def read_grids(path: Path, limits: Limits = DEFAULT_LIMITS, skip: frozenset[str]
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        if by_content:   # its extension names another format: calamine would go by the extension
+            with path.open("rb") as fh:
+                wb = CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
+        else:
+            wb = CalamineWorkbook.from_path(str(path))
     except PasswordError:
         raise UnusableFileError("文件已加密（设置了打开密码），请去掉密码后重新报送。") from None
     except Exception as exc:  # calamine's own errors: zip, XML, BIFF records
@@ -154,16 +160,25 @@ def read_submission(path: str | Path, policy: Policy | None = None, limits: Limi
     sha256, size, container, kind, has_vba, facts = checked_file(path, limits, unread)
 
     flags = flag_source(path, container, kind, facts, limits)   # hidden rows, struck cells
+    # An .xls saved (or a WPS .et renamed) as .xlsx, or the other way round: read by what it is
+    renamed = (kind == KIND_XLS) != (path.suffix.lower() in _BIFF_SUFFIXES) and kind in (KIND_XLS, KIND_OOXML)
     try:
         sub = _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy,
-                    facts.largest_part if facts is not None else None)
+                    facts.largest_part if facts is not None else None, by_content=renamed)
     finally:
         flags.close()
+    if renamed:
+        sub.notes.append(f"文件的内容是{'Excel 97–2003（.xls）或 WPS（.et）' if kind == KIND_XLS else 'Excel 2007 以后（.xlsx）'}"
+                         f"格式，扩展名却是 {path.suffix}：已按内容读取。")
     return sub
 
 
-def _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy, longest_text) -> Submission:
-    grids = read_grids(path, limits, unread, flags, longest_text)
+_BIFF_SUFFIXES = (".xls", ".et")
+
+
+def _read(path, limits, unread, flags, sha256, size, has_vba, kind, policy, longest_text, *,
+          by_content: bool = False) -> Submission:
+    grids = read_grids(path, limits, unread, flags, longest_text, by_content=by_content)
     sub = Submission(path=str(path), name=path.name, sha256=sha256, size=size, layout=LAYOUT_PRINTED,
                      has_vba=has_vba)
     if has_vba:
