@@ -21,7 +21,8 @@ the real `shenbao merge`. Who stamped the form, rows that are not projects, and 
 - a 推荐单位 line printed only in the page header or in a text box is read, and said (C-RECOMMENDER page);
 - one unit on two rows with other values (two campuses) is told which columns differ (C-ROWDUP differs);
 - a 表4-2 without its 合计 line is the sum of its contents (C-VALUE no_total), and counts no extra row;
-- a base named with a full-width space inside is matched on every sheet (经费汇总 shows its tier).
+- a base named with a full-width space inside is matched on every sheet (经费汇总 shows its tier);
+- of two byte-identical files, the one named like a copy (… - 副本) is the one set aside.
 """
 
 from __future__ import annotations
@@ -497,3 +498,19 @@ def test_a_name_with_a_full_width_space_is_one_base_on_every_sheet(tmp_path, pol
     rows = list(master["经费汇总"].iter_rows(values_only=True))
     tiers = {r[rows[0].index("申报档次")] for r in rows[1:] if str(r[1]).replace(" ", "") == unit}
     assert tiers == {base["tier"]}
+
+
+def test_of_two_identical_files_the_copy_is_the_one_set_aside(tmp_path):
+    """农业局.xlsx and its Windows copy 农业局 - 副本.xlsx (the same bytes): the original is merged, the
+    copy is 重复文件; the copy's name sorts first, and used to be the one kept."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    wb = openpyxl.Workbook()
+    wb.active.title = "附件7"
+    type_annex7(wb.active, Names().bases(2), line="推荐单位：大同市农业农村局")
+    wb.save(inbox / "农业局.xlsx")
+    (inbox / "农业局 - 副本.xlsx").write_bytes((inbox / "农业局.xlsx").read_bytes())
+    summary, _ = merge_corpus(inbox, tmp_path)
+    status = {f["name"]: f["status"] for f in summary["files"]}
+    assert status == {"农业局.xlsx": "已汇总", "农业局 - 副本.xlsx": "重复文件"}
+    assert {b["file"] for b in summary["bases"]} == {"农业局.xlsx"}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import sqlite3
 import sys
 import tempfile
@@ -219,6 +220,14 @@ def _who(out: Outcome, policy: Policy, desk: Desk) -> tuple[Resolved | None, boo
     return stamp.who, False
 
 
+_COPY = re.compile(r"(副本|复制|[-_ ]copy|\s*[(（]\d{1,2}[)）])(\.[^.]*)?$", re.I)
+
+
+def _copy_name(relpath: str) -> bool:
+    """A name the system gave a copy: 平城区 - 副本.xlsx, 平城区(1).xlsx, 平城区 - Copy.xlsx."""
+    return _COPY.search(Path(relpath).name) is not None
+
+
 def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, desk: Desk):
     """Decide each file's status: the same bytes twice count once; a recommender's latest file wins,
     kind by kind (附件7 and 附件8 sent as two files both count: merge/supersede.py), whatever name it was
@@ -229,7 +238,8 @@ def _settle(outcomes: list[Outcome], ledger: Ledger, register, policy: Policy, d
     status: dict[str, tuple[str, str]] = {}
     received: dict[str, dt.datetime] = {}
     whos: dict[str, Resolved | None] = {}
-    for out in sorted(outcomes, key=lambda o: o.item.relpath):
+    # Of byte-identical files the one kept is the first by name, a copy's name (… - 副本, (1)) last
+    for out in sorted(outcomes, key=lambda o: (_copy_name(o.item.relpath), o.item.relpath)):
         rel = out.item.relpath
         # The receipt register is the bureau's own record and wins; else the time the ledger first
         # saw these bytes (a file copied again keeps its date); else the file's modification time.
