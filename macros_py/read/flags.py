@@ -324,6 +324,19 @@ def hidden_columns(xml: bytes) -> RowSpans:
 
 
 
+class CellsOnly:
+    """A format whose drawings and page setup are not read (.xls: an Escher stream; .ods: frames in
+    content.xml): no picture, no text printed outside the cells."""
+
+    @staticmethod
+    def page_texts(name: str) -> list[tuple[str, str]]:
+        return []
+
+    @staticmethod
+    def pictures(name: str) -> int:
+        return 0
+
+
 class FlagReader:
     """Hidden rows and struck cells of one .xlsx, read sheet by sheet on demand (Grid.hidden_rows):
     the package stays open until close(). Any part it cannot read gives no flags: the sheet is then

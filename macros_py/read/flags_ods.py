@@ -23,7 +23,7 @@ from xml.parsers import expat
 
 from macros_py.model.errors import UnusableFileError
 from macros_py.read.extent import EXCEL_COLS, EXCEL_ROWS, stream_parse, xml_parser
-from macros_py.read.flags import SheetFlags
+from macros_py.read.flags import CellsOnly, SheetFlags
 
 _CHUNK = 1 << 16
 _HIDDEN = ("collapse", "filter")
@@ -238,7 +238,7 @@ def _table_name(tag: bytes) -> str | None:
     return found[0] if found else None
 
 
-class OdsFlagReader:
+class OdsFlagReader(CellsOnly):
     """Hidden rows and struck cells of one .ods, read when the first sheet's are asked for
     (Grid.hidden_rows). content.xml is inflated once and cut into its tables; a table whose bytes hide
     no row and use no struck style is not parsed, the others one by one. A content.xml of more than
@@ -312,16 +312,6 @@ class OdsFlagReader:
         parser.CharacterDataHandler = sheets.text
         stream_parse(zf, "content.xml", parser)
         return sheets.tables
-
-    @staticmethod
-    def page_texts(name: str) -> list[tuple[str, str]]:
-        """A page header, a footer or a text box is not read from this format."""
-        return []
-
-    @staticmethod
-    def pictures(name: str) -> int:
-        """Pictures on a sheet are not looked for in an .ods (its frames are in content.xml)."""
-        return 0
 
     def get(self, name: str) -> SheetFlags:
         self._open()

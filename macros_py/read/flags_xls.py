@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 
 from macros_py.read.extent import EXCEL_COLS, biff_records, xls_workbook_stream
-from macros_py.read.flags import SheetFlags
+from macros_py.read.flags import CellsOnly, SheetFlags
 
 _BOF = {0x0809, 0x0409, 0x0209, 0x0009}
 _EOF, _FONT, _XF, _BOUNDSHEET, _CODEPAGE, _ROW = 0x000A, 0x0031, 0x00E0, 0x0085, 0x0042, 0x0208
@@ -56,7 +56,7 @@ def _sheet_name(data: bytes, at: int, end: int, biff8: bool, codec: str) -> str 
     return raw.decode("utf-16-le", "replace") if wide else raw.decode("latin-1")
 
 
-class XlsFlagReader:
+class XlsFlagReader(CellsOnly):
     """Hidden rows and struck cells of one .xls, a sheet's substream walked when its flags are asked
     for (Grid.hidden_rows). The Workbook stream is read once, within the limits the safety check used."""
 
@@ -116,16 +116,6 @@ class XlsFlagReader:
             return self._scan(self._sheets[name])
         except (struct.error, IndexError, ValueError):
             return SheetFlags()
-
-    @staticmethod
-    def page_texts(name: str) -> list[tuple[str, str]]:
-        """A page header, a footer or a text box is not read from this format."""
-        return []
-
-    @staticmethod
-    def pictures(name: str) -> int:
-        """Pictures on a sheet are not looked for in a BIFF file (its drawings are an Escher stream)."""
-        return 0
 
     def _scan(self, start: int) -> SheetFlags:
         data, end, unpack = self._data, len(self._data), struct.unpack_from
