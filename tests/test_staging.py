@@ -249,7 +249,9 @@ def test_a_ledger_released_within_the_timeout_is_waited_for(merged_once, monkeyp
     monkeypatch.setenv("SHENBAO_LEDGER_TIMEOUT", "20")
     holder = sqlite3.connect(out / "汇总台账.sqlite", isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
-    release = threading.Timer(1.0, lambda: (holder.execute("ROLLBACK"), holder.close()))
+    # held long enough that the run reaches the ledger first even on a busy machine (1 s was not,
+    # with the run's outputs written before the ledger)
+    release = threading.Timer(5.0, lambda: (holder.execute("ROLLBACK"), holder.close()))
     release.start()
     try:
         assert main(outputs_argv(inbox, out)) == 0
