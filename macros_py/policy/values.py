@@ -222,6 +222,17 @@ def _shown(number) -> str:
     return str(number)
 
 
+def read_as_meant(raw, value, col: Column, doubts: dict, key: str):
+    """`value` (raw as `col` converts it), or what value_doubt reads it as instead; a doubt goes to
+    `doubts[key]` with the raw value, for C-VALUE. Returns (the value, whether it was interpreted)."""
+    doubt = value_doubt(raw, value, col)
+    if doubt is None:
+        return value, False
+    doubt[1].setdefault("raw", raw.strip() if isinstance(raw, str) else raw)
+    doubts[key] = doubt
+    return doubt[1].pop("_value", value), True
+
+
 def value_doubt(raw, value, col: Column):
     """(C-VALUE case, params) when reading `raw` as `value` in column `col` needed interpretation that
     could be wrong, else None. params["read"] says what was read; params["_value"], when present, is

@@ -208,11 +208,18 @@ def _sheet_paths(read) -> dict[str, str]:
     sheets = book.find(f"{_NS_MAIN}sheets")
     for sheet in sheets if sheets is not None else ():
         target = targets.get(sheet.get(f"{_NS_REL}id"))
-        if not target:
-            continue
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        out[sheet.get("name", "")] = path
+        if target:
+            out[sheet.get("name", "")] = _target("xl", target)
     return out
+
+
+def _target(folder: str, target: str) -> str:
+    """A relationship's target as a part name: absolute, or relative to the part's folder."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+
+
+# What a part that cannot be read raises: the sheet is then taken as it shows in its cells
+_UNREADABLE = (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError)
 
 
 def _strike(flags: SheetFlags, attrs: dict[bytes, bytes]) -> None:
@@ -395,24 +402,24 @@ class FlagReader:
         flags.hidden_cols = cols
         return flags
 
+    def _drawings(self, part: str) -> list[bytes]:
+        """The XML of each drawing of a sheet's part (none without a relationships part)."""
+        folder, _, base = part.rpartition("/")
+        try:
+            rels = ElementTree.fromstring(self._part(f"{folder}/_rels/{base}.rels"))
+        except KeyError:
+            return []
+        return [self._part(_target(folder, rel.get("Target", ""))) for rel in rels.iter(f"{_NS_PKG}Relationship")
+                if rel.get("Type", "").endswith("/drawing") and rel.get("TargetMode") != "External"]
+
     def pictures(self, name: str) -> int:
         """How many pictures the sheet's drawing holds (a table pasted as a screenshot); 0 when it has
         none, or when they cannot be read."""
         if not self._open() or name not in self._paths:
             return 0
-        part = self._paths[name]
-        folder, _, base = part.rpartition("/")
         try:
-            rels = ElementTree.fromstring(self._part(f"{folder}/_rels/{base}.rels"))
-            count = 0
-            for rel in rels.iter(f"{_NS_PKG}Relationship"):
-                if rel.get("Type", "").endswith("/drawing") and rel.get("TargetMode") != "External":
-                    target = rel.get("Target", "")
-                    drawing = target.lstrip("/") if target.startswith("/") else \
-                        posixpath.normpath(posixpath.join(folder, target))
-                    count += len(_PICTURE.findall(self._part(drawing)))
-            return count
-        except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+            return sum(len(_PICTURE.findall(xml)) for xml in self._drawings(self._paths[name]))
+        except _UNREADABLE:
             return 0
 
     def page_texts(self, name: str) -> list[tuple[str, str]]:
@@ -424,23 +431,14 @@ class FlagReader:
         out = []
         try:
             part = self._paths[name]
-            xml = self._part(part)
-            block = _HEADER_FOOTER.search(xml)
+            block = _HEADER_FOOTER.search(self._part(part))
             if block is not None:
                 for item in ElementTree.fromstring(block.group(0)):
                     text = _page_codes(item.text or "")
                     if text.strip():
                         out.append(("页眉" if item.tag.endswith("Header") else "页脚", text))
-            folder, _, base = part.rpartition("/")
-            rels = ElementTree.fromstring(self._part(f"{folder}/_rels/{base}.rels"))   # KeyError: no drawing
-            for rel in rels.iter(f"{_NS_PKG}Relationship"):
-                if rel.get("Type", "").endswith("/drawing") and rel.get("TargetMode") != "External":
-                    target = rel.get("Target", "")
-                    drawing = target.lstrip("/") if target.startswith("/") else \
-                        posixpath.normpath(posixpath.join(folder, target))
-                    for paragraphs in _text_boxes(self._part(drawing)):
-                        out.append(("文本框", "\n".join(paragraphs)))
-        except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+            out += [("文本框", "\n".join(paragraphs)) for xml in self._drawings(part) for paragraphs in _text_boxes(xml)]
+        except _UNREADABLE:
             return out
         return out
 

@@ -19,7 +19,7 @@ from macros_py.model.normalize import clean_text, norm_key
 from macros_py.model.submission import LAYOUT_PRINTED, Record, Submission, Table
 from macros_py.policy.load import Policy
 from macros_py.policy.schema import Schema, Sheet
-from macros_py.policy.values import converter, is_blank, parse_size, size_doubt, value_doubt
+from macros_py.policy.values import converter, is_blank, parse_size, read_as_meant, size_doubt
 from macros_py.read.grid import Grid, a1, column_name
 from macros_py.read.headers import header_names
 from macros_py.read.tables import (
@@ -242,12 +242,12 @@ def read_funding_tables(grids: list[Grid], schema: Schema, policy: Policy, sub: 
                     cells[key] = letter + number
                     raw = grid.get(row, col)
                     value = convert(raw)
-                    doubt = value_doubt(raw, value, column) if type(raw) is str and value is not None else None
-                    if doubt is not None:       # 100000元 under 金额（万元）: 10 万元, said at its cell
-                        doubt[1].setdefault("raw", raw.strip())
-                        rec.doubts[key] = doubt
-                        value = doubt[1].pop("_value", value)
-                    elif key in t.in_yuan and isinstance(value, int | float) and not isinstance(value, bool):
+                    # 100000元 under 金额（万元）: 10 万元, said at its cell; a plain number under 金额（元）
+                    interpreted = False
+                    if value is not None:
+                        value, interpreted = read_as_meant(raw, value, column, rec.doubts, key)
+                    if not interpreted and key in t.in_yuan and isinstance(value, int | float) \
+                            and not isinstance(value, bool):
                         value = _in_wan(value)
                     if not head and is_input:
                         values[key] = value

@@ -27,7 +27,7 @@ from macros_py.policy.compute import derive
 from macros_py.policy.load import Policy
 from macros_py.policy.recommenders import LINE_LABELS, line_name
 from macros_py.policy.schema import FORMULA, LABEL, MAJOR_SEPARATORS, TEXT, Schema, Sheet
-from macros_py.policy.values import converter, is_blank, settle_by_id, value_doubt
+from macros_py.policy.values import converter, is_blank, read_as_meant, settle_by_id
 from macros_py.read.grid import Grid, a1, column_name
 from macros_py.read.headers import HeaderHit, header_names
 from macros_py.read.rowkinds import is_notice_footer, row_kind
@@ -128,11 +128,7 @@ def read_rows(hit: HeaderHit, sheet: Sheet, policy: Policy, *, printed: bool,
             if value is not None and example is not None and norm_key(value) == example:
                 value = None  # the notice's guidance text ("可写简称", "XX㎡ XX人"), not data
             elif value is not None:
-                doubt = value_doubt(raw, value, col)
-                if doubt is not None:
-                    doubt[1].setdefault("raw", raw if not isinstance(raw, str) else raw.strip())
-                    doubts[key] = doubt
-                    value = doubt[1].pop("_value", value)
+                value, _ = read_as_meant(raw, value, col, doubts, key)
             if computed:
                 # Typed where the template computes: kept for comparison, but (as the template's
                 # [in_use]) only input columns make a row count: a 推荐单位 written down every
